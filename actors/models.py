@@ -1,0 +1,177 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from actors.slugs import unique_slug
+
+
+class ActorQuerySet(models.QuerySet):
+    def search(self, query: str) -> "ActorQuerySet":
+        """Actors whose name, short name or any alias contains ``query``."""
+        query = query.strip()
+        if not query:
+            return self
+        # icontains on the JSON list matches its text form on both databases,
+        # so it finds a substring of any alias.
+        return self.filter(
+            Q(name__icontains=query)
+            | Q(short_name__icontains=query)
+            | Q(aliases__icontains=query)
+        )
+
+    def sides(self) -> "ActorQuerySet":
+        """Actors that may hold a position as a side: everything but persons."""
+        return self.exclude(kind=Actor.Kind.PERSON)
+
+    def persons(self) -> "ActorQuerySet":
+        return self.filter(kind=Actor.Kind.PERSON)
+
+
+class Actor(models.Model):
+    class Kind(models.TextChoices):
+        STATE = "state", "State"
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+        GROUP = "group", "Group"
+
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="Full name as most sources write it, e.g. “United States” or “Mike Pompeo”.",
+    )
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text="Key used in web and API addresses; derived from the name when left empty.",
+    )
+    short_name = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="Short label for charts and tables, e.g. “US”, “DPRK”, “ROK”.",
+    )
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        help_text="A person can be a speaker but never a side of a position.",
+    )
+    description = models.TextField(blank=True, help_text="Who this is, for readers.")
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other spellings and names (a list), used by search and CSV import, "
+        "e.g. [“Choe Son-hui”, “Choe Son Hui”].",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+    def clean(self) -> None:
+        if not isinstance(self.aliases, list) or not all(
+            isinstance(alias, str) for alias in self.aliases
+        ):
+            raise ValidationError({"aliases": "Aliases must be a list of names."})
+        self.aliases = [alias.strip() for alias in self.aliases if alias.strip()]
+        if self.pk and self.kind == self.Kind.PERSON and self._is_a_side():
+            raise ValidationError(
+                {
+                    "kind": "This actor is the side of recorded positions, and a person "
+                    "is never a side. Re-attribute those positions first."
+                }
+            )
+
+    def _is_a_side(self) -> bool:
+        # Reverse accessor from positions.Position; actors never imports positions.
+        related = getattr(self, "positions", None)
+        return related is not None and related.exists()
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.name, Actor, instance=self)
+        super().save(*args, **kwargs)
+
+
+class AffiliationQuerySet(models.QuerySet):
+    def on(self, day: datetime.date) -> "AffiliationQuerySet":
+        """Affiliations in force on ``day``; both ends are inclusive, no end is open."""
+        return self.filter(start_date__lte=day).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        )
+
+
+class Affiliation(models.Model):
+    person = models.ForeignKey(
+        Actor,
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+        help_text="The person holding the role.",
+    )
+    organization = models.ForeignKey(
+        Actor,
+        on_delete=models.CASCADE,
+        related_name="members",
+        help_text="The state, organization or group the person speaks for in this role.",
+    )
+    role = models.CharField(
+        max_length=200, blank=True, help_text="E.g. “Secretary of State”."
+    )
+    start_date = models.DateField(help_text="First day in the role.")
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Last day in the role; empty while current."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = AffiliationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__name", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="actors_affiliation_end_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+        ]
+        indexes = [
+            # Serves Affiliation.objects.on(day).filter(person=…): the side of a
+            # position given only its speaker.
+            models.Index(
+                fields=["person", "start_date"], name="actors_affil_person_start_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        role = f"{self.role}, " if self.role else ""
+        return f"{self.person} ({role}{self.organization})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None or self.end_date >= datetime.date.today()
+
+    def clean(self) -> None:
+        errors = {}
+        if self.person_id and self.person.kind != Actor.Kind.PERSON:
+            errors["person"] = "Only a person can hold an affiliation."
+        if self.organization_id and self.organization.kind == Actor.Kind.PERSON:
+            errors["organization"] = (
+                "A person cannot be the organization of an affiliation."
+            )
+        if errors:
+            raise ValidationError(errors)

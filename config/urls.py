@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "Stance tracker administration"
+admin.site.site_title = "Stance tracker admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,239 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from actors.admin import ActorAdmin
+from actors.models import Actor
+from positions.forms import PositionForm
+from positions.models import Article, Negotiation, Position, Proposal
+from positions.selectors import deleted_positions
+from positions.services import (
+    actor_merge,
+    position_create,
+    position_delete,
+    position_restore,
+    position_update,
+)
+
+
+@admin.register(Negotiation)
+class NegotiationAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "slug", "started_on", "ended_on"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["participants"]
+    date_hierarchy = "started_on"
+
+
+@admin.register(Proposal)
+class ProposalAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "negotiation", "originated_by", "first_put_forward_on"]
+    list_filter = ["negotiation"]
+    list_select_related = ["negotiation", "originated_by"]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["negotiation", "originated_by"]
+    date_hierarchy = "first_put_forward_on"
+
+
+class ArticlePositionFormSet(BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # Lets each position be checked against the article's publication
+        # date, also while the article itself is being added.
+        form.instance.article = self.instance
+        return form
+
+
+class PositionInline(admin.StackedInline):
+    model = Position
+    form = PositionForm
+    formset = ArticlePositionFormSet
+    extra = 0
+    autocomplete_fields = ["actor", "proposal", "speaker"]
+    fields = [
+        ("actor", "speaker"),
+        ("proposal", "stance", "confidence"),
+        "stated_on",
+        "quote",
+        "note",
+        "version",
+    ]
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "outlet", "published_on", "position_count"]
+    list_filter = ["outlet", "language"]
+    search_fields = ["title", "url", "outlet", "authors"]
+    date_hierarchy = "published_on"
+    readonly_fields = ["added_by", "created_at", "updated_at"]
+    inlines = [PositionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_position_count()
+
+    @admin.display(ordering="position_count", description="Positions")
+    def position_count(self, article):
+        return article.position_count
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Position:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for position_form in formset.forms:
+            position = position_form.instance
+            if position.pk and position_form in formset.deleted_forms:
+                position_delete(position_id=position.pk, by=request.user)
+                formset.deleted_objects.append(position)
+            elif position.pk and position_form.has_changed():
+                saved = position_update(
+                    position_id=position.pk,
+                    expected_version=position_form.cleaned_data["version"],
+                    changes=position_form.editable_data(),
+                    by=request.user,
+                )
+                formset.changed_objects.append((saved, position_form.changed_data))
+            elif not position.pk and position_form.has_changed():
+                data = position_form.editable_data() | {"article": form.instance}
+                created = position_create(recorded_by=request.user, **data)
+                formset.new_objects.append(created)
+
+
+@admin.register(Position)
+class PositionAdmin(SimpleHistoryAdmin):
+    form = PositionForm
+    list_display = [
+        "id",
+        "actor",
+        "proposal",
+        "stance",
+        "stated_on",
+        "speaker",
+        "confidence",
+        "article",
+    ]
+    list_filter = ["stance", "confidence", "proposal__negotiation"]
+    list_select_related = ["actor", "proposal", "speaker", "article"]
+    search_fields = ["quote", "note", "actor__name", "proposal__title"]
+    autocomplete_fields = ["actor", "proposal", "article", "speaker"]
+    date_hierarchy = "stated_on"
+    readonly_fields = ["recorded_by", "created_at", "updated_at"]
+    # A full count of a million rows on every page load is not worth it.
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = position_update(
+                position_id=obj.pk,
+                expected_version=form.cleaned_data["version"] or obj.version,
+                changes=form.editable_data(),
+                by=request.user,
+            )
+        else:
+            saved = position_create(recorded_by=request.user, **form.editable_data())
+        obj.pk, obj.version = saved.pk, saved.version
+        obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        position_delete(position_id=obj.pk, by=request.user)
+
+    def get_urls(self):
+        extra = [
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name="positions_position_deleted",
+            ),
+            path(
+                "deleted/<int:position_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="positions_position_restore",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def deleted_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = self.admin_site.each_context(request) | {
+            "title": "Deleted positions",
+            "opts": self.model._meta,
+            "deletions": deleted_positions()[:200],
+            "can_restore": self.has_add_permission(request),
+        }
+        return TemplateResponse(
+            request, "admin/positions/position/deleted.html", context
+        )
+
+    def restore_view(self, request, position_id):
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            position = position_restore(position_id=position_id, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect("admin:positions_position_deleted")
+        self.message_user(request, f"Restored position {position.pk}: {position}.")
+        return redirect(reverse("admin:positions_position_change", args=[position.pk]))
+
+
+class ActorMergeAdmin(ActorAdmin):
+    """Actor admin with the merge action, which needs the positions app."""
+
+    actions = ["merge_actors"]
+
+    @admin.action(description="Merge selected actors into one", permissions=["delete"])
+    def merge_actors(self, request, queryset):
+        actors = list(queryset.order_by("name"))
+        if len(actors) < 2:
+            self.message_user(request, "Select at least two actors.", messages.WARNING)
+            return None
+        keep_id = request.POST.get("keep")
+        if "apply" in request.POST and keep_id:
+            return self._apply_merge(request, actors, keep_id)
+        context = self.admin_site.each_context(request) | {
+            "title": "Merge actors",
+            "opts": self.model._meta,
+            "actors": actors,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/actors/actor/merge.html", context)
+
+    def _apply_merge(self, request, actors, keep_id):
+        keep = next((actor for actor in actors if str(actor.pk) == keep_id), None)
+        if keep is None:
+            self.message_user(request, "Choose an actor to keep.", messages.ERROR)
+            return None
+        try:
+            with transaction.atomic():
+                results = [
+                    actor_merge(keep=keep, duplicate=duplicate, by=request.user)
+                    for duplicate in actors
+                    if duplicate.pk != keep.pk
+                ]
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        moved = sum(result.positions_moved for result in results)
+        removed = sum(result.exact_duplicates_removed for result in results)
+        self.message_user(
+            request,
+            f"Merged {len(results)} actor(s) into {keep}: {moved} position(s) moved, "
+            f"{removed} exact duplicate(s) removed.",
+        )
+        return None
+
+
+admin.site.unregister(Actor)
+admin.site.register(Actor, ActorMergeAdmin)

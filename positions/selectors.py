@@ -1,0 +1,452 @@
+"""Reads across models, and the analysis of stances, computed in the database.
+
+The rules are those of DESIGN.md:
+
+- A pair is an (actor, proposal). Its *timeline* is its positions ordered by
+  (``stated_on``, ``id``).
+- The *resolved stance of a day*: of a pair's positions on one date, the one
+  with the highest confidence stands for the day, then the highest id (the
+  most recently recorded). The day is *disputed* when those positions do not
+  all have the same stance.
+- The *as-of stance* on D is the resolved stance of the pair's latest date
+  on or before D (inclusive).
+- A *change* is a date whose resolved stance differs from the pair's previous
+  date's: ``reversal`` when the sign flips (from × to < 0), ``shift``
+  otherwise; a pair's first date is ``initial``.
+- The *gap* between actors a and b on D is the mean absolute difference of
+  their as-of stances over the proposals both have one on; null when none.
+
+Everything here is one SQL statement of window functions (ROW_NUMBER, MIN,
+MAX, LAG, LEAD) that runs unchanged on SQLite ≥ 3.25 and PostgreSQL.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+
+from actors.models import Actor
+from positions.models import Negotiation, Position, PositionQuerySet, Proposal, Stance
+
+CHANGE_KINDS = ("initial", "shift", "reversal")
+DEFAULT_CHANGE_KINDS = ("shift", "reversal")
+
+RESOLUTION_RULE = (
+    "When an actor has several positions on one proposal on the same date, the one "
+    "with the highest confidence stands for the day, then the most recently recorded. "
+    "If they disagree, the day is marked disputed. The stance as of a date is the one "
+    "standing for the latest date on or before it."
+)
+
+
+@dataclass(frozen=True)
+class ResolvedStance:
+    actor_id: int
+    actor_slug: str
+    proposal_id: int
+    proposal_slug: str
+    stated_on: datetime.date
+    stance: int
+    position_id: int
+    disputed: bool
+
+    @property
+    def stance_label(self) -> str:
+        return Stance(self.stance).label
+
+
+@dataclass(frozen=True)
+class Change:
+    actor_id: int
+    actor_slug: str
+    proposal_id: int
+    proposal_slug: str
+    kind: str
+    changed_on: datetime.date
+    from_stance: int | None
+    to_stance: int
+    from_position_id: int | None
+    to_position_id: int
+    disputed: bool
+
+
+@dataclass(frozen=True)
+class GapPoint:
+    date: datetime.date
+    gap: float | None
+    proposals: int
+
+
+def _ids(objects: Iterable | None) -> list[int] | None:
+    if objects is None:
+        return None
+    return [getattr(obj, "pk", obj) for obj in objects]
+
+
+def _as_date(value) -> datetime.date:
+    # SQLite hands computed date columns back as ISO text.
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
+
+
+class _PairScope:
+    """The WHERE clause choosing which positions (and so which pairs) take part."""
+
+    def __init__(
+        self,
+        *,
+        actors: Sequence[int] | None = None,
+        proposals: Sequence[int] | None = None,
+        negotiation: int | None = None,
+        stated_until: datetime.date | None = None,
+    ):
+        self.conditions: list[str] = []
+        self.params: list = []
+        for column, ids in (("p.actor_id", actors), ("p.proposal_id", proposals)):
+            if ids is not None:
+                if not ids:
+                    self.conditions.append("1 = 0")
+                    continue
+                self.conditions.append(f"{column} IN ({', '.join(['%s'] * len(ids))})")
+                self.params.extend(ids)
+        if negotiation is not None:
+            self.conditions.append("pr.negotiation_id = %s")
+            self.params.append(negotiation)
+        if stated_until is not None:
+            self.conditions.append("p.stated_on <= %s")
+            self.params.append(stated_until)
+
+    @property
+    def where(self) -> str:
+        return " AND ".join(self.conditions) if self.conditions else "1 = 1"
+
+
+def _resolved_days_cte(scope: _PairScope) -> str:
+    position = Position._meta.db_table
+    proposal = Proposal._meta.db_table
+    return f"""
+    day_ranked AS (
+        SELECT p.id, p.actor_id, p.proposal_id, p.stated_on, p.stance,
+               ROW_NUMBER() OVER (
+                   PARTITION BY p.actor_id, p.proposal_id, p.stated_on
+                   ORDER BY p.confidence DESC, p.id DESC
+               ) AS day_rank,
+               MIN(p.stance) OVER (
+                   PARTITION BY p.actor_id, p.proposal_id, p.stated_on
+               ) AS day_low,
+               MAX(p.stance) OVER (
+                   PARTITION BY p.actor_id, p.proposal_id, p.stated_on
+               ) AS day_high
+        FROM {position} p
+        JOIN {proposal} pr ON pr.id = p.proposal_id
+        WHERE {scope.where}
+    ),
+    resolved_days AS (
+        SELECT id AS position_id, actor_id, proposal_id, stated_on, stance,
+               CASE WHEN day_low <> day_high THEN 1 ELSE 0 END AS disputed
+        FROM day_ranked
+        WHERE day_rank = 1
+    )"""
+
+
+def _slug_joins() -> str:
+    return (
+        f"JOIN {Actor._meta.db_table} a ON a.id = r.actor_id "
+        f"JOIN {Proposal._meta.db_table} pr ON pr.id = r.proposal_id"
+    )
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _resolved_from_rows(rows: list[tuple]) -> list[ResolvedStance]:
+    return [
+        ResolvedStance(
+            actor_id=actor_id,
+            actor_slug=actor_slug,
+            proposal_id=proposal_id,
+            proposal_slug=proposal_slug,
+            stated_on=_as_date(stated_on),
+            stance=stance,
+            position_id=position_id,
+            disputed=bool(disputed),
+        )
+        for (
+            actor_id,
+            actor_slug,
+            proposal_id,
+            proposal_slug,
+            stated_on,
+            stance,
+            position_id,
+            disputed,
+        ) in rows
+    ]
+
+
+_RESOLVED_COLUMNS = (
+    "r.actor_id, a.slug, r.proposal_id, pr.slug, r.stated_on, r.stance, "
+    "r.position_id, r.disputed"
+)
+
+
+def position_timeline(
+    *,
+    actors: Iterable[Actor] | None = None,
+    proposals: Iterable[Proposal] | None = None,
+    negotiation: Negotiation | None = None,
+    stated_after: datetime.date | None = None,
+    stated_before: datetime.date | None = None,
+) -> PositionQuerySet:
+    """Positions grouped by pair, each pair in time order (``stated_on``, then ``id``).
+
+    ``stated_after`` and ``stated_before`` are inclusive. Every position is a
+    point, including several on one day; see ``resolved_days`` for one per day.
+    """
+    positions = Position.objects.select_related("actor", "proposal")
+    if actors is not None:
+        positions = positions.filter(actor__in=_ids(actors))
+    if proposals is not None:
+        positions = positions.filter(proposal__in=_ids(proposals))
+    if negotiation is not None:
+        positions = positions.for_negotiation(negotiation)
+    if stated_after is not None:
+        positions = positions.filter(stated_on__gte=stated_after)
+    if stated_before is not None:
+        positions = positions.filter(stated_on__lte=stated_before)
+    return positions.in_timeline_order()
+
+
+def resolved_days(
+    *,
+    actors: Iterable[Actor] | None = None,
+    proposals: Iterable[Proposal] | None = None,
+    negotiation: Negotiation | None = None,
+) -> list[ResolvedStance]:
+    """The resolved stance of every date of every pair in scope, in time order.
+
+    Tie-break: highest confidence, then highest id. ``disputed`` is true when
+    the positions of that date do not all share one stance.
+    """
+    scope = _PairScope(
+        actors=_ids(actors), proposals=_ids(proposals), negotiation=_pk(negotiation)
+    )
+    sql = f"""
+    WITH {_resolved_days_cte(scope)}
+    SELECT {_RESOLVED_COLUMNS}
+    FROM resolved_days r {_slug_joins()}
+    ORDER BY r.actor_id, r.proposal_id, r.stated_on
+    """
+    return _resolved_from_rows(_fetch(sql, scope.params))
+
+
+def stances_as_of(
+    *,
+    on: datetime.date,
+    negotiation: Negotiation | None = None,
+    actors: Iterable[Actor] | None = None,
+    proposals: Iterable[Proposal] | None = None,
+) -> list[ResolvedStance]:
+    """The as-of stance on ``on`` (inclusive) of every pair in scope that has one.
+
+    It is the resolved stance of the pair's latest date on or before ``on``;
+    see ``resolved_days`` for the tie-break and the disputed flag. Ordered by
+    actor slug, then proposal slug. This is the negotiation's matrix.
+    """
+    scope = _PairScope(
+        actors=_ids(actors),
+        proposals=_ids(proposals),
+        negotiation=_pk(negotiation),
+        stated_until=on,
+    )
+    sql = f"""
+    WITH {_resolved_days_cte(scope)},
+    latest AS (
+        SELECT resolved_days.*,
+               ROW_NUMBER() OVER (
+                   PARTITION BY actor_id, proposal_id ORDER BY stated_on DESC
+               ) AS recency
+        FROM resolved_days
+    )
+    SELECT {_RESOLVED_COLUMNS}
+    FROM latest r {_slug_joins()}
+    WHERE r.recency = 1
+    ORDER BY a.slug, pr.slug
+    """
+    return _resolved_from_rows(_fetch(sql, scope.params))
+
+
+def _sequenced_cte() -> str:
+    return """
+    sequenced AS (
+        SELECT resolved_days.*,
+               LAG(stance) OVER pair_in_time AS from_stance,
+               LAG(position_id) OVER pair_in_time AS from_position_id,
+               LEAD(stated_on) OVER pair_in_time AS next_stated_on
+        FROM resolved_days
+        WINDOW pair_in_time AS (PARTITION BY actor_id, proposal_id ORDER BY stated_on)
+    )"""
+
+
+def change_list(
+    *,
+    actors: Iterable[Actor] | None = None,
+    proposals: Iterable[Proposal] | None = None,
+    negotiation: Negotiation | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    kinds: Iterable[str] = DEFAULT_CHANGE_KINDS,
+) -> list[Change]:
+    """Stance changes, newest first (``changed_on`` desc, then position id desc).
+
+    A change compares the resolved stances of a pair's consecutive dates, over
+    the pair's whole history: ``since`` and ``until`` (both inclusive) only
+    choose which changes are listed, not which earlier date one is compared
+    with. Kind ``reversal`` when from × to < 0, ``shift`` otherwise, and
+    ``initial`` for a pair's first date, which is listed only when asked for.
+    """
+    kinds = list(kinds)
+    unknown = set(kinds) - set(CHANGE_KINDS)
+    if unknown:
+        raise ValueError(f"Unknown change kinds: {sorted(unknown)}")
+    if not kinds:
+        return []
+    scope = _PairScope(
+        actors=_ids(actors), proposals=_ids(proposals), negotiation=_pk(negotiation)
+    )
+    conditions = ["(r.from_stance IS NULL OR r.from_stance <> r.stance)"]
+    params = list(scope.params)
+    if since is not None:
+        conditions.append("r.stated_on >= %s")
+        params.append(since)
+    if until is not None:
+        conditions.append("r.stated_on <= %s")
+        params.append(until)
+    conditions.append(f"r.kind IN ({', '.join(['%s'] * len(kinds))})")
+    params.extend(kinds)
+    sql = f"""
+    WITH {_resolved_days_cte(scope)}, {_sequenced_cte()},
+    classified AS (
+        SELECT sequenced.*,
+               CASE
+                   WHEN from_stance IS NULL THEN 'initial'
+                   WHEN from_stance * stance < 0 THEN 'reversal'
+                   ELSE 'shift'
+               END AS kind
+        FROM sequenced
+    )
+    SELECT r.actor_id, a.slug, r.proposal_id, pr.slug, r.kind, r.stated_on,
+           r.from_stance, r.stance, r.from_position_id, r.position_id, r.disputed
+    FROM classified r {_slug_joins()}
+    WHERE {" AND ".join(conditions)}
+    ORDER BY r.stated_on DESC, r.position_id DESC
+    """
+    return [
+        Change(
+            actor_id=actor_id,
+            actor_slug=actor_slug,
+            proposal_id=proposal_id,
+            proposal_slug=proposal_slug,
+            kind=kind,
+            changed_on=_as_date(changed_on),
+            from_stance=from_stance,
+            to_stance=to_stance,
+            from_position_id=from_position_id,
+            to_position_id=to_position_id,
+            disputed=bool(disputed),
+        )
+        for (
+            actor_id,
+            actor_slug,
+            proposal_id,
+            proposal_slug,
+            kind,
+            changed_on,
+            from_stance,
+            to_stance,
+            from_position_id,
+            to_position_id,
+            disputed,
+        ) in _fetch(sql, params)
+    ]
+
+
+def gap_series(
+    *,
+    a: Actor,
+    b: Actor,
+    negotiation: Negotiation | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> list[GapPoint]:
+    """The gap between ``a`` and ``b`` on every date either one's as-of stance changes.
+
+    The gap is the mean of |stance of a − stance of b| over the proposals both
+    have an as-of stance on that date (0 = agree everywhere, 4 = opposite
+    extremes); ``proposals`` counts them, and ``gap`` is None when it is 0.
+    As-of stances use the whole history; ``since`` and ``until`` (inclusive)
+    only choose which dates are listed. Oldest first.
+    """
+    scope = _PairScope(actors=[a.pk, b.pk], negotiation=_pk(negotiation))
+    params = list(scope.params) + [a.pk, b.pk]
+    day_conditions = []
+    if since is not None:
+        day_conditions.append("d.day >= %s")
+        params.append(since)
+    if until is not None:
+        day_conditions.append("d.day <= %s")
+        params.append(until)
+    where = " AND ".join(day_conditions) if day_conditions else "1 = 1"
+    # An as-of stance holds from its date until the pair's next date.
+    holds_on_day = (
+        "{s}.stated_on <= d.day "
+        "AND ({s}.next_stated_on IS NULL OR {s}.next_stated_on > d.day)"
+    )
+    sql = f"""
+    WITH {_resolved_days_cte(scope)}, {_sequenced_cte()},
+    change_days AS (
+        SELECT DISTINCT stated_on AS day
+        FROM sequenced
+        WHERE from_stance IS NULL OR from_stance <> stance
+    ),
+    shared AS (
+        SELECT d.day, ABS(sa.stance - sb.stance) AS difference
+        FROM change_days d
+        JOIN sequenced sa ON sa.actor_id = %s AND {holds_on_day.format(s="sa")}
+        JOIN sequenced sb ON sb.actor_id = %s AND sb.proposal_id = sa.proposal_id
+             AND {holds_on_day.format(s="sb")}
+    )
+    SELECT d.day, AVG(CAST(s.difference AS FLOAT)), COUNT(s.difference)
+    FROM change_days d
+    LEFT JOIN shared s ON s.day = d.day
+    WHERE {where}
+    GROUP BY d.day
+    ORDER BY d.day
+    """
+    return [
+        GapPoint(
+            date=_as_date(day),
+            gap=None if shared == 0 else float(mean),
+            proposals=shared,
+        )
+        for day, mean, shared in _fetch(sql, params)
+    ]
+
+
+def _pk(obj) -> int | None:
+    return None if obj is None else getattr(obj, "pk", obj)
+
+
+def deleted_positions():
+    """Deletion records of positions that do not exist now, newest first."""
+    return (
+        Position.history.filter(history_type="-")
+        .exclude(id__in=Position.objects.values("id"))
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )

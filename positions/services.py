@@ -1,0 +1,279 @@
+"""Writes that carry rules. Views, serializers, forms, admin and commands call these.
+
+Each runs in one transaction and validates with ``full_clean`` before saving,
+so a broken rule raises ``ValidationError`` and leaves the database as it was.
+Saves go one object at a time, or through django-simple-history's helpers,
+so that every change lands in history.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from actors.models import Actor, Affiliation
+from positions.models import Article, Negotiation, Position, Proposal
+
+POSITION_EDITABLE_FIELDS = (
+    "actor",
+    "proposal",
+    "stance",
+    "stated_on",
+    "article",
+    "speaker",
+    "quote",
+    "note",
+    "confidence",
+)
+
+
+class VersionConflict(Exception):
+    """The object was saved by someone else since the editor loaded it."""
+
+    def __init__(self, *, expected: int, current: int):
+        self.expected = expected
+        self.current = current
+        super().__init__(
+            f"This position was changed by someone else (version {current}) since "
+            f"you loaded version {expected}. Reload it and apply your edit again."
+        )
+
+
+def side_for_speaker(*, speaker: Actor, on: datetime.date) -> Actor:
+    """The state or organization ``speaker`` was affiliated with on ``on``.
+
+    Raises ``ValidationError`` (on ``actor``) when there is none, or when
+    there are several different ones and the choice would be a guess.
+    """
+    organizations = {
+        affiliation.organization
+        for affiliation in Affiliation.objects.on(on)
+        .filter(person=speaker)
+        .select_related("organization")
+    }
+    if len(organizations) == 1:
+        return organizations.pop()
+    if not organizations:
+        raise ValidationError(
+            {
+                "actor": f"{speaker} had no affiliation on {on}, so the side cannot be "
+                "taken from the speaker. Choose the side."
+            }
+        )
+    names = ", ".join(sorted(str(org) for org in organizations))
+    raise ValidationError(
+        {
+            "actor": f"{speaker} was affiliated with several sides on {on} ({names}). "
+            "Choose the side."
+        }
+    )
+
+
+def _fill_side(fields: dict) -> None:
+    if fields.get("actor") is None and fields.get("speaker") is not None:
+        if fields.get("stated_on") is None:
+            raise ValidationError({"stated_on": "This field is required."})
+        fields["actor"] = side_for_speaker(
+            speaker=fields["speaker"], on=fields["stated_on"]
+        )
+
+
+def _save_validated(obj, *, by=None) -> None:
+    obj.full_clean()
+    if by is not None and by.is_authenticated:
+        obj._history_user = by
+    obj.save()
+
+
+@transaction.atomic
+def position_create(*, recorded_by=None, **fields) -> Position:
+    """Record one position.
+
+    When ``actor`` (the side) is left out and a ``speaker`` is given, the side
+    is the organization the speaker was affiliated with on ``stated_on``.
+    """
+    unknown = set(fields) - set(POSITION_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown position fields: {sorted(unknown)}")
+    _fill_side(fields)
+    position = Position(**fields)
+    if recorded_by is not None and recorded_by.is_authenticated:
+        position.recorded_by = recorded_by
+    _save_validated(position, by=recorded_by)
+    return position
+
+
+@transaction.atomic
+def position_update(
+    *, position_id: int, expected_version: int, changes: dict, by=None
+) -> Position:
+    """Apply ``changes`` if nobody saved the position since ``expected_version``.
+
+    The row is locked while checking, so two concurrent edits of the same
+    version cannot both pass. Raises ``VersionConflict`` or
+    ``ValidationError``; in both cases nothing changes.
+    """
+    unknown = set(changes) - set(POSITION_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown position fields: {sorted(unknown)}")
+    position = Position.objects.select_for_update().get(pk=position_id)
+    if position.version != expected_version:
+        raise VersionConflict(expected=expected_version, current=position.version)
+    merged = {field: getattr(position, field) for field in POSITION_EDITABLE_FIELDS}
+    merged.update(changes)
+    if "actor" in changes and changes["actor"] is None:
+        _fill_side(merged)
+    for field, value in merged.items():
+        setattr(position, field, value)
+    position.version += 1
+    _save_validated(position, by=by)
+    return position
+
+
+@transaction.atomic
+def position_delete(*, position_id: int, expected_version: int | None = None, by=None):
+    """Delete a position; history keeps a copy that ``position_restore`` brings back."""
+    position = Position.objects.select_for_update().get(pk=position_id)
+    if expected_version is not None and position.version != expected_version:
+        raise VersionConflict(expected=expected_version, current=position.version)
+    if by is not None and by.is_authenticated:
+        position._history_user = by
+    position.delete()
+
+
+@transaction.atomic
+def position_restore(*, position_id: int, by=None) -> Position:
+    """Bring back a deleted position as it was when deleted, under its old id.
+
+    The rules are checked again: if its article or proposal has gone since,
+    ``ValidationError`` says so and nothing is restored.
+    """
+    if Position.objects.filter(pk=position_id).exists():
+        raise ValidationError("This position exists; there is nothing to restore.")
+    deletion = (
+        Position.history.filter(id=position_id, history_type="-")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if deletion is None:
+        raise ValidationError("No deleted position has this id.")
+    position = deletion.instance
+    position.version += 1
+    try:
+        _save_validated(position, by=by)
+    except (Article.DoesNotExist, Proposal.DoesNotExist, Actor.DoesNotExist):
+        raise ValidationError(
+            "The position's article, proposal or actor no longer exists."
+        ) from None
+    return position
+
+
+def _merge_aliases(keep: Actor, duplicate: Actor) -> list[str]:
+    names = list(keep.aliases)
+    for name in [duplicate.name, duplicate.short_name, *duplicate.aliases]:
+        if name and name != keep.name and name not in names:
+            names.append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    positions_moved: int
+    exact_duplicates_removed: int
+    affiliations_moved: int
+
+
+@transaction.atomic
+def actor_merge(*, keep: Actor, duplicate: Actor, by=None) -> MergeResult:
+    """Fold ``duplicate`` into ``keep`` and delete ``duplicate``, all or nothing.
+
+    Positions (as side or speaker), affiliations, negotiation participation and
+    proposals it originated are re-pointed to ``keep``; its names become
+    aliases of ``keep``. A position that would become an exact duplicate of
+    one ``keep`` already has is deleted (history keeps it).
+    """
+    if keep.pk == duplicate.pk:
+        raise ValidationError("Choose two different actors to merge.")
+    if keep.kind != duplicate.kind:
+        raise ValidationError(
+            f"Cannot merge a {duplicate.get_kind_display().lower()} into a "
+            f"{keep.get_kind_display().lower()}: the kinds differ."
+        )
+    history_user = by if by is not None and by.is_authenticated else None
+
+    moved, removed = _repoint_positions(keep, duplicate, history_user)
+    affiliations = list(
+        Affiliation.objects.filter(person=duplicate)
+    ) + list(Affiliation.objects.filter(organization=duplicate))
+    for affiliation in affiliations:
+        if affiliation.person_id == duplicate.pk:
+            affiliation.person = keep
+        if affiliation.organization_id == duplicate.pk:
+            affiliation.organization = keep
+        _save_validated(affiliation, by=by)
+    for proposal in Proposal.objects.filter(originated_by=duplicate):
+        proposal.originated_by = keep
+        _save_validated(proposal, by=by)
+    for negotiation in Negotiation.objects.filter(participants=duplicate):
+        negotiation.participants.remove(duplicate)
+        negotiation.participants.add(keep)
+
+    keep.aliases = _merge_aliases(keep, duplicate)
+    if history_user:
+        duplicate._history_user = history_user
+    duplicate.delete()
+    _save_validated(keep, by=by)
+    return MergeResult(
+        positions_moved=moved,
+        exact_duplicates_removed=removed,
+        affiliations_moved=len(affiliations),
+    )
+
+
+def _repoint_positions(keep: Actor, duplicate: Actor, history_user) -> tuple[int, int]:
+    def identity(position: Position) -> tuple:
+        return (
+            position.actor_id,
+            position.proposal_id,
+            position.article_id,
+            position.speaker_id,
+            position.stated_on,
+        )
+
+    existing = {identity(p) for p in Position.objects.filter(actor=keep)} | {
+        identity(p) for p in Position.objects.filter(speaker=keep)
+    }
+    to_update, removed, now = [], 0, timezone.now()
+    affected = Position.objects.filter(actor=duplicate) | Position.objects.filter(
+        speaker=duplicate
+    )
+    for position in affected.distinct().order_by("id"):
+        if position.actor_id == duplicate.pk:
+            position.actor = keep
+        if position.speaker_id == duplicate.pk:
+            position.speaker = keep
+        if identity(position) in existing:
+            if history_user:
+                position._history_user = history_user
+            position.delete()
+            removed += 1
+            continue
+        existing.add(identity(position))
+        position.version += 1
+        position.updated_at = now
+        to_update.append(position)
+    if to_update:
+        # One UPDATE per batch instead of per row: merging an actor with
+        # thousands of positions, with a history row for each.
+        bulk_update_with_history(
+            to_update,
+            Position,
+            ["actor", "speaker", "version", "updated_at"],
+            batch_size=500,
+            default_user=history_user,
+            default_change_reason="actor merge",
+        )
+    return len(to_update), removed
