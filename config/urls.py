@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "Stance tracker administration"
 admin.site.site_title = "Stance tracker admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("positions.urls")),
 ]

@@ -55,6 +55,9 @@ class PositionInline(admin.StackedInline):
     form = PositionForm
     formset = ArticlePositionFormSet
     extra = 0
+    # ``version`` is the form's own hidden field, not the model's (which is
+    # not editable): excluded here, named in ``fields`` to be rendered.
+    exclude = ["version"]
     autocomplete_fields = ["actor", "proposal", "speaker"]
     fields = [
         ("actor", "speaker"),
@@ -90,7 +93,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Position:
             return super().save_formset(request, form, formset, change)
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
+            [],
+            [],
+            [],
+        )
         for position_form in formset.forms:
             position = position_form.instance
             if position.pk and position_form in formset.deleted_forms:
@@ -113,6 +120,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
 @admin.register(Position)
 class PositionAdmin(SimpleHistoryAdmin):
     form = PositionForm
+    # As on PositionInline: the form's hidden ``version``, not the model field.
+    exclude = ["version"]
     list_display = [
         "id",
         "actor",

@@ -351,7 +351,9 @@ class Position(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.actor} on {self.proposal}: {self.stance_label} ({self.stated_on})"
+        return (
+            f"{self.actor} on {self.proposal}: {self.stance_label} ({self.stated_on})"
+        )
 
     @property
     def stance_label(self) -> str:

@@ -27,7 +27,14 @@ from dataclasses import dataclass
 from django.db import connection
 
 from actors.models import Actor
-from positions.models import Negotiation, Position, PositionQuerySet, Proposal, Stance
+from positions.models import (
+    Article,
+    Negotiation,
+    Position,
+    PositionQuerySet,
+    Proposal,
+    Stance,
+)
 
 CHANGE_KINDS = ("initial", "shift", "reversal")
 DEFAULT_CHANGE_KINDS = ("shift", "reversal")
@@ -450,3 +457,15 @@ def deleted_positions():
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     )
+
+
+def home_overview(*, today: datetime.date) -> dict:
+    """Negotiations with today's stance matrix, the latest changes and articles."""
+    negotiations = list(Negotiation.objects.prefetch_related("proposals"))
+    return {
+        "negotiations": negotiations,
+        "stances": stances_as_of(on=today),
+        "changes": change_list()[:10],
+        "articles": Article.objects.with_position_count()[:10],
+        "resolution_rule": RESOLUTION_RULE,
+    }

@@ -205,9 +205,9 @@ def actor_merge(*, keep: Actor, duplicate: Actor, by=None) -> MergeResult:
     history_user = by if by is not None and by.is_authenticated else None
 
     moved, removed = _repoint_positions(keep, duplicate, history_user)
-    affiliations = list(
-        Affiliation.objects.filter(person=duplicate)
-    ) + list(Affiliation.objects.filter(organization=duplicate))
+    affiliations = list(Affiliation.objects.filter(person=duplicate)) + list(
+        Affiliation.objects.filter(organization=duplicate)
+    )
     for affiliation in affiliations:
         if affiliation.person_id == duplicate.pk:
             affiliation.person = keep

@@ -7,262 +7,900 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('actors', '0001_initial'),
+        ("actors", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(help_text='Address of the article on the web; stored in a normalised form (lower-case host, no fragment, no tracking parameters).', max_length=1000, unique=True)),
-                ('title', models.CharField(help_text='Headline as published.', max_length=500)),
-                ('outlet', models.CharField(help_text='Publication, e.g. “The Korea Herald”.', max_length=200)),
-                ('authors', models.CharField(blank=True, help_text='Bylines, comma-separated.', max_length=500)),
-                ('published_on', models.DateField(help_text='Date printed by the outlet (its own time zone).')),
-                ('language', models.CharField(default='en', help_text='Language code, e.g. “en”, “ko”.', max_length=20)),
-                ('summary', models.TextField(blank=True, help_text='Your own short summary.')),
-                ('body', models.TextField(blank=True, help_text='Full text, if you may store it; used by search.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('added_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        help_text="Address of the article on the web; stored in a normalised form (lower-case host, no fragment, no tracking parameters).",
+                        max_length=1000,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="Headline as published.", max_length=500
+                    ),
+                ),
+                (
+                    "outlet",
+                    models.CharField(
+                        help_text="Publication, e.g. “The Korea Herald”.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "authors",
+                    models.CharField(
+                        blank=True,
+                        help_text="Bylines, comma-separated.",
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(
+                        help_text="Date printed by the outlet (its own time zone)."
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="en",
+                        help_text="Language code, e.g. “en”, “ko”.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(blank=True, help_text="Your own short summary."),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="Full text, if you may store it; used by search.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_on', '-id'],
+                "ordering": ["-published_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalArticle',
+            name="HistoricalArticle",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('url', models.URLField(db_index=True, help_text='Address of the article on the web; stored in a normalised form (lower-case host, no fragment, no tracking parameters).', max_length=1000)),
-                ('title', models.CharField(help_text='Headline as published.', max_length=500)),
-                ('outlet', models.CharField(help_text='Publication, e.g. “The Korea Herald”.', max_length=200)),
-                ('authors', models.CharField(blank=True, help_text='Bylines, comma-separated.', max_length=500)),
-                ('published_on', models.DateField(help_text='Date printed by the outlet (its own time zone).')),
-                ('language', models.CharField(default='en', help_text='Language code, e.g. “en”, “ko”.', max_length=20)),
-                ('summary', models.TextField(blank=True, help_text='Your own short summary.')),
-                ('body', models.TextField(blank=True, help_text='Full text, if you may store it; used by search.')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('added_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        db_index=True,
+                        help_text="Address of the article on the web; stored in a normalised form (lower-case host, no fragment, no tracking parameters).",
+                        max_length=1000,
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="Headline as published.", max_length=500
+                    ),
+                ),
+                (
+                    "outlet",
+                    models.CharField(
+                        help_text="Publication, e.g. “The Korea Herald”.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "authors",
+                    models.CharField(
+                        blank=True,
+                        help_text="Bylines, comma-separated.",
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(
+                        help_text="Date printed by the outlet (its own time zone)."
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="en",
+                        help_text="Language code, e.g. “en”, “ko”.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(blank=True, help_text="Your own short summary."),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="Full text, if you may store it; used by search.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical article',
-                'verbose_name_plural': 'historical articles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical article",
+                "verbose_name_plural": "historical articles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalNegotiation',
+            name="HistoricalNegotiation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(db_index=True, help_text='Name of the negotiation track.', max_length=200)),
-                ('slug', models.SlugField(blank=True, help_text='Key used in web and API addresses; derived from the title when left empty.', max_length=100)),
-                ('description', models.TextField(blank=True, help_text='What is being negotiated.')),
-                ('started_on', models.DateField(blank=True, help_text='When the track began.', null=True)),
-                ('ended_on', models.DateField(blank=True, help_text='When it ended; empty while ongoing.', null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Name of the negotiation track.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Key used in web and API addresses; derived from the title when left empty.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="What is being negotiated."),
+                ),
+                (
+                    "started_on",
+                    models.DateField(
+                        blank=True, help_text="When the track began.", null=True
+                    ),
+                ),
+                (
+                    "ended_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When it ended; empty while ongoing.",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical negotiation',
-                'verbose_name_plural': 'historical negotiations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical negotiation",
+                "verbose_name_plural": "historical negotiations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Negotiation',
+            name="Negotiation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text='Name of the negotiation track.', max_length=200, unique=True)),
-                ('slug', models.SlugField(blank=True, help_text='Key used in web and API addresses; derived from the title when left empty.', max_length=100, unique=True)),
-                ('description', models.TextField(blank=True, help_text='What is being negotiated.')),
-                ('started_on', models.DateField(blank=True, help_text='When the track began.', null=True)),
-                ('ended_on', models.DateField(blank=True, help_text='When it ended; empty while ongoing.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('participants', models.ManyToManyField(blank=True, help_text='The sides at the table; they make the rows of the stance matrix.', related_name='negotiations', to='actors.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="Name of the negotiation track.",
+                        max_length=200,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Key used in web and API addresses; derived from the title when left empty.",
+                        max_length=100,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="What is being negotiated."),
+                ),
+                (
+                    "started_on",
+                    models.DateField(
+                        blank=True, help_text="When the track began.", null=True
+                    ),
+                ),
+                (
+                    "ended_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When it ended; empty while ongoing.",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "participants",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The sides at the table; they make the rows of the stance matrix.",
+                        related_name="negotiations",
+                        to="actors.actor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_on', 'title'],
+                "ordering": ["-started_on", "title"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalProposal',
+            name="HistoricalProposal",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(help_text='Short name, e.g. “Big deal”.', max_length=200)),
-                ('slug', models.SlugField(blank=True, help_text='Key used in web and API addresses; derived from the title when left empty.', max_length=100)),
-                ('summary', models.TextField(blank=True, help_text='What the proposal would do.')),
-                ('first_put_forward_on', models.DateField(blank=True, help_text='When it was first put forward, if known.', null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('originated_by', models.ForeignKey(blank=True, db_constraint=False, help_text='Who first put it forward, if known.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.actor')),
-                ('negotiation', models.ForeignKey(blank=True, db_constraint=False, help_text='The negotiation in which this proposal is on the table.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='positions.negotiation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="Short name, e.g. “Big deal”.", max_length=200
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Key used in web and API addresses; derived from the title when left empty.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, help_text="What the proposal would do."
+                    ),
+                ),
+                (
+                    "first_put_forward_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When it was first put forward, if known.",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "originated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Who first put it forward, if known.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.actor",
+                    ),
+                ),
+                (
+                    "negotiation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The negotiation in which this proposal is on the table.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="positions.negotiation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical proposal',
-                'verbose_name_plural': 'historical proposals',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical proposal",
+                "verbose_name_plural": "historical proposals",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalNegotiation_participants',
+            name="HistoricalNegotiation_participants",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.actor')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='positions.historicalnegotiation')),
-                ('negotiation', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='positions.negotiation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.actor",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="positions.historicalnegotiation",
+                    ),
+                ),
+                (
+                    "negotiation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="positions.negotiation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalNegotiation_participants',
+                "verbose_name": "HistoricalNegotiation_participants",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text='Short name, e.g. “Big deal”.', max_length=200)),
-                ('slug', models.SlugField(blank=True, help_text='Key used in web and API addresses; derived from the title when left empty.', max_length=100, unique=True)),
-                ('summary', models.TextField(blank=True, help_text='What the proposal would do.')),
-                ('first_put_forward_on', models.DateField(blank=True, help_text='When it was first put forward, if known.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('negotiation', models.ForeignKey(help_text='The negotiation in which this proposal is on the table.', on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='positions.negotiation')),
-                ('originated_by', models.ForeignKey(blank=True, help_text='Who first put it forward, if known.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='originated_proposals', to='actors.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="Short name, e.g. “Big deal”.", max_length=200
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Key used in web and API addresses; derived from the title when left empty.",
+                        max_length=100,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, help_text="What the proposal would do."
+                    ),
+                ),
+                (
+                    "first_put_forward_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When it was first put forward, if known.",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "negotiation",
+                    models.ForeignKey(
+                        help_text="The negotiation in which this proposal is on the table.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="positions.negotiation",
+                    ),
+                ),
+                (
+                    "originated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who first put it forward, if known.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="originated_proposals",
+                        to="actors.actor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stance', models.SmallIntegerField(choices=[(2, 'demands / strongly supports'), (1, 'supports / open to'), (0, 'neutral / ambiguous'), (-1, 'opposes / sceptical'), (-2, 'rejects outright')], help_text='From −2 (rejects outright) to +2 (demands).')),
-                ('stated_on', models.DateField(help_text='When the stance was expressed or observed; may be earlier than the article, at most one day later (time zones).')),
-                ('quote', models.TextField(blank=True, help_text='Verbatim from the article.')),
-                ('note', models.TextField(blank=True, help_text='Your paraphrase or reasoning for the stance coding.')),
-                ('confidence', models.PositiveSmallIntegerField(choices=[(1, 'low'), (2, 'medium'), (3, 'high')], default=2, help_text='How sure the coding is; on a day with several positions the most confident one stands for the day.')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Raised by every save; an edit based on an older version is refused.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('actor', models.ForeignKey(help_text="The side holding the stance: a state, organization or group, never a person. Leave empty to take the speaker's affiliation on the stated date.", on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='actors.actor')),
-                ('article', models.ForeignKey(help_text='The source reporting this stance. No stance without a source.', on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='positions.article')),
-                ('recorded_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('speaker', models.ForeignKey(blank=True, help_text='The person who said it, if a person did.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='spoken_positions', to='actors.actor')),
-                ('proposal', models.ForeignKey(help_text='What the stance is about.', on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='positions.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "stance",
+                    models.SmallIntegerField(
+                        choices=[
+                            (2, "demands / strongly supports"),
+                            (1, "supports / open to"),
+                            (0, "neutral / ambiguous"),
+                            (-1, "opposes / sceptical"),
+                            (-2, "rejects outright"),
+                        ],
+                        help_text="From −2 (rejects outright) to +2 (demands).",
+                    ),
+                ),
+                (
+                    "stated_on",
+                    models.DateField(
+                        help_text="When the stance was expressed or observed; may be earlier than the article, at most one day later (time zones)."
+                    ),
+                ),
+                (
+                    "quote",
+                    models.TextField(
+                        blank=True, help_text="Verbatim from the article."
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Your paraphrase or reasoning for the stance coding.",
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "low"), (2, "medium"), (3, "high")],
+                        default=2,
+                        help_text="How sure the coding is; on a day with several positions the most confident one stands for the day.",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Raised by every save; an edit based on an older version is refused.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        help_text="The side holding the stance: a state, organization or group, never a person. Leave empty to take the speaker's affiliation on the stated date.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="actors.actor",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        help_text="The source reporting this stance. No stance without a source.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="positions.article",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The person who said it, if a person did.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="spoken_positions",
+                        to="actors.actor",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        help_text="What the stance is about.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="positions.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['stated_on', 'id'],
+                "ordering": ["stated_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPosition',
+            name="HistoricalPosition",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('stance', models.SmallIntegerField(choices=[(2, 'demands / strongly supports'), (1, 'supports / open to'), (0, 'neutral / ambiguous'), (-1, 'opposes / sceptical'), (-2, 'rejects outright')], help_text='From −2 (rejects outright) to +2 (demands).')),
-                ('stated_on', models.DateField(help_text='When the stance was expressed or observed; may be earlier than the article, at most one day later (time zones).')),
-                ('quote', models.TextField(blank=True, help_text='Verbatim from the article.')),
-                ('note', models.TextField(blank=True, help_text='Your paraphrase or reasoning for the stance coding.')),
-                ('confidence', models.PositiveSmallIntegerField(choices=[(1, 'low'), (2, 'medium'), (3, 'high')], default=2, help_text='How sure the coding is; on a day with several positions the most confident one stands for the day.')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Raised by every save; an edit based on an older version is refused.')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, help_text="The side holding the stance: a state, organization or group, never a person. Leave empty to take the speaker's affiliation on the stated date.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.actor')),
-                ('article', models.ForeignKey(blank=True, db_constraint=False, help_text='The source reporting this stance. No stance without a source.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='positions.article')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('speaker', models.ForeignKey(blank=True, db_constraint=False, help_text='The person who said it, if a person did.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.actor')),
-                ('proposal', models.ForeignKey(blank=True, db_constraint=False, help_text='What the stance is about.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='positions.proposal')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stance",
+                    models.SmallIntegerField(
+                        choices=[
+                            (2, "demands / strongly supports"),
+                            (1, "supports / open to"),
+                            (0, "neutral / ambiguous"),
+                            (-1, "opposes / sceptical"),
+                            (-2, "rejects outright"),
+                        ],
+                        help_text="From −2 (rejects outright) to +2 (demands).",
+                    ),
+                ),
+                (
+                    "stated_on",
+                    models.DateField(
+                        help_text="When the stance was expressed or observed; may be earlier than the article, at most one day later (time zones)."
+                    ),
+                ),
+                (
+                    "quote",
+                    models.TextField(
+                        blank=True, help_text="Verbatim from the article."
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Your paraphrase or reasoning for the stance coding.",
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "low"), (2, "medium"), (3, "high")],
+                        default=2,
+                        help_text="How sure the coding is; on a day with several positions the most confident one stands for the day.",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Raised by every save; an edit based on an older version is refused.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The side holding the stance: a state, organization or group, never a person. Leave empty to take the speaker's affiliation on the stated date.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.actor",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The source reporting this stance. No stance without a source.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="positions.article",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The person who said it, if a person did.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.actor",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="What the stance is about.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="positions.proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical position',
-                'verbose_name_plural': 'historical positions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical position",
+                "verbose_name_plural": "historical positions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['outlet', 'published_on'], name='positions_art_outlet_pub_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["outlet", "published_on"], name="positions_art_outlet_pub_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['published_on'], name='positions_art_published_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["published_on"], name="positions_art_published_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='negotiation',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('started_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='positions_negotiation_end_after_start', violation_error_message='A negotiation cannot end before it starts.'),
+            model_name="negotiation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True),
+                    ("started_on__isnull", True),
+                    ("ended_on__gte", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="positions_negotiation_end_after_start",
+                violation_error_message="A negotiation cannot end before it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.UniqueConstraint(fields=('negotiation', 'title'), name='positions_proposal_unique_title_per_negotiation', violation_error_message='This negotiation already has a proposal with this title.'),
+            model_name="proposal",
+            constraint=models.UniqueConstraint(
+                fields=("negotiation", "title"),
+                name="positions_proposal_unique_title_per_negotiation",
+                violation_error_message="This negotiation already has a proposal with this title.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='position',
-            index=models.Index(fields=['actor', 'proposal', 'stated_on', 'confidence', 'id'], name='positions_pos_actor_pair_idx'),
+            model_name="position",
+            index=models.Index(
+                fields=["actor", "proposal", "stated_on", "confidence", "id"],
+                name="positions_pos_actor_pair_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='position',
-            index=models.Index(fields=['proposal', 'actor', 'stated_on', 'confidence', 'id'], name='positions_pos_prop_pair_idx'),
+            model_name="position",
+            index=models.Index(
+                fields=["proposal", "actor", "stated_on", "confidence", "id"],
+                name="positions_pos_prop_pair_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='position',
-            index=models.Index(fields=['actor', 'stated_on', 'id'], name='positions_pos_actor_day_idx'),
+            model_name="position",
+            index=models.Index(
+                fields=["actor", "stated_on", "id"], name="positions_pos_actor_day_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='position',
-            index=models.Index(fields=['stated_on', 'id'], name='positions_pos_day_idx'),
+            model_name="position",
+            index=models.Index(
+                fields=["stated_on", "id"], name="positions_pos_day_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.CheckConstraint(condition=models.Q(('stance__gte', -2), ('stance__lte', 2)), name='positions_position_stance_range', violation_error_message='Stance must be between −2 and 2.'),
+            model_name="position",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("stance__gte", -2), ("stance__lte", 2)),
+                name="positions_position_stance_range",
+                violation_error_message="Stance must be between −2 and 2.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.CheckConstraint(condition=models.Q(('confidence__in', [1, 2, 3])), name='positions_position_confidence_known', violation_error_message='Confidence must be low, medium or high.'),
+            model_name="position",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("confidence__in", [1, 2, 3])),
+                name="positions_position_confidence_known",
+                violation_error_message="Confidence must be low, medium or high.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(condition=models.Q(('speaker__isnull', False)), fields=('actor', 'proposal', 'article', 'speaker', 'stated_on'), name='positions_position_no_exact_duplicate', violation_error_message='This article already has this position: same side, proposal, speaker and date.'),
+            model_name="position",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("speaker__isnull", False)),
+                fields=("actor", "proposal", "article", "speaker", "stated_on"),
+                name="positions_position_no_exact_duplicate",
+                violation_error_message="This article already has this position: same side, proposal, speaker and date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(condition=models.Q(('speaker__isnull', True)), fields=('actor', 'proposal', 'article', 'stated_on'), name='positions_position_no_exact_duplicate_unspoken', violation_error_message='This article already has this position: same side, proposal and date, with no speaker.'),
+            model_name="position",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("speaker__isnull", True)),
+                fields=("actor", "proposal", "article", "stated_on"),
+                name="positions_position_no_exact_duplicate_unspoken",
+                violation_error_message="This article already has this position: same side, proposal and date, with no speaker.",
+            ),
         ),
     ]

@@ -14,5 +14,7 @@ class Command(BaseCommand):
         if not created:
             self.stdout.write("Demo data already loaded; nothing changed.")
             return
-        summary = ", ".join(f"{count} {name}" for name, count in sorted(created.items()))
+        summary = ", ".join(
+            f"{count} {name}" for name, count in sorted(created.items())
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
