@@ -77,6 +77,11 @@ class Actor(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.name, Actor, instance=self)
+        super().save(*args, **kwargs)
+
     @property
     def label(self) -> str:
         return self.short_name or self.name
@@ -99,11 +104,6 @@ class Actor(models.Model):
         # Reverse accessor from positions.Position; actors never imports positions.
         related = getattr(self, "positions", None)
         return related is not None and related.exists()
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self.name, Actor, instance=self)
-        super().save(*args, **kwargs)
 
 
 class AffiliationQuerySet(models.QuerySet):
@@ -144,7 +144,8 @@ class Affiliation(models.Model):
         ordering = ["person__name", "start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="actors_affiliation_end_after_start",
                 violation_error_message="The end date cannot be before the start date.",
             ),

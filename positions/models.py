@@ -217,13 +217,13 @@ class Article(models.Model):
     def __str__(self) -> str:
         return f"{self.outlet}, {self.published_on}: {self.title}"
 
-    def clean(self) -> None:
-        if self.url:
-            self.url = normalize_article_url(self.url)
-
     def save(self, *args, **kwargs):
         self.url = normalize_article_url(self.url)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.url:
+            self.url = normalize_article_url(self.url)
 
 
 class PositionQuerySet(models.QuerySet):

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,89 +15,311 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Actor',
+            name="Actor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Full name as most sources write it, e.g. “United States” or “Mike Pompeo”.', max_length=200, unique=True)),
-                ('slug', models.SlugField(blank=True, help_text='Key used in web and API addresses; derived from the name when left empty.', max_length=100, unique=True)),
-                ('short_name', models.CharField(blank=True, help_text='Short label for charts and tables, e.g. “US”, “DPRK”, “ROK”.', max_length=50)),
-                ('kind', models.CharField(choices=[('state', 'State'), ('person', 'Person'), ('organization', 'Organization'), ('group', 'Group')], help_text='A person can be a speaker but never a side of a position.', max_length=20)),
-                ('description', models.TextField(blank=True, help_text='Who this is, for readers.')),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Other spellings and names (a list), used by search and CSV import, e.g. [“Choe Son-hui”, “Choe Son Hui”].')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Full name as most sources write it, e.g. “United States” or “Mike Pompeo”.",
+                        max_length=200,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Key used in web and API addresses; derived from the name when left empty.",
+                        max_length=100,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Short label for charts and tables, e.g. “US”, “DPRK”, “ROK”.",
+                        max_length=50,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("state", "State"),
+                            ("person", "Person"),
+                            ("organization", "Organization"),
+                            ("group", "Group"),
+                        ],
+                        help_text="A person can be a speaker but never a side of a position.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Who this is, for readers."),
+                ),
+                (
+                    "aliases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Other spellings and names (a list), used by search and CSV import, e.g. [“Choe Son-hui”, “Choe Son Hui”].",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalActor',
+            name="HistoricalActor",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, help_text='Full name as most sources write it, e.g. “United States” or “Mike Pompeo”.', max_length=200)),
-                ('slug', models.SlugField(blank=True, help_text='Key used in web and API addresses; derived from the name when left empty.', max_length=100)),
-                ('short_name', models.CharField(blank=True, help_text='Short label for charts and tables, e.g. “US”, “DPRK”, “ROK”.', max_length=50)),
-                ('kind', models.CharField(choices=[('state', 'State'), ('person', 'Person'), ('organization', 'Organization'), ('group', 'Group')], help_text='A person can be a speaker but never a side of a position.', max_length=20)),
-                ('description', models.TextField(blank=True, help_text='Who this is, for readers.')),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Other spellings and names (a list), used by search and CSV import, e.g. [“Choe Son-hui”, “Choe Son Hui”].')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Full name as most sources write it, e.g. “United States” or “Mike Pompeo”.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Key used in web and API addresses; derived from the name when left empty.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Short label for charts and tables, e.g. “US”, “DPRK”, “ROK”.",
+                        max_length=50,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("state", "State"),
+                            ("person", "Person"),
+                            ("organization", "Organization"),
+                            ("group", "Group"),
+                        ],
+                        help_text="A person can be a speaker but never a side of a position.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Who this is, for readers."),
+                ),
+                (
+                    "aliases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Other spellings and names (a list), used by search and CSV import, e.g. [“Choe Son-hui”, “Choe Son Hui”].",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical actor',
-                'verbose_name_plural': 'historical actors',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical actor",
+                "verbose_name_plural": "historical actors",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAffiliation',
+            name="HistoricalAffiliation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(blank=True, help_text='E.g. “Secretary of State”.', max_length=200)),
-                ('start_date', models.DateField(help_text='First day in the role.')),
-                ('end_date', models.DateField(blank=True, help_text='Last day in the role; empty while current.', null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, help_text='The state, organization or group the person speaks for in this role.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.actor')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, help_text='The person holding the role.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.actor')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.g. “Secretary of State”.",
+                        max_length=200,
+                    ),
+                ),
+                ("start_date", models.DateField(help_text="First day in the role.")),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day in the role; empty while current.",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The state, organization or group the person speaks for in this role.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.actor",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The person holding the role.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical affiliation',
-                'verbose_name_plural': 'historical affiliations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical affiliation",
+                "verbose_name_plural": "historical affiliations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Affiliation',
+            name="Affiliation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(blank=True, help_text='E.g. “Secretary of State”.', max_length=200)),
-                ('start_date', models.DateField(help_text='First day in the role.')),
-                ('end_date', models.DateField(blank=True, help_text='Last day in the role; empty while current.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.ForeignKey(help_text='The state, organization or group the person speaks for in this role.', on_delete=django.db.models.deletion.CASCADE, related_name='members', to='actors.actor')),
-                ('person', models.ForeignKey(help_text='The person holding the role.', on_delete=django.db.models.deletion.CASCADE, related_name='affiliations', to='actors.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.g. “Secretary of State”.",
+                        max_length=200,
+                    ),
+                ),
+                ("start_date", models.DateField(help_text="First day in the role.")),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day in the role; empty while current.",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        help_text="The state, organization or group the person speaks for in this role.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="actors.actor",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        help_text="The person holding the role.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="affiliations",
+                        to="actors.actor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person__name', 'start_date'],
-                'indexes': [models.Index(fields=['person', 'start_date'], name='actors_affil_person_start_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='actors_affiliation_end_after_start', violation_error_message='The end date cannot be before the start date.')],
+                "ordering": ["person__name", "start_date"],
+                "indexes": [
+                    models.Index(
+                        fields=["person", "start_date"],
+                        name="actors_affil_person_start_idx",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gte", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="actors_affiliation_end_after_start",
+                        violation_error_message="The end date cannot be before the start date.",
+                    )
+                ],
             },
         ),
     ]
