@@ -58,6 +58,11 @@ class Confidence(models.IntegerChoices):
     HIGH = 3, "high"
 
 
+class NegotiationQuerySet(models.QuerySet):
+    def search(self, query: str) -> "NegotiationQuerySet":
+        return self.filter(Q(title__icontains=query) | Q(description__icontains=query))
+
+
 class Negotiation(models.Model):
     title = models.CharField(
         max_length=200, unique=True, help_text="Name of the negotiation track."
@@ -85,6 +90,7 @@ class Negotiation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[participants])
+    objects = NegotiationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_on", "title"]
@@ -105,6 +111,11 @@ class Negotiation(models.Model):
         if not self.slug:
             self.slug = unique_slug(self.title, Negotiation, instance=self)
         super().save(*args, **kwargs)
+
+
+class ProposalQuerySet(models.QuerySet):
+    def search(self, query: str) -> "ProposalQuerySet":
+        return self.filter(Q(title__icontains=query) | Q(summary__icontains=query))
 
 
 class Proposal(models.Model):
@@ -137,6 +148,7 @@ class Proposal(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+    objects = ProposalQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -161,6 +173,13 @@ class ArticleQuerySet(models.QuerySet):
     def by_url(self, url: str) -> "ArticleQuerySet":
         """The article at ``url``, matched in its normalised form."""
         return self.filter(url=normalize_article_url(url))
+
+    def search(self, query: str) -> "ArticleQuerySet":
+        return self.filter(
+            Q(title__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(body__icontains=query)
+        )
 
     def with_position_count(self) -> "ArticleQuerySet":
         return self.annotate(position_count=Count("positions"))
@@ -229,6 +248,9 @@ class Article(models.Model):
 class PositionQuerySet(models.QuerySet):
     def for_negotiation(self, negotiation: Negotiation) -> "PositionQuerySet":
         return self.filter(proposal__negotiation=negotiation)
+
+    def search(self, query: str) -> "PositionQuerySet":
+        return self.filter(Q(quote__icontains=query) | Q(note__icontains=query))
 
     def in_timeline_order(self) -> "PositionQuerySet":
         return self.order_by("actor_id", "proposal_id", "stated_on", "id")

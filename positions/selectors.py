@@ -106,21 +106,22 @@ class _PairScope:
         *,
         actors: Sequence[int] | None = None,
         proposals: Sequence[int] | None = None,
-        negotiation: int | None = None,
+        negotiations: Sequence[int] | None = None,
         stated_until: datetime.date | None = None,
     ):
         self.conditions: list[str] = []
         self.params: list = []
-        for column, ids in (("p.actor_id", actors), ("p.proposal_id", proposals)):
+        for column, ids in (
+            ("p.actor_id", actors),
+            ("p.proposal_id", proposals),
+            ("pr.negotiation_id", negotiations),
+        ):
             if ids is not None:
                 if not ids:
                     self.conditions.append("1 = 0")
                     continue
                 self.conditions.append(f"{column} IN ({', '.join(['%s'] * len(ids))})")
                 self.params.extend(ids)
-        if negotiation is not None:
-            self.conditions.append("pr.negotiation_id = %s")
-            self.params.append(negotiation)
         if stated_until is not None:
             self.conditions.append("p.stated_on <= %s")
             self.params.append(stated_until)
@@ -165,6 +166,10 @@ def _slug_joins() -> str:
     )
 
 
+def _limit_clause(limit: int | None) -> str:
+    return "" if limit is None else f"LIMIT {int(limit)}"
+
+
 def _fetch(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -207,6 +212,7 @@ def position_timeline(
     actors: Iterable[Actor] | None = None,
     proposals: Iterable[Proposal] | None = None,
     negotiation: Negotiation | None = None,
+    negotiations: Iterable[Negotiation] | None = None,
     stated_after: datetime.date | None = None,
     stated_before: datetime.date | None = None,
 ) -> PositionQuerySet:
@@ -215,13 +221,14 @@ def position_timeline(
     ``stated_after`` and ``stated_before`` are inclusive. Every position is a
     point, including several on one day; see ``resolved_days`` for one per day.
     """
-    positions = Position.objects.select_related("actor", "proposal")
+    positions = Position.objects.select_related("actor", "proposal__negotiation")
     if actors is not None:
         positions = positions.filter(actor__in=_ids(actors))
     if proposals is not None:
         positions = positions.filter(proposal__in=_ids(proposals))
-    if negotiation is not None:
-        positions = positions.for_negotiation(negotiation)
+    negotiation_ids = _negotiation_ids(negotiation, negotiations)
+    if negotiation_ids is not None:
+        positions = positions.filter(proposal__negotiation__in=negotiation_ids)
     if stated_after is not None:
         positions = positions.filter(stated_on__gte=stated_after)
     if stated_before is not None:
@@ -234,6 +241,7 @@ def resolved_days(
     actors: Iterable[Actor] | None = None,
     proposals: Iterable[Proposal] | None = None,
     negotiation: Negotiation | None = None,
+    negotiations: Iterable[Negotiation] | None = None,
 ) -> list[ResolvedStance]:
     """The resolved stance of every date of every pair in scope, in time order.
 
@@ -241,7 +249,9 @@ def resolved_days(
     the positions of that date do not all share one stance.
     """
     scope = _PairScope(
-        actors=_ids(actors), proposals=_ids(proposals), negotiation=_pk(negotiation)
+        actors=_ids(actors),
+        proposals=_ids(proposals),
+        negotiations=_negotiation_ids(negotiation, negotiations),
     )
     sql = f"""
     WITH {_resolved_days_cte(scope)}
@@ -256,21 +266,29 @@ def stances_as_of(
     *,
     on: datetime.date,
     negotiation: Negotiation | None = None,
+    negotiations: Iterable[Negotiation] | None = None,
     actors: Iterable[Actor] | None = None,
     proposals: Iterable[Proposal] | None = None,
+    after: tuple[str, str] | None = None,
+    limit: int | None = None,
 ) -> list[ResolvedStance]:
     """The as-of stance on ``on`` (inclusive) of every pair in scope that has one.
 
     It is the resolved stance of the pair's latest date on or before ``on``;
     see ``resolved_days`` for the tie-break and the disputed flag. Ordered by
     actor slug, then proposal slug. This is the negotiation's matrix.
+    ``after`` (an actor and proposal slug) and ``limit`` fetch one page.
     """
     scope = _PairScope(
         actors=_ids(actors),
         proposals=_ids(proposals),
-        negotiation=_pk(negotiation),
+        negotiations=_negotiation_ids(negotiation, negotiations),
         stated_until=on,
     )
+    page_condition, page_params = "", []
+    if after is not None:
+        page_condition = "AND (a.slug > %s OR (a.slug = %s AND pr.slug > %s))"
+        page_params = [after[0], after[0], after[1]]
     sql = f"""
     WITH {_resolved_days_cte(scope)},
     latest AS (
@@ -282,10 +300,11 @@ def stances_as_of(
     )
     SELECT {_RESOLVED_COLUMNS}
     FROM latest r {_slug_joins()}
-    WHERE r.recency = 1
+    WHERE r.recency = 1 {page_condition}
     ORDER BY a.slug, pr.slug
+    {_limit_clause(limit)}
     """
-    return _resolved_from_rows(_fetch(sql, scope.params))
+    return _resolved_from_rows(_fetch(sql, scope.params + page_params))
 
 
 def _sequenced_cte() -> str:
@@ -305,9 +324,12 @@ def change_list(
     actors: Iterable[Actor] | None = None,
     proposals: Iterable[Proposal] | None = None,
     negotiation: Negotiation | None = None,
+    negotiations: Iterable[Negotiation] | None = None,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     kinds: Iterable[str] = DEFAULT_CHANGE_KINDS,
+    after: tuple[datetime.date, int] | None = None,
+    limit: int | None = None,
 ) -> list[Change]:
     """Stance changes, newest first (``changed_on`` desc, then position id desc).
 
@@ -316,6 +338,7 @@ def change_list(
     choose which changes are listed, not which earlier date one is compared
     with. Kind ``reversal`` when from × to < 0, ``shift`` otherwise, and
     ``initial`` for a pair's first date, which is listed only when asked for.
+    ``after`` (a change date and its position id) and ``limit`` fetch one page.
     """
     kinds = list(kinds)
     unknown = set(kinds) - set(CHANGE_KINDS)
@@ -324,7 +347,9 @@ def change_list(
     if not kinds:
         return []
     scope = _PairScope(
-        actors=_ids(actors), proposals=_ids(proposals), negotiation=_pk(negotiation)
+        actors=_ids(actors),
+        proposals=_ids(proposals),
+        negotiations=_negotiation_ids(negotiation, negotiations),
     )
     conditions = ["(r.from_stance IS NULL OR r.from_stance <> r.stance)"]
     params = list(scope.params)
@@ -336,6 +361,11 @@ def change_list(
         params.append(until)
     conditions.append(f"r.kind IN ({', '.join(['%s'] * len(kinds))})")
     params.extend(kinds)
+    if after is not None:
+        conditions.append(
+            "(r.stated_on < %s OR (r.stated_on = %s AND r.position_id < %s))"
+        )
+        params.extend([after[0], after[0], after[1]])
     sql = f"""
     WITH {_resolved_days_cte(scope)}, {_sequenced_cte()},
     classified AS (
@@ -352,6 +382,7 @@ def change_list(
     FROM classified r {_slug_joins()}
     WHERE {" AND ".join(conditions)}
     ORDER BY r.stated_on DESC, r.position_id DESC
+    {_limit_clause(limit)}
     """
     return [
         Change(
@@ -388,6 +419,7 @@ def gap_series(
     a: Actor,
     b: Actor,
     negotiation: Negotiation | None = None,
+    negotiations: Iterable[Negotiation] | None = None,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> list[GapPoint]:
@@ -399,7 +431,9 @@ def gap_series(
     As-of stances use the whole history; ``since`` and ``until`` (inclusive)
     only choose which dates are listed. Oldest first.
     """
-    scope = _PairScope(actors=[a.pk, b.pk], negotiation=_pk(negotiation))
+    scope = _PairScope(
+        actors=[a.pk, b.pk], negotiations=_negotiation_ids(negotiation, negotiations)
+    )
     params = list(scope.params) + [a.pk, b.pk]
     day_conditions = []
     if since is not None:
@@ -445,8 +479,12 @@ def gap_series(
     ]
 
 
-def _pk(obj) -> int | None:
-    return None if obj is None else getattr(obj, "pk", obj)
+def _negotiation_ids(negotiation, negotiations) -> list[int] | None:
+    """One negotiation, several (OR), or None for all."""
+    ids = _ids(negotiations)
+    if negotiation is not None:
+        ids = (ids or []) + [getattr(negotiation, "pk", negotiation)]
+    return ids
 
 
 def deleted_positions():
@@ -469,3 +507,19 @@ def home_overview(*, today: datetime.date) -> dict:
         "articles": Article.objects.with_position_count()[:10],
         "resolution_rule": RESOLUTION_RULE,
     }
+
+
+def position_history(*, position_id: int):
+    """Every recorded version of a position, oldest first, with who saved it."""
+    return (
+        Position.history.filter(id=position_id)
+        .select_related("history_user", "actor", "proposal", "speaker")
+        .order_by("history_date", "history_id")
+    )
+
+
+def positions_for_export(positions: PositionQuerySet):
+    """The rows of a positions CSV, streamed from the database in chunks."""
+    return positions.select_related(
+        "actor", "proposal__negotiation", "speaker", "article"
+    ).iterator(chunk_size=2000)

@@ -277,3 +277,45 @@ def _repoint_positions(keep: Actor, duplicate: Actor, history_user) -> tuple[int
             default_change_reason="actor merge",
         )
     return len(to_update), removed
+
+
+class BulkValidationError(Exception):
+    """Some rows broke a rule; ``errors`` maps each such row's index to its errors."""
+
+    def __init__(self, errors: dict[int, dict[str, list[str]]]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} invalid row(s); nothing was saved.")
+
+
+def error_dict(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in error.message_dict.items()
+        }
+    return {"non_field_errors": error.messages}
+
+
+@transaction.atomic
+def positions_bulk_create(
+    *, rows: list[dict], recorded_by=None, on_row=None
+) -> list[Position]:
+    """Create every row with ``position_create``'s rules, or none of them.
+
+    All rows are checked, so the errors name every bad row, not just the first;
+    then ``BulkValidationError`` undoes the rows already saved. ``on_row`` is
+    called after each row (a progress bar).
+    """
+    created, errors = [], {}
+    for index, fields in enumerate(rows):
+        try:
+            # A savepoint per row, so one refused row leaves the others usable.
+            with transaction.atomic():
+                created.append(position_create(recorded_by=recorded_by, **fields))
+        except ValidationError as error:
+            errors[index] = error_dict(error)
+        if on_row is not None:
+            on_row(index)
+    if errors:
+        raise BulkValidationError(errors)
+    return created

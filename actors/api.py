@@ -1,0 +1,16 @@
+from rest_framework import viewsets
+
+from actors.filters import ActorFilter
+from actors.models import Actor
+from actors.serializers import ActorSerializer
+from config.api import ConcurrencyMixin, resource_schema
+
+
+@resource_schema(ActorSerializer)
+class ActorViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+    queryset = Actor.objects.prefetch_related("affiliations__organization").order_by(
+        "slug", "id"
+    )
+    serializer_class = ActorSerializer
+    filterset_class = ActorFilter
+    lookup_field = "slug"

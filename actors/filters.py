@@ -1,0 +1,30 @@
+import django_filters
+
+from actors.models import Actor
+from config.filtering import SlugsFilter, StrictFilterSet
+
+
+def _negotiations(request):
+    # The negotiations app depends on this one, never the reverse: reach its
+    # model through the relation it adds to Actor.
+    return Actor._meta.get_field("negotiations").related_model.objects.all()
+
+
+class ActorFilter(StrictFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=Actor.Kind.choices)
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Name, short name or an alias contains this."
+    )
+    negotiation = SlugsFilter(
+        field_name="negotiations",
+        queryset=_negotiations,
+        distinct=True,
+        help_text="Participants of the negotiation with this slug (repeat for OR).",
+    )
+
+    class Meta:
+        model = Actor
+        fields = ["kind", "search", "negotiation"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)

@@ -1,0 +1,143 @@
+import django_filters
+from django import forms
+
+from actors.models import Actor
+from config.filtering import RepeatableCharFilter, SlugsFilter, StrictFilterSet
+from positions.models import (
+    Article,
+    Confidence,
+    Negotiation,
+    Position,
+    Proposal,
+    Stance,
+)
+
+CONFIDENCE_KEYS = [(choice.label, choice.label) for choice in Confidence]
+ORDERINGS = {"stated_on": ("stated_on", "id"), "-stated_on": ("-stated_on", "-id")}
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class ProposalFilter(StrictFilterSet):
+    negotiation = SlugsFilter(queryset=Negotiation.objects.all())
+    originated_by = SlugsFilter(queryset=Actor.objects.all())
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Title or summary contains this."
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["negotiation", "originated_by", "search"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class NegotiationFilter(StrictFilterSet):
+    participant = SlugsFilter(
+        field_name="participants", queryset=Actor.objects.all(), distinct=True
+    )
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Title or description contains this."
+    )
+
+    class Meta:
+        model = Negotiation
+        fields = ["participant", "search"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class ArticleFilter(StrictFilterSet):
+    outlet = RepeatableCharFilter(help_text="Exact outlet name (repeat for OR).")
+    published_after = django_filters.DateFilter(
+        field_name="published_on", lookup_expr="gte", help_text="Inclusive."
+    )
+    published_before = django_filters.DateFilter(
+        field_name="published_on", lookup_expr="lte", help_text="Inclusive."
+    )
+    actor = SlugsFilter(
+        field_name="positions__actor",
+        queryset=Actor.objects.all(),
+        distinct=True,
+        help_text="Articles with a position of this actor (repeat for OR).",
+    )
+    proposal = SlugsFilter(
+        field_name="positions__proposal",
+        queryset=Proposal.objects.all(),
+        distinct=True,
+        help_text="Articles with a position on this proposal (repeat for OR).",
+    )
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Title, summary or body contains this."
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "outlet",
+            "published_after",
+            "published_before",
+            "actor",
+            "proposal",
+            "search",
+        ]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class PositionFilter(StrictFilterSet):
+    actor = SlugsFilter(queryset=Actor.objects.all())
+    proposal = SlugsFilter(queryset=Proposal.objects.all())
+    negotiation = SlugsFilter(
+        field_name="proposal__negotiation", queryset=Negotiation.objects.all()
+    )
+    speaker = SlugsFilter(queryset=Actor.objects.all())
+    article = django_filters.ModelMultipleChoiceFilter(queryset=Article.objects.all())
+    outlet = RepeatableCharFilter(
+        field_name="article__outlet", help_text="Exact outlet name (repeat for OR)."
+    )
+    stance = django_filters.MultipleChoiceFilter(choices=Stance.choices)
+    stance_min = IntegerFilter(
+        field_name="stance", lookup_expr="gte", min_value=-2, max_value=2
+    )
+    stance_max = IntegerFilter(
+        field_name="stance", lookup_expr="lte", min_value=-2, max_value=2
+    )
+    stated_after = django_filters.DateFilter(
+        field_name="stated_on", lookup_expr="gte", help_text="Inclusive."
+    )
+    stated_before = django_filters.DateFilter(
+        field_name="stated_on", lookup_expr="lte", help_text="Inclusive."
+    )
+    confidence = django_filters.MultipleChoiceFilter(
+        choices=CONFIDENCE_KEYS, method="filter_confidence"
+    )
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Quote or note contains this."
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[(key, key) for key in ORDERINGS],
+        method="filter_ordering",
+        empty_label=None,
+        help_text="`stated_on` (default) or `-stated_on`; ties by id.",
+    )
+
+    class Meta:
+        model = Position
+        fields = []
+
+    def filter_confidence(self, queryset, name, value):
+        return queryset.filter(
+            confidence__in=[Confidence[key.upper()] for key in value]
+        )
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS[value])

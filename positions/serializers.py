@@ -1,0 +1,234 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from actors.models import Actor
+from config.api import ValidatedModelSerializer
+from positions.models import (
+    Article,
+    Confidence,
+    Negotiation,
+    Position,
+    Proposal,
+    Stance,
+)
+
+
+class ConfidenceField(serializers.ChoiceField):
+    """``"low"``, ``"medium"`` or ``"high"`` outside; a sortable integer inside."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=[choice.label for choice in Confidence], **kwargs)
+
+    def to_representation(self, value):
+        return Confidence(value).label
+
+    def to_internal_value(self, data):
+        return Confidence[super().to_internal_value(data).upper()]
+
+
+class NegotiationSerializer(ValidatedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="negotiation-detail", lookup_field="slug"
+    )
+    participants = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Actor.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Negotiation
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "description",
+            "participants",
+            "started_on",
+            "ended_on",
+            "url",
+        ]
+        extra_kwargs = {"slug": {"required": False}}
+
+
+class ProposalSerializer(ValidatedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="proposal-detail", lookup_field="slug"
+    )
+    negotiation = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Negotiation.objects.all()
+    )
+    originated_by = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Actor.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "summary",
+            "negotiation",
+            "originated_by",
+            "first_put_forward_on",
+            "url",
+        ]
+        extra_kwargs = {"slug": {"required": False}}
+
+
+class ArticleSerializer(ValidatedModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="article-detail")
+    position_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "url",
+            "api_url",
+            "title",
+            "outlet",
+            "authors",
+            "published_on",
+            "language",
+            "summary",
+            "body",
+            "position_count",
+            "created_at",
+        ]
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_position_count(self, article) -> int:
+        count = getattr(article, "position_count", None)
+        return article.positions.count() if count is None else count
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        if user.is_authenticated:
+            validated_data["added_by"] = user
+        return super().create(validated_data)
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    """Shape only: the rules live in ``positions.services``, which the views call."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="position-detail")
+    actor = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Actor.objects.all(),
+        required=False,
+        help_text="The side. Leave out to take the speaker's affiliation on stated_on.",
+    )
+    proposal = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Proposal.objects.all()
+    )
+    negotiation = serializers.SlugRelatedField(
+        source="proposal.negotiation", slug_field="slug", read_only=True
+    )
+    speaker = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Actor.objects.all(), required=False, allow_null=True
+    )
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    stance_label = serializers.CharField(read_only=True)
+    confidence = ConfidenceField(required=False)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="On update: the version you edited. An older one than stored gets 409.",
+    )
+
+    class Meta:
+        model = Position
+        fields = [
+            "id",
+            "actor",
+            "proposal",
+            "negotiation",
+            "stance",
+            "stance_label",
+            "stated_on",
+            "article",
+            "speaker",
+            "quote",
+            "note",
+            "confidence",
+            "version",
+            "url",
+            "created_at",
+            "updated_at",
+        ]
+        # Exact duplicates are the service's to refuse, with its own message.
+        validators = []
+
+
+class StanceSerializer(serializers.Serializer):
+    """An as-of stance of one (actor, proposal) pair."""
+
+    actor = serializers.CharField(source="actor_slug")
+    proposal = serializers.CharField(source="proposal_slug")
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    stance_label = serializers.CharField()
+    stated_on = serializers.DateField()
+    position = serializers.IntegerField(source="position_id")
+    disputed = serializers.BooleanField()
+
+
+class ChangeSerializer(serializers.Serializer):
+    actor = serializers.CharField(source="actor_slug")
+    proposal = serializers.CharField(source="proposal_slug")
+    kind = serializers.ChoiceField(choices=["initial", "shift", "reversal"])
+    from_stance = serializers.ChoiceField(choices=Stance.choices, allow_null=True)
+    to_stance = serializers.ChoiceField(choices=Stance.choices)
+    from_position = serializers.IntegerField(source="from_position_id", allow_null=True)
+    to_position = serializers.IntegerField(source="to_position_id")
+    changed_on = serializers.DateField()
+    disputed = serializers.BooleanField(
+        help_text="Whether the sources of the day of the change disagree."
+    )
+
+
+class TimelinePointSerializer(serializers.Serializer):
+    stated_on = serializers.DateField()
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    position = serializers.IntegerField(source="id")
+
+
+class TimelineSeriesSerializer(serializers.Serializer):
+    actor = serializers.CharField()
+    proposal = serializers.CharField()
+    points = TimelinePointSerializer(many=True)
+
+
+class TimelineSerializer(serializers.Serializer):
+    series = TimelineSeriesSerializer(many=True)
+
+
+class GapPointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    gap = serializers.FloatField(allow_null=True)
+    proposals = serializers.IntegerField()
+
+
+class GapSerializer(serializers.Serializer):
+    a = serializers.CharField()
+    b = serializers.CharField()
+    points = GapPointSerializer(many=True)
+
+
+class PositionVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    changed_at = serializers.DateTimeField()
+    changed_by = serializers.CharField(allow_null=True)
+    change = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    fields = serializers.DictField()
+
+
+class BulkErrorSerializer(serializers.Serializer):
+    errors = serializers.DictField(
+        child=serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField())
+        ),
+        help_text="Errors of each invalid row, keyed by its index in the list.",
+    )
