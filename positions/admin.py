@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import is_historic
 
 from actors.admin import ActorAdmin
 from actors.models import Actor
@@ -48,6 +49,27 @@ class ArticlePositionFormSet(BaseInlineFormSet):
         # date, also while the article itself is being added.
         form.instance.article = self.instance
         return form
+
+    def clean(self):
+        super().clean()
+        # Each form checks uniqueness against saved rows only: of two identical
+        # new positions, the second would fail in the service, too late for a
+        # message on the page.
+        seen = set()
+        for form in self.forms:
+            if form.errors or not form.cleaned_data or self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            identity = tuple(
+                data.get(field)
+                for field in ("actor", "proposal", "speaker", "stated_on")
+            )
+            if identity in seen:
+                raise ValidationError(
+                    "Two of these positions are the same: same side, proposal, "
+                    "speaker and date. Keep one of them."
+                )
+            seen.add(identity)
 
 
 class PositionInline(admin.StackedInline):
@@ -143,9 +165,16 @@ class PositionAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            expected_version = form.cleaned_data["version"]
+            if is_historic(obj):
+                # A revert from the history page: ``obj`` is the old version,
+                # whose values go on top of whatever the row holds now.
+                expected_version = Position.objects.values_list(
+                    "version", flat=True
+                ).get(pk=obj.pk)
             saved = position_update(
                 position_id=obj.pk,
-                expected_version=form.cleaned_data["version"] or obj.version,
+                expected_version=expected_version,
                 changes=form.editable_data(),
                 by=request.user,
             )

@@ -29,6 +29,8 @@ class PositionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["actor"].required = False
         if self.instance.pk:
+            # Without the version it was based on, an edit could overwrite.
+            self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
 
     def clean(self):
