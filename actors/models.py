@@ -1,11 +1,21 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from actors.slugs import unique_slug
+
+
+class UnicodeJSONEncoder(DjangoJSONEncoder):
+    """Stores non-ASCII text as itself, so aliases in any script can be searched
+    as text on SQLite too (the default escapes them as \\uXXXX)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
 
 
 class ActorQuerySet(models.QuerySet):
@@ -61,6 +71,7 @@ class Actor(models.Model):
     description = models.TextField(blank=True, help_text="Who this is, for readers.")
     aliases = models.JSONField(
         default=list,
+        encoder=UnicodeJSONEncoder,
         blank=True,
         help_text="Other spellings and names (a list), used by search and CSV import, "
         "e.g. [“Choe Son-hui”, “Choe Son Hui”].",
@@ -92,18 +103,36 @@ class Actor(models.Model):
         ):
             raise ValidationError({"aliases": "Aliases must be a list of names."})
         self.aliases = [alias.strip() for alias in self.aliases if alias.strip()]
-        if self.pk and self.kind == self.Kind.PERSON and self._is_a_side():
+        if self.pk:
+            self._check_kind_fits_relations()
+
+    def _check_kind_fits_relations(self) -> None:
+        # Reverse accessors of positions.Position (actors never imports
+        # positions) and of Affiliation; each row they reach would break a rule.
+        if self.kind == self.Kind.PERSON:
+            conflicts = {
+                "positions": "it is the side of recorded positions",
+                "members": "it has members (affiliations name it as organization)",
+            }
+        else:
+            conflicts = {
+                "spoken_positions": "it is the speaker of recorded positions",
+                "affiliations": "it holds affiliations, which only persons do",
+            }
+        reasons = [
+            reason
+            for accessor, reason in conflicts.items()
+            if getattr(self, accessor, None) is not None
+            and getattr(self, accessor).exists()
+        ]
+        if reasons:
             raise ValidationError(
                 {
-                    "kind": "This actor is the side of recorded positions, and a person "
-                    "is never a side. Re-attribute those positions first."
+                    "kind": f"Cannot make this actor a {self.get_kind_display().lower()}: "
+                    + "; ".join(reasons)
+                    + ". Re-attribute those first."
                 }
             )
-
-    def _is_a_side(self) -> bool:
-        # Reverse accessor from positions.Position; actors never imports positions.
-        related = getattr(self, "positions", None)
-        return related is not None and related.exists()
 
 
 class AffiliationQuerySet(models.QuerySet):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
@@ -314,7 +315,8 @@ class Position(models.Model):
         editable=False,
         help_text="Raised by every save; an edit based on an older version is refused.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: a restored position keeps the time it was first recorded.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()

@@ -251,17 +251,26 @@ def _repoint_positions(keep: Actor, duplicate: Actor, history_user) -> tuple[int
         speaker=duplicate
     )
     for position in affected.distinct().order_by("id"):
-        if position.actor_id == duplicate.pk:
-            position.actor = keep
-        if position.speaker_id == duplicate.pk:
-            position.speaker = keep
-        if identity(position) in existing:
+        actor_id = keep.pk if position.actor_id == duplicate.pk else position.actor_id
+        speaker_id = (
+            keep.pk if position.speaker_id == duplicate.pk else position.speaker_id
+        )
+        would_be = (
+            actor_id,
+            position.proposal_id,
+            position.article_id,
+            speaker_id,
+            position.stated_on,
+        )
+        if would_be in existing:
+            # Deleted as it is, so its history shows the row it really was.
             if history_user:
                 position._history_user = history_user
             position.delete()
             removed += 1
             continue
-        existing.add(identity(position))
+        existing.add(would_be)
+        position.actor_id, position.speaker_id = actor_id, speaker_id
         position.version += 1
         position.updated_at = now
         to_update.append(position)

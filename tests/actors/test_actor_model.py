@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from actors.models import Actor
 from positions.services import position_create
@@ -86,13 +85,6 @@ def test_it_finds_nobody_when_nothing_matches(korea_case):
     assert names(Actor.objects.search("Brexit")) == []
 
 
-@pytest.mark.xfail(
-    connection.vendor == "sqlite",
-    strict=True,
-    reason="BUG: on SQLite, JSONField stores aliases with json.dumps(ensure_ascii=True), "
-    "so an alias such as 'ایران' is stored as \\u escapes and aliases__icontains "
-    "cannot match it (works on PostgreSQL, whose jsonb::text keeps the letters).",
-)
 def test_it_finds_actors_by_an_alias_written_in_another_script(db):
     StateFactory(name="Iran", aliases=["Islamic Republic of Iran", "ایران"])
     PersonFactory(name="Kim Jong Un", aliases=["김정은"])
@@ -109,8 +101,8 @@ def test_it_refuses_to_make_a_side_of_positions_a_person(korea_case):
         us.full_clean()
 
     assert excinfo.value.message_dict["kind"] == [
-        "This actor is the side of recorded positions, and a person is never a side. "
-        "Re-attribute those positions first."
+        "Cannot make this actor a person: it is the side of recorded positions; it "
+        "has members (affiliations name it as organization). Re-attribute those first."
     ]
     us.refresh_from_db()
     assert us.kind == Actor.Kind.STATE
@@ -144,12 +136,6 @@ def test_it_lets_a_speaker_of_positions_stay_a_person(korea_case):
     assert korea_case.pompeo.description == "Secretary of State from April 2018."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Actor.clean only checks the person-becomes-side direction; a person "
-    "who is the speaker of positions can become a state, leaving positions whose "
-    "speaker is not a person (Position.clean refuses that for new ones).",
-)
 def test_it_refuses_to_make_a_speaker_of_positions_a_state(korea_case):
     position_create(
         speaker=korea_case.pompeo,
@@ -168,12 +154,6 @@ def test_it_refuses_to_make_a_speaker_of_positions_a_state(korea_case):
     assert korea_case.pompeo.kind == Actor.Kind.PERSON
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Actor.clean lets an organization that has members become a person, "
-    "leaving affiliations whose organization is a person (Affiliation.clean refuses "
-    "that for new ones); side_for_speaker would then return a person as the side.",
-)
 def test_it_refuses_to_make_an_organization_with_members_a_person(db):
     un = StateFactory(name="United Nations", kind=Actor.Kind.ORGANIZATION)
     AffiliationFactory(person=PersonFactory(), organization=un, role="Envoy")

@@ -184,12 +184,6 @@ def test_it_keeps_a_history_record_for_every_moved_position(korea_case, usa, cur
     assert Position.history.count() == history_before + 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _repoint_positions sets position.actor/speaker to `keep` before it "
-    "finds the exact duplicate and deletes it, so the '-' history record shows the "
-    "removed row with a side (or speaker) it never had.",
-)
 def test_it_keeps_the_removed_duplicate_in_history_as_it_was(korea_case, usa):
     duplicate_id = usa.usa.pk
 

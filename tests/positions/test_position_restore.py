@@ -56,12 +56,6 @@ def test_it_brings_back_a_deleted_position_under_the_same_id(recorded, curator):
     assert Position.objects.count() == 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: position_restore saves the rebuilt instance as an INSERT, and "
-    "Position.created_at (auto_now_add) is set to the restore time, so the date "
-    "the position was first recorded is lost.",
-)
 def test_it_keeps_when_the_position_was_first_recorded(recorded):
     delete_then_restore(recorded.pk)
 
