@@ -1,19 +1,18 @@
 """API plumbing shared by both apps: permissions, pagination, errors, routes."""
 
-import base64
-import binascii
-import json
 from collections import Counter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import ProtectedError, Q, QuerySet
+from django.db.models import ProtectedError, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from config.keyset import InvalidCursor, decode_cursor, encode_cursor, keyset_page
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid parameter or body; the body names it."),
@@ -97,89 +96,29 @@ class KeysetPagination(BasePagination):
 
     def paginate_queryset(self, queryset: QuerySet, request, view=None):
         self.request = request
-        self.ordering = list(queryset.query.order_by)
-        if not self.ordering or self.ordering[-1].lstrip("-") not in ("id", "pk"):
-            raise ValueError("Keyset pagination needs an ordering that ends with id.")
-        size = self.get_page_size(request)
-        cursor = self._decode_cursor(request)
-        backwards = cursor is not None and cursor["direction"] == "previous"
-        if cursor is not None:
-            try:
-                queryset = queryset.filter(self._after(cursor["key"], backwards))
-            except (ValueError, TypeError, DjangoValidationError):
-                raise exceptions.ValidationError(
-                    {"cursor": ["Invalid cursor."]}
-                ) from None
-        if backwards:
-            queryset = queryset.reverse()
-        rows = list(queryset[: size + 1])
-        has_more = len(rows) > size
-        rows = rows[:size]
-        if backwards:
-            rows.reverse()
-        self.first_key = self._key(rows[0]) if rows else None
-        self.last_key = self._key(rows[-1]) if rows else None
-        self.has_next = has_more if not backwards else cursor is not None
-        self.has_previous = (cursor is not None) if not backwards else has_more
-        return rows
-
-    def _fields(self) -> list[tuple[str, bool]]:
-        return [(field.lstrip("-"), field.startswith("-")) for field in self.ordering]
-
-    def _key(self, row) -> list:
-        values = []
-        for field, _ in self._fields():
-            value = row[field] if isinstance(row, dict) else getattr(row, field)
-            values.append(value.isoformat() if hasattr(value, "isoformat") else value)
-        return values
-
-    def _after(self, key: list, backwards: bool) -> Q:
-        # The row comparison (a, b, id) > (x, y, z) spelled as an OR of
-        # prefixes, so each column may run in its own direction.
-        fields = self._fields()
-        condition = Q()
-        for depth, (field, descending) in enumerate(fields):
-            lookup = "lt" if descending != backwards else "gt"
-            step = Q(**{f"{field}__{lookup}": key[depth]})
-            for prefix in range(depth):
-                step &= Q(**{fields[prefix][0]: key[prefix]})
-            condition |= step
-        return condition
-
-    def _decode_cursor(self, request):
-        raw = request.query_params.get(self.cursor_query_param)
-        if raw is None:
-            return None
         try:
-            cursor = json.loads(base64.urlsafe_b64decode(raw.encode()).decode())
-            if (
-                cursor["direction"] in ("next", "previous")
-                and isinstance(cursor["key"], list)
-                and len(cursor["key"]) == len(self.ordering)
-            ):
-                return cursor
-        except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
-            pass
-        raise exceptions.ValidationError({"cursor": ["Invalid cursor."]})
+            self.page = keyset_page(
+                queryset,
+                cursor=request.query_params.get(self.cursor_query_param),
+                size=self.get_page_size(request),
+            )
+        except InvalidCursor:
+            raise exceptions.ValidationError({"cursor": ["Invalid cursor."]}) from None
+        return self.page.rows
 
-    def _link(self, key, direction) -> str:
-        cursor = base64.urlsafe_b64encode(
-            json.dumps({"direction": direction, "key": key}).encode()
-        ).decode()
+    def _link(self, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
         url = self.request.build_absolute_uri()
+        if cursor == "":
+            return remove_query_param(url, self.cursor_query_param)
         return replace_query_param(url, self.cursor_query_param, cursor)
 
     def get_next_link(self):
-        return self._link(self.last_key, "next") if self.has_next else None
+        return self._link(self.page.next_cursor)
 
     def get_previous_link(self):
-        if not self.has_previous:
-            return None
-        if self.first_key is None:
-            return remove_query_param(
-                self.request.build_absolute_uri(), self.cursor_query_param
-            )
-        return self._link(self.first_key, "previous")
+        return self._link(self.page.previous_cursor)
 
     def get_paginated_response(self, data):
         return Response(
@@ -342,19 +281,18 @@ def paginate_selector(request, fetch, key_of, parse_key) -> tuple[list, str | No
     raw = request.query_params.get(pagination.cursor_query_param)
     if raw is not None:
         try:
-            cursor = json.loads(base64.urlsafe_b64decode(raw.encode()).decode())
-            after = parse_key(cursor["key"])
-        except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+            _, key = decode_cursor(raw)
+            after = parse_key(key)
+        except (ValueError, TypeError):
             raise exceptions.ValidationError({"cursor": ["Invalid cursor."]}) from None
     rows = fetch(after=after, limit=size + 1)
     page = rows[:size]
     next_link = None
     if len(rows) > size:
-        cursor = base64.urlsafe_b64encode(
-            json.dumps({"direction": "next", "key": key_of(page[-1])}).encode()
-        ).decode()
         next_link = replace_query_param(
-            request.build_absolute_uri(), pagination.cursor_query_param, cursor
+            request.build_absolute_uri(),
+            pagination.cursor_query_param,
+            encode_cursor("next", key_of(page[-1])),
         )
     return page, next_link
 

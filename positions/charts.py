@@ -1,0 +1,225 @@
+"""Geometry of the server-rendered SVG charts: pure functions, no database.
+
+Views hand in plain data (dates, stances, labels, links); these functions
+return coordinates and SVG path strings that template partials draw as
+inline ``<svg>``. Keeping the arithmetic here lets it be tested without a
+browser or a database.
+"""
+
+import datetime
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from positions.models import Stance
+
+# Colour-blind-safe palette (Okabe–Ito, then Tol's muted), readable on white.
+PALETTE = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#882255",
+    "#117733",
+    "#332288",
+    "#999933",
+)
+STANCE_MIN, STANCE_MAX = -2, 2
+GAP_MAX = 4
+
+
+def colour_for(key: str) -> str:
+    """The same colour for the same actor on every page and every chart."""
+    return PALETTE[zlib.crc32(key.encode()) % len(PALETTE)]
+
+
+@dataclass(frozen=True)
+class Box:
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+
+    @property
+    def plot_width(self) -> int:
+        return self.width - self.left - self.right
+
+    @property
+    def plot_height(self) -> int:
+        return self.height - self.top - self.bottom
+
+
+CHART = Box(width=720, height=300, left=170, right=24, top=16, bottom=36)
+SPARK = Box(width=220, height=56, left=4, right=4, top=6, bottom=6)
+GAP_CHART = Box(width=720, height=240, left=56, right=24, top=16, bottom=36)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One point handed in by a view: a resolved stance of a day."""
+
+    day: datetime.date
+    value: float | None
+    href: str = ""
+    title: str = ""
+    disputed: bool = False
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    href: str
+    title: str
+    disputed: bool
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    colour: str
+    path: str
+    points: list[Point]
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: float
+    label: str
+
+
+@dataclass
+class Chart:
+    box: Box
+    series: list[Series] = field(default_factory=list)
+    x_ticks: list[Tick] = field(default_factory=list)
+    y_ticks: list[Tick] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(series.points for series in self.series)
+
+
+class TimeScale:
+    """Dates to x coordinates; a single day is widened so it sits mid-chart."""
+
+    def __init__(self, days: Sequence[datetime.date], box: Box):
+        first, last = min(days), max(days)
+        if first == last:
+            first -= datetime.timedelta(days=15)
+            last += datetime.timedelta(days=15)
+        self.first, self.last, self.box = first, last, box
+
+    def __call__(self, day: datetime.date) -> float:
+        span = (self.last - self.first).days
+        return round(
+            self.box.left + (day - self.first).days / span * self.box.plot_width, 2
+        )
+
+    def ticks(self, count: int = 5) -> list[Tick]:
+        span = (self.last - self.first).days
+        days = [
+            self.first + datetime.timedelta(days=round(span * i / (count - 1)))
+            for i in range(count)
+        ]
+        fmt = "%Y" if span > 3 * 365 else "%b %Y" if span > 60 else "%d %b %Y"
+        return [Tick(self(day), day.strftime(fmt)) for day in days]
+
+
+def value_scale(box: Box, low: float, high: float):
+    def scale(value: float) -> float:
+        return round(box.top + (high - value) / (high - low) * box.plot_height, 2)
+
+    return scale
+
+
+def step_path(coordinates: Sequence[tuple[float, float]], end_x: float) -> str:
+    """A stance holds until the next one: horizontal, then vertical, steps,
+    carried on to ``end_x`` (the as-of edge of the chart)."""
+    if not coordinates:
+        return ""
+    x, y = coordinates[0]
+    parts = [f"M{x:g} {y:g}"]
+    for next_x, next_y in coordinates[1:]:
+        parts.append(f"H{next_x:g}")
+        if next_y != y:
+            parts.append(f"V{next_y:g}")
+        y = next_y
+    if end_x > coordinates[-1][0]:
+        parts.append(f"H{end_x:g}")
+    return " ".join(parts)
+
+
+def stance_chart(
+    lines: Sequence[tuple[str, str, Sequence[Observation]]],
+    *,
+    box: Box = CHART,
+    until: datetime.date | None = None,
+) -> Chart:
+    """Step lines of stance over time, one per (label, colour key, observations).
+
+    The y axis is the stance scale −2..2 labelled with its words; the x axis
+    spans every observation (and ``until``, when given, so lines run to it).
+    """
+    chart = Chart(box=box)
+    days = [o.day for _, _, observations in lines for o in observations]
+    if until is not None and days:
+        days.append(until)
+    if not days:
+        return chart
+    x = TimeScale(days, box)
+    y = value_scale(box, STANCE_MIN, STANCE_MAX)
+    end_x = x(max(days))
+    for label, key, observations in lines:
+        ordered = sorted(observations, key=lambda o: o.day)
+        points = [
+            Point(x(o.day), y(o.value), o.href, o.title, o.disputed) for o in ordered
+        ]
+        chart.series.append(
+            Series(
+                label=label,
+                colour=colour_for(key),
+                path=step_path([(p.x, p.y) for p in points], end_x),
+                points=points,
+            )
+        )
+    chart.x_ticks = x.ticks() if box is not SPARK else []
+    chart.y_ticks = [Tick(y(stance.value), stance.label) for stance in Stance]
+    return chart
+
+
+def gap_chart(observations: Sequence[Observation], *, box: Box = GAP_CHART) -> Chart:
+    """The gap (0 agree … 4 opposite extremes) over time as steps, since a gap
+    holds until either side moves; a null gap (no shared proposal) breaks it."""
+    chart = Chart(box=box)
+    if not observations:
+        return chart
+    x = TimeScale([o.day for o in observations], box)
+    y = value_scale(box, 0, GAP_MAX)
+    ordered = sorted(observations, key=lambda o: o.day)
+    runs: list[list[Observation]] = [[]]
+    for observation in ordered:
+        if observation.value is None:
+            runs.append([])
+        else:
+            runs[-1].append(observation)
+    paths = []
+    for run in filter(None, runs):
+        following = [o for o in ordered if o.day > run[-1].day]
+        end_x = x(following[0].day) if following else x(ordered[-1].day)
+        paths.append(step_path([(x(o.day), y(o.value)) for o in run], end_x))
+    points = [
+        Point(x(o.day), y(o.value), o.href, o.title, o.disputed)
+        for o in ordered
+        if o.value is not None
+    ]
+    chart.series.append(
+        Series(label="gap", colour=PALETTE[0], path=" ".join(paths), points=points)
+    )
+    chart.x_ticks = x.ticks()
+    chart.y_ticks = [Tick(y(value), str(value)) for value in range(GAP_MAX + 1)]
+    return chart
