@@ -32,6 +32,31 @@ class ActorQuerySet(models.QuerySet):
             | Q(aliases__icontains=query)
         )
 
+    def named(self, name: str) -> list["Actor"]:
+        """Actors whose slug, name, short name or an alias is exactly ``name``
+        (case-insensitive); usually one, several when a short name is shared."""
+        name = name.strip()
+        if not name:
+            return []
+        candidates = self.filter(
+            Q(slug__iexact=name)
+            | Q(name__iexact=name)
+            | Q(short_name__iexact=name)
+            | Q(aliases__icontains=name)
+        )
+        folded = name.casefold()
+        return [
+            actor
+            for actor in candidates
+            if folded
+            in {
+                actor.slug.casefold(),
+                actor.name.casefold(),
+                actor.short_name.casefold(),
+                *(alias.casefold() for alias in actor.aliases),
+            }
+        ]
+
     def sides(self) -> "ActorQuerySet":
         """Actors that may hold a position as a side: everything but persons."""
         return self.exclude(kind=Actor.Kind.PERSON)

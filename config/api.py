@@ -12,7 +12,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from config.keyset import InvalidCursor, decode_cursor, encode_cursor, keyset_page
+from config.keyset import InvalidCursor, keyset_page, selector_page
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid parameter or body; the body names it."),
@@ -270,29 +270,22 @@ def protected_message(instance, protected_objects) -> str:
 
 
 def paginate_selector(request, fetch, key_of, parse_key) -> tuple[list, str | None]:
-    """A page of a selector that takes ``after`` and ``limit``, and the next link.
-
-    ``key_of(row)`` gives the JSON-able key of a row, ``parse_key(list)`` turns
-    it back into the selector's ``after`` (raising ValueError when malformed).
-    """
+    """A page of a selector that takes ``after`` and ``limit``, and the next link."""
     pagination = KeysetPagination()
-    size = pagination.get_page_size(request)
-    after = None
-    raw = request.query_params.get(pagination.cursor_query_param)
-    if raw is not None:
-        try:
-            _, key = decode_cursor(raw)
-            after = parse_key(key)
-        except (ValueError, TypeError):
-            raise exceptions.ValidationError({"cursor": ["Invalid cursor."]}) from None
-    rows = fetch(after=after, limit=size + 1)
-    page = rows[:size]
+    try:
+        page, next_cursor = selector_page(
+            cursor=request.query_params.get(pagination.cursor_query_param),
+            size=pagination.get_page_size(request),
+            fetch=fetch,
+            key_of=key_of,
+            parse_key=parse_key,
+        )
+    except InvalidCursor:
+        raise exceptions.ValidationError({"cursor": ["Invalid cursor."]}) from None
     next_link = None
-    if len(rows) > size:
+    if next_cursor is not None:
         next_link = replace_query_param(
-            request.build_absolute_uri(),
-            pagination.cursor_query_param,
-            encode_cursor("next", key_of(page[-1])),
+            request.build_absolute_uri(), pagination.cursor_query_param, next_cursor
         )
     return page, next_link
 

@@ -99,3 +99,23 @@ def _beyond(fields, key: list, backwards: bool) -> Q:
             step &= Q(**{fields[prefix][0]: key[prefix]})
         condition |= step
     return condition
+
+
+def selector_page(*, cursor: str | None, size: int, fetch, key_of, parse_key):
+    """One page of a selector that takes ``after`` and ``limit``.
+
+    Returns the rows and the cursor of the next page (None on the last).
+    ``key_of(row)`` is the JSON-able key of a row and ``parse_key(key)`` turns
+    it back into the selector's ``after``; a malformed cursor is InvalidCursor.
+    """
+    after = None
+    if cursor:
+        _, key = decode_cursor(cursor)
+        try:
+            after = parse_key(key)
+        except (ValueError, TypeError):
+            raise InvalidCursor(cursor) from None
+    rows = fetch(after=after, limit=size + 1)
+    page = rows[:size]
+    next_cursor = encode_cursor("next", key_of(page[-1])) if len(rows) > size else None
+    return page, next_cursor

@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,11 +9,12 @@ from simple_history.models import is_historic
 
 from actors.admin import ActorAdmin
 from actors.models import Actor
-from positions.forms import PositionForm
+from positions.forms import ArticlePositionFormSet, PositionForm
 from positions.models import Article, Negotiation, Position, Proposal
 from positions.selectors import deleted_positions
 from positions.services import (
     actor_merge,
+    article_positions_apply,
     position_create,
     position_delete,
     position_restore,
@@ -40,36 +40,6 @@ class ProposalAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["negotiation", "originated_by"]
     date_hierarchy = "first_put_forward_on"
-
-
-class ArticlePositionFormSet(BaseInlineFormSet):
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        # Lets each position be checked against the article's publication
-        # date, also while the article itself is being added.
-        form.instance.article = self.instance
-        return form
-
-    def clean(self):
-        super().clean()
-        # Each form checks uniqueness against saved rows only: of two identical
-        # new positions, the second would fail in the service, too late for a
-        # message on the page.
-        seen = set()
-        for form in self.forms:
-            if form.errors or not form.cleaned_data or self._should_delete_form(form):
-                continue
-            data = form.cleaned_data
-            identity = tuple(
-                data.get(field)
-                for field in ("actor", "proposal", "speaker", "stated_on")
-            )
-            if identity in seen:
-                raise ValidationError(
-                    "Two of these positions are the same: same side, proposal, "
-                    "speaker and date. Keep one of them."
-                )
-            seen.add(identity)
 
 
 class PositionInline(admin.StackedInline):
@@ -115,28 +85,21 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Position:
             return super().save_formset(request, form, formset, change)
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
-            [],
-            [],
-            [],
+        changes = formset.changes()
+        changed_ids = {position_id for position_id, _, _ in changes["changed"]}
+        formset.new_objects = article_positions_apply(
+            article=form.instance, **changes, by=request.user
         )
-        for position_form in formset.forms:
-            position = position_form.instance
-            if position.pk and position_form in formset.deleted_forms:
-                position_delete(position_id=position.pk, by=request.user)
-                formset.deleted_objects.append(position)
-            elif position.pk and position_form.has_changed():
-                saved = position_update(
-                    position_id=position.pk,
-                    expected_version=position_form.cleaned_data["version"],
-                    changes=position_form.editable_data(),
-                    by=request.user,
-                )
-                formset.changed_objects.append((saved, position_form.changed_data))
-            elif not position.pk and position_form.has_changed():
-                data = position_form.editable_data() | {"article": form.instance}
-                created = position_create(recorded_by=request.user, **data)
-                formset.new_objects.append(created)
+        formset.changed_objects = [
+            (position_form.instance, position_form.changed_data)
+            for position_form in formset.forms
+            if position_form.instance.pk in changed_ids
+        ]
+        formset.deleted_objects = [
+            position_form.instance
+            for position_form in formset.deleted_forms
+            if position_form.instance.pk
+        ]
 
 
 @admin.register(Position)

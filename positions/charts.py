@@ -52,6 +52,14 @@ class Box:
     def plot_height(self) -> int:
         return self.height - self.top - self.bottom
 
+    @property
+    def plot_right(self) -> int:
+        return self.width - self.right
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.height - self.bottom
+
 
 CHART = Box(width=720, height=300, left=170, right=24, top=16, bottom=36)
 SPARK = Box(width=220, height=56, left=4, right=4, top=6, bottom=6)

@@ -1,7 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
-from positions.models import Position
+from actors.models import Actor
+from positions.models import Article, Position, Proposal, Stance
 from positions.services import POSITION_EDITABLE_FIELDS, side_for_speaker
 
 
@@ -64,3 +66,176 @@ class PositionForm(forms.ModelForm):
             for field in POSITION_EDITABLE_FIELDS
             if field in self.cleaned_data
         }
+
+
+class NamedActorField(forms.CharField):
+    """An actor typed by slug, name, short name or alias: usable with thousands
+    of actors, with or without the suggestions the page script adds."""
+
+    def __init__(self, *, suggest: str, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"data-suggest": suggest, "autocomplete": "off"}),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            actor = Actor.objects.filter(pk=value).only("slug").first()
+            return actor.slug if actor else value
+        return value.slug if isinstance(value, Actor) else value
+
+    def clean(self, value):
+        name = super().clean(value)
+        if not name:
+            return None
+        matches = Actor.objects.named(name)
+        if not matches:
+            raise ValidationError(
+                f"No actor is called “{name}” (by name, short name or alias)."
+            )
+        if len(matches) > 1:
+            slugs = ", ".join(actor.slug for actor in matches)
+            raise ValidationError(
+                f"“{name}” names several actors ({slugs}); type one of these."
+            )
+        return matches[0]
+
+
+class NamedProposalField(forms.CharField):
+    widget = forms.TextInput(attrs={"data-suggest": "proposals", "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            proposal = Proposal.objects.filter(pk=value).only("slug").first()
+            return proposal.slug if proposal else value
+        return value.slug if isinstance(value, Proposal) else value
+
+    def clean(self, value):
+        name = super().clean(value)
+        if not name:
+            return None
+        proposal = (
+            Proposal.objects.filter(slug=name).first()
+            or Proposal.objects.filter(title__iexact=name).first()
+        )
+        if proposal is None:
+            raise ValidationError(f"No proposal is called “{name}”.")
+        return proposal
+
+
+STANCE_CHOICES = [("", "—")] + [
+    (stance.value, f"{stance.value:+d} {stance.label}") for stance in Stance
+]
+
+
+class WebPositionForm(PositionForm):
+    """The analysts' form: names typed (with suggestions), stance by its words."""
+
+    actor = NamedActorField(suggest="sides", required=False, label="Side")
+    speaker = NamedActorField(suggest="persons", required=False, label="Speaker")
+    proposal = NamedProposalField(label="Proposal")
+    stance = forms.TypedChoiceField(choices=STANCE_CHOICES, coerce=int, label="Stance")
+
+    class Meta(PositionForm.Meta):
+        fields = [field for field in POSITION_EDITABLE_FIELDS if field != "article"]
+        labels = PositionForm.Meta.labels
+        widgets = {
+            "stated_on": forms.DateInput(attrs={"type": "date"}),
+            "quote": forms.Textarea(attrs={"rows": 2}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ArticlePositionFormSet(BaseInlineFormSet):
+    """The positions of one article, validated against it while it is edited."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # Lets each position be checked against the article's publication
+        # date, also while the article itself is being added.
+        form.instance.article = self.instance
+        return form
+
+    def clean(self):
+        super().clean()
+        # Each form checks uniqueness against saved rows only: of two identical
+        # new positions, the second would fail in the service, too late for a
+        # message on the page.
+        seen = set()
+        for form in self.forms:
+            if form.errors or not form.cleaned_data or self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            identity = tuple(
+                data.get(field)
+                for field in ("actor", "proposal", "speaker", "stated_on")
+            )
+            if identity in seen:
+                raise ValidationError(
+                    "Two of these positions are the same: same side, proposal, "
+                    "speaker and date. Keep one of them."
+                )
+            seen.add(identity)
+
+    def changes(self) -> dict:
+        """What to save, for ``article_save_with_positions``."""
+        created, changed, deleted = [], [], []
+        for form in self.forms:
+            position = form.instance
+            if position.pk and self._should_delete_form(form):
+                deleted.append((position.pk, form.cleaned_data.get("version")))
+            elif position.pk and form.has_changed():
+                changed.append(
+                    (position.pk, form.cleaned_data["version"], form.editable_data())
+                )
+            elif (
+                not position.pk
+                and form.has_changed()
+                and not self._should_delete_form(form)
+            ):
+                created.append(form.editable_data())
+        return {"created": created, "changed": changed, "deleted": deleted}
+
+
+WebArticlePositionFormSet = inlineformset_factory(
+    Article,
+    Position,
+    form=WebPositionForm,
+    formset=ArticlePositionFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+class ArticleForm(forms.ModelForm):
+    # When the article was loaded: saving over a newer edit is refused.
+    loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "url",
+            "title",
+            "outlet",
+            "authors",
+            "published_on",
+            "language",
+            "summary",
+            "body",
+        ]
+        labels = {
+            "url": "Address (URL)",
+            "published_on": "Published on",
+            "authors": "Authors",
+        }
+        widgets = {
+            "published_on": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Count, Q
 
 from actors.models import Actor
 from positions.models import (
@@ -57,10 +58,17 @@ class ResolvedStance:
     stance: int
     position_id: int
     disputed: bool
+    actor_name: str = ""
+    actor_short_name: str = ""
+    proposal_title: str = ""
 
     @property
     def stance_label(self) -> str:
         return Stance(self.stance).label
+
+    @property
+    def actor_label(self) -> str:
+        return self.actor_short_name or self.actor_name
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,21 @@ class Change:
     from_position_id: int | None
     to_position_id: int
     disputed: bool
+    actor_name: str = ""
+    actor_short_name: str = ""
+    proposal_title: str = ""
+
+    @property
+    def actor_label(self) -> str:
+        return self.actor_short_name or self.actor_name
+
+    @property
+    def from_label(self) -> str:
+        return "" if self.from_stance is None else Stance(self.from_stance).label
+
+    @property
+    def to_label(self) -> str:
+        return Stance(self.to_stance).label
 
 
 @dataclass(frozen=True)
@@ -187,6 +210,9 @@ def _resolved_from_rows(rows: list[tuple]) -> list[ResolvedStance]:
             stance=stance,
             position_id=position_id,
             disputed=bool(disputed),
+            actor_name=actor_name,
+            actor_short_name=actor_short_name,
+            proposal_title=proposal_title,
         )
         for (
             actor_id,
@@ -197,13 +223,16 @@ def _resolved_from_rows(rows: list[tuple]) -> list[ResolvedStance]:
             stance,
             position_id,
             disputed,
+            actor_name,
+            actor_short_name,
+            proposal_title,
         ) in rows
     ]
 
 
 _RESOLVED_COLUMNS = (
     "r.actor_id, a.slug, r.proposal_id, pr.slug, r.stated_on, r.stance, "
-    "r.position_id, r.disputed"
+    "r.position_id, r.disputed, a.name, a.short_name, pr.title"
 )
 
 
@@ -378,7 +407,8 @@ def change_list(
         FROM sequenced
     )
     SELECT r.actor_id, a.slug, r.proposal_id, pr.slug, r.kind, r.stated_on,
-           r.from_stance, r.stance, r.from_position_id, r.position_id, r.disputed
+           r.from_stance, r.stance, r.from_position_id, r.position_id, r.disputed,
+           a.name, a.short_name, pr.title
     FROM classified r {_slug_joins()}
     WHERE {" AND ".join(conditions)}
     ORDER BY r.stated_on DESC, r.position_id DESC
@@ -397,6 +427,9 @@ def change_list(
             from_position_id=from_position_id,
             to_position_id=to_position_id,
             disputed=bool(disputed),
+            actor_name=actor_name,
+            actor_short_name=actor_short_name,
+            proposal_title=proposal_title,
         )
         for (
             actor_id,
@@ -410,6 +443,9 @@ def change_list(
             from_position_id,
             to_position_id,
             disputed,
+            actor_name,
+            actor_short_name,
+            proposal_title,
         ) in _fetch(sql, params)
     ]
 
@@ -497,15 +533,14 @@ def deleted_positions():
     )
 
 
-def home_overview(*, today: datetime.date) -> dict:
-    """Negotiations with today's stance matrix, the latest changes and articles."""
-    negotiations = list(Negotiation.objects.prefetch_related("proposals"))
+def home_overview() -> dict:
+    """Negotiations, the latest stance changes and the latest articles."""
     return {
-        "negotiations": negotiations,
-        "stances": stances_as_of(on=today),
-        "changes": change_list()[:10],
-        "articles": Article.objects.with_position_count()[:10],
-        "resolution_rule": RESOLUTION_RULE,
+        "negotiations": Negotiation.objects.prefetch_related("proposals"),
+        "changes": change_list(limit=10),
+        "articles": Article.objects.with_position_count().order_by(
+            "-published_on", "-id"
+        )[:10],
     }
 
 
@@ -523,3 +558,148 @@ def positions_for_export(positions: PositionQuerySet):
     return positions.select_related(
         "actor", "proposal__negotiation", "speaker", "article"
     ).iterator(chunk_size=2000)
+
+
+# --- pages --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Matrix:
+    participants: list[Actor]
+    proposals: list[Proposal]
+    rows: list[tuple[Actor, list[ResolvedStance | None]]]
+
+
+def negotiation_matrix(*, negotiation: Negotiation, on: datetime.date) -> Matrix:
+    """Participants × proposals, each cell the as-of stance on ``on`` or None."""
+    participants = list(negotiation.participants.order_by("name"))
+    proposals = list(negotiation.proposals.order_by("title"))
+    stances = {
+        (s.actor_id, s.proposal_id): s
+        for s in stances_as_of(on=on, negotiation=negotiation, actors=participants)
+    }
+    rows = [
+        (actor, [stances.get((actor.pk, proposal.pk)) for proposal in proposals])
+        for actor in participants
+    ]
+    return Matrix(participants=participants, proposals=proposals, rows=rows)
+
+
+def main_parties(*, negotiation: Negotiation) -> list[Actor]:
+    """The two participants with the most positions in the negotiation."""
+    return list(
+        negotiation.participants.annotate(
+            position_count=Count(
+                "positions", filter=Q(positions__proposal__negotiation=negotiation)
+            )
+        ).order_by("-position_count", "name")[:2]
+    )
+
+
+def positions_by_id(ids: Iterable[int]) -> dict[int, Position]:
+    """Positions for chart tooltips and matrix links, in one query."""
+    return Position.objects.select_related("article", "speaker").in_bulk(list(ids))
+
+
+def proposal_positions(*, proposal: Proposal) -> PositionQuerySet:
+    return (
+        Position.objects.filter(proposal=proposal)
+        .select_related("actor", "speaker", "article")
+        .order_by("-stated_on", "-id")
+    )
+
+
+def actor_positions(*, actor: Actor) -> PositionQuerySet:
+    """Positions where the actor is the side or the speaker, newest first."""
+    return (
+        Position.objects.filter(Q(actor=actor) | Q(speaker=actor))
+        .select_related("actor", "proposal", "speaker", "article")
+        .order_by("-stated_on", "-id")
+    )
+
+
+def actor_proposals(*, actor: Actor) -> list[Proposal]:
+    """Proposals the actor has positions on, by title."""
+    return list(
+        Proposal.objects.filter(positions__actor=actor)
+        .select_related("negotiation")
+        .distinct()
+        .order_by("title")
+    )
+
+
+def article_positions(*, article: Article) -> PositionQuerySet:
+    return article.positions.select_related("actor", "proposal", "speaker").order_by(
+        "stated_on", "id"
+    )
+
+
+def position_detail(*, position_id: int) -> Position:
+    return Position.objects.select_related(
+        "actor", "proposal__negotiation", "speaker", "article", "recorded_by"
+    ).get(pk=position_id)
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    actors: list
+    proposals: list
+    articles: list
+    positions: list
+
+    @property
+    def total(self) -> int:
+        return sum(
+            map(len, (self.actors, self.proposals, self.articles, self.positions))
+        )
+
+
+def search_everything(*, query: str, limit: int = 20) -> SearchResults:
+    """Actors (names and aliases), proposals, articles and quotes matching ``query``.
+
+    On PostgreSQL articles and quotes use full-text search (stemmed, ranked);
+    on SQLite a case-insensitive substring match stands in. One code path,
+    chosen by the database in use.
+    """
+    query = query.strip()
+    if not query:
+        return SearchResults([], [], [], [])
+    if connection.vendor == "postgresql":
+        articles, positions = _full_text(query, limit)
+    else:
+        articles = list(Article.objects.search(query)[:limit])
+        positions = list(
+            Position.objects.search(query)
+            .select_related("actor", "proposal", "article")
+            .order_by("-stated_on", "-id")[:limit]
+        )
+    return SearchResults(
+        actors=list(Actor.objects.search(query)[:limit]),
+        proposals=list(
+            Proposal.objects.search(query).select_related("negotiation")[:limit]
+        ),
+        articles=articles,
+        positions=positions,
+    )
+
+
+def _full_text(query: str, limit: int):
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    search = SearchQuery(query, search_type="websearch", config="english")
+    article_vector = SearchVector("title", weight="A", config="english") + SearchVector(
+        "summary", "body", weight="B", config="english"
+    )
+    articles = list(
+        Article.objects.annotate(rank=SearchRank(article_vector, search))
+        .filter(rank__gt=0)
+        .order_by("-rank", "-published_on")[:limit]
+    )
+    position_vector = SearchVector("quote", "note", config="english")
+    positions = list(
+        Position.objects.annotate(rank=SearchRank(position_vector, search))
+        .filter(rank__gt=0)
+        .select_related("actor", "proposal", "article")
+        .order_by("-rank", "-stated_on")[:limit]
+    )
+    return articles, positions

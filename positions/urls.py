@@ -1,9 +1,38 @@
 from django.urls import path
 
-from positions import views
+from positions.feeds import ChangesFeed
+from positions.views import (
+    actors,
+    articles,
+    changes,
+    home,
+    negotiations,
+    positions,
+    proposals,
+    search,
+)
 
 app_name = "positions"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path(
+        "negotiations/<slug:slug>/",
+        negotiations.negotiation_detail,
+        name="negotiation-detail",
+    ),
+    path("proposals/<slug:slug>/", proposals.proposal_detail, name="proposal-detail"),
+    path("actors/<slug:slug>/", actors.actor_detail, name="actor-detail"),
+    path("articles/", articles.article_list, name="article-list"),
+    path("articles/new/", articles.article_create, name="article-create"),
+    path("articles/<int:pk>/", articles.article_detail, name="article-detail"),
+    path("articles/<int:pk>/edit/", articles.article_edit, name="article-edit"),
+    path("positions/<int:pk>/", positions.position_detail, name="position-detail"),
+    path("positions/<int:pk>/edit/", positions.position_edit, name="position-edit"),
+    path(
+        "positions/<int:pk>/delete/", positions.position_delete, name="position-delete"
+    ),
+    path("changes/", changes.change_list_page, name="change-list"),
+    path("changes/feed/", ChangesFeed(), name="change-feed"),
+    path("search/", search.search, name="search"),
 ]

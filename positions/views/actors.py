@@ -1,0 +1,52 @@
+import datetime
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from actors.models import Actor
+from positions.charts import SPARK, stance_chart
+from positions.decorators import public_read
+from positions.selectors import (
+    RESOLUTION_RULE,
+    actor_positions,
+    change_list,
+    resolved_days,
+    stances_as_of,
+)
+from positions.views.charts import observations_by
+
+
+@public_read
+def actor_detail(request, slug):
+    actor = get_object_or_404(Actor, slug=slug)
+    today = datetime.date.today()
+    current = stances_as_of(on=today, actors=[actor])
+    by_proposal = observations_by(
+        resolved_days(actors=[actor]), key=lambda day: day.proposal_slug
+    )
+    stances = [
+        {
+            "stance": stance,
+            "chart": stance_chart(
+                [(actor.label, actor.slug, by_proposal[stance.proposal_slug])],
+                box=SPARK,
+                until=today,
+            ),
+        }
+        for stance in sorted(current, key=lambda s: s.proposal_title)
+    ]
+    return render(
+        request,
+        "positions/actor_detail.html",
+        {
+            "actor": actor,
+            "affiliations": actor.affiliations.select_related("organization"),
+            "members": actor.members.select_related("person"),
+            "stances": stances,
+            "changes": change_list(actors=[actor])[:20],
+            "page": Paginator(actor_positions(actor=actor), 50).get_page(
+                request.GET.get("page")
+            ),
+            "resolution_rule": RESOLUTION_RULE,
+        },
+    )

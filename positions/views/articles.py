@@ -1,0 +1,122 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from config.keyset import InvalidCursor, keyset_page
+from positions.decorators import public_read
+from positions.filters import ArticleFilter
+from positions.forms import ArticleForm, WebArticlePositionFormSet
+from positions.models import Article
+from positions.selectors import article_positions
+from positions.services import (
+    ArticleChanged,
+    VersionConflict,
+    article_save_with_positions,
+)
+from positions.views.paging import PAGE_SIZE, page_links
+
+POSITIONS_PREFIX = "positions"
+
+
+@public_read
+def article_list(request):
+    articles = ArticleFilter(
+        request.GET,
+        queryset=Article.objects.with_position_count().order_by("-published_on", "-id"),
+    )
+    context = {
+        "filter": articles,
+        "articles": [],
+        "next_link": None,
+        "previous_link": None,
+    }
+    if articles.is_valid():
+        try:
+            page = keyset_page(
+                articles.qs, cursor=request.GET.get("cursor"), size=PAGE_SIZE
+            )
+        except InvalidCursor:
+            messages.error(request, "That page link is broken; showing the first page.")
+            page = keyset_page(articles.qs, cursor=None, size=PAGE_SIZE)
+        context |= {"articles": page.rows} | page_links(
+            request, next_cursor=page.next_cursor, previous_cursor=page.previous_cursor
+        )
+    return render(request, "positions/article_list.html", context)
+
+
+@public_read
+def article_detail(request, pk):
+    article = get_object_or_404(Article, pk=pk)
+    return render(
+        request,
+        "positions/article_detail.html",
+        {"article": article, "positions": article_positions(article=article)},
+    )
+
+
+@login_required
+@permission_required(
+    ["positions.add_article", "positions.add_position"], raise_exception=True
+)
+def article_create(request):
+    return _article_with_positions(request, Article())
+
+
+@login_required
+@permission_required("positions.change_article", raise_exception=True)
+def article_edit(request, pk):
+    return _article_with_positions(request, get_object_or_404(Article, pk=pk))
+
+
+def _article_with_positions(request, article):
+    """The analyst's main form: an article and, inline, the positions it reports."""
+    is_new = article.pk is None
+    data = request.POST if request.method == "POST" else None
+    if data is not None and "add_row" in data:
+        data = _with_one_more_row(data)
+    form = ArticleForm(data, instance=article)
+    formset = _positions_formset(request, data, article)
+    if data is not None and "add_row" not in request.POST:
+        if form.is_valid() and formset.is_valid():
+            try:
+                saved = article_save_with_positions(
+                    article=form.instance,
+                    loaded_at=form.cleaned_data.get("loaded_at") or None,
+                    **formset.changes(),
+                    by=request.user,
+                )
+            except (ArticleChanged, VersionConflict) as conflict:
+                # Nothing was saved: show what is stored now, the other person's values.
+                messages.error(request, str(conflict))
+                current = Article.objects.get(pk=article.pk)
+                form = ArticleForm(instance=current)
+                formset = _positions_formset(request, None, current)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Saved the article and its positions.")
+                return redirect("positions:article-detail", pk=saved.pk)
+    return render(
+        request,
+        "positions/article_form.html",
+        {"form": form, "formset": formset, "article": article, "is_new": is_new},
+    )
+
+
+def _positions_formset(request, data, article):
+    formset = WebArticlePositionFormSet(data, instance=article, prefix=POSITIONS_PREFIX)
+    # Removing positions is a curator's right, not an analyst's.
+    formset.can_delete = request.user.has_perm("positions.delete_position")
+    return formset
+
+
+def _with_one_more_row(data):
+    """Without JavaScript, "Add a position" posts the form back with one more row."""
+    data = data.copy()
+    total = f"{POSITIONS_PREFIX}-TOTAL_FORMS"
+    try:
+        data[total] = str(int(data.get(total, 0)) + 1)
+    except ValueError:
+        pass
+    return data

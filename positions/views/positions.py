@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from positions import selectors, services
+from positions.decorators import public_read
+from positions.forms import WebPositionForm
+from positions.models import Position
+from positions.services import VersionConflict
+
+
+def _position_or_404(pk) -> Position:
+    try:
+        return selectors.position_detail(position_id=pk)
+    except Position.DoesNotExist:
+        raise Http404("No such position.") from None
+
+
+def citation(position: Position, permalink: str) -> str:
+    """How to cite a position: the stance, its source, and this record."""
+    speaker = f", as stated by {position.speaker}" if position.speaker_id else ""
+    article = position.article
+    authors = f"{article.authors}, " if article.authors else ""
+    return (
+        f"{position.actor}: {position.stance_label} on “{position.proposal}” "
+        f"({position.stated_on}{speaker}). Source: {authors}“{article.title}”, "
+        f"{article.outlet}, {article.published_on}, {article.url}. "
+        f"Stance tracker, position {position.pk} (version {position.version}), "
+        f"{permalink}"
+    )
+
+
+@public_read
+def position_detail(request, pk):
+    position = _position_or_404(pk)
+    return render(
+        request,
+        "positions/position_detail.html",
+        {
+            "position": position,
+            "citation": citation(position, request.build_absolute_uri()),
+            "history": selectors.position_history(position_id=position.pk),
+        },
+    )
+
+
+@login_required
+@permission_required("positions.change_position", raise_exception=True)
+def position_edit(request, pk):
+    position = _position_or_404(pk)
+    form = WebPositionForm(request.POST or None, instance=position)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.position_update(
+                    position_id=position.pk,
+                    expected_version=form.cleaned_data["version"],
+                    changes=form.editable_data(),
+                    by=request.user,
+                )
+            except VersionConflict as conflict:
+                return _show_their_version(request, pk, str(conflict))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Saved the position.")
+                return redirect("positions:position-detail", pk=position.pk)
+        elif form.has_error(NON_FIELD_ERRORS, "version_conflict"):
+            return _show_their_version(request, pk, form.non_field_errors()[0])
+    return render(
+        request, "positions/position_form.html", {"form": form, "position": position}
+    )
+
+
+def _show_their_version(request, pk, message):
+    """Someone saved in between: nothing is overwritten, their values are shown."""
+    messages.error(request, message)
+    position = _position_or_404(pk)
+    return render(
+        request,
+        "positions/position_form.html",
+        {
+            "form": WebPositionForm(instance=position),
+            "position": position,
+            "conflict": True,
+        },
+        status=409,
+    )
+
+
+@login_required
+@permission_required("positions.delete_position", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def position_delete(request, pk):
+    position = _position_or_404(pk)
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            services.position_delete(
+                position_id=position.pk, expected_version=version, by=request.user
+            )
+        except VersionConflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect("positions:position-detail", pk=position.pk)
+        messages.success(
+            request, f"Deleted position {pk}. Curators can restore it from the admin."
+        )
+        return redirect("positions:article-detail", pk=position.article_id)
+    return render(
+        request, "positions/position_confirm_delete.html", {"position": position}
+    )
