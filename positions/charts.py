@@ -117,10 +117,10 @@ class TimeScale:
 
     def __init__(self, days: Sequence[datetime.date], box: Box):
         first, last = min(days), max(days)
-        if first == last:
-            first -= datetime.timedelta(days=15)
-            last += datetime.timedelta(days=15)
-        self.first, self.last, self.box = first, last, box
+        # A margin of time on each side keeps the first and last points (and
+        # their tick labels) off the chart's edges.
+        margin = datetime.timedelta(days=max(15, (last - first).days // 30))
+        self.first, self.last, self.box = first - margin, last + margin, box
 
     def __call__(self, day: datetime.date) -> float:
         span = (self.last - self.first).days
@@ -166,19 +166,20 @@ def stance_chart(
     lines: Sequence[tuple[str, str, Sequence[Observation]]],
     *,
     box: Box = CHART,
-    until: datetime.date | None = None,
+    span: tuple[datetime.date, datetime.date] | None = None,
 ) -> Chart:
     """Step lines of stance over time, one per (label, colour key, observations).
 
     The y axis is the stance scale −2..2 labelled with its words; the x axis
-    spans every observation (and ``until``, when given, so lines run to it).
+    spans every observation, or ``span`` (first, last day) when given, so that
+    several small charts share one time axis. Each line runs on to the end.
     """
     chart = Chart(box=box)
     days = [o.day for _, _, observations in lines for o in observations]
-    if until is not None and days:
-        days.append(until)
     if not days:
         return chart
+    if span is not None:
+        days.extend(span)
     x = TimeScale(days, box)
     y = value_scale(box, STANCE_MIN, STANCE_MAX)
     end_x = x(max(days))

@@ -21,8 +21,13 @@ def actor_detail(request, slug):
     actor = get_object_or_404(Actor, slug=slug)
     today = datetime.date.today()
     current = stances_as_of(on=today, actors=[actor])
-    by_proposal = observations_by(
-        resolved_days(actors=[actor]), key=lambda day: day.proposal_slug
+    days = resolved_days(actors=[actor])
+    by_proposal = observations_by(days, key=lambda day: day.proposal_slug)
+    # One time axis for every small chart, so their rows can be compared.
+    span = (
+        (min(d.stated_on for d in days), max(d.stated_on for d in days))
+        if days
+        else None
     )
     stances = [
         {
@@ -30,7 +35,7 @@ def actor_detail(request, slug):
             "chart": stance_chart(
                 [(actor.label, actor.slug, by_proposal[stance.proposal_slug])],
                 box=SPARK,
-                until=today,
+                span=span,
             ),
         }
         for stance in sorted(current, key=lambda s: s.proposal_title)

@@ -61,3 +61,11 @@ def negotiation_detail(request, slug):
             "resolution_rule": RESOLUTION_RULE,
         },
     )
+
+
+def _gap_observation(point) -> Observation:
+    if point.gap is None:
+        title = f"{point.date}: no proposal on which both have a stance"
+    else:
+        title = f"{point.date}: gap {point.gap:.2f} over {point.proposals} shared proposal(s)"
+    return Observation(day=point.date, value=point.gap, title=title)

@@ -1,5 +1,3 @@
-import datetime
-
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
@@ -26,8 +24,7 @@ def proposal_detail(request, slug):
     by_actor = observations_by(days, key=lambda day: day.actor_slug)
     names = {day.actor_slug: day.actor_name for day in days}
     chart = stance_chart(
-        [(names[slug], slug, by_actor[slug]) for slug in sorted(names, key=names.get)],
-        until=datetime.date.today(),
+        [(names[slug], slug, by_actor[slug]) for slug in sorted(names, key=names.get)]
     )
     positions = Paginator(proposal_positions(proposal=proposal), POSITIONS_PER_PAGE)
     return render(
