@@ -162,11 +162,31 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    }
-}
+
+def _cache(url: str) -> dict:
+    """CACHE_URL: locmem:// (one process), redis://host:port/db or db://table.
+
+    Throttle counters live in this cache, so several gunicorn workers need a
+    shared one (Redis or the database) for the rates to hold.
+    """
+    if url.startswith(("redis://", "rediss://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+        }
+    if url.startswith("db://"):
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": url.removeprefix("db://") or "cache_table",
+        }
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL={url!r}: use locmem://, redis://HOST:PORT/DB or db://TABLE."
+    )
+
+
+CACHES = {"default": _cache(env_str("CACHE_URL", "locmem://"))}
 
 # Production hardening: on unless DEBUG, each switchable for a TLS-terminating proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
