@@ -225,10 +225,13 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
             )
         serializer = self.get_serializer(data=request.data, many=True)
         if not serializer.is_valid():
+            # DRF gives a list serializer's errors as {index: errors} or as a
+            # list aligned with the rows, depending on its settings.
+            row_errors = serializer.errors
+            if isinstance(row_errors, list):
+                row_errors = dict(enumerate(row_errors))
             errors = {
-                str(index): row_errors
-                for index, row_errors in enumerate(serializer.errors)
-                if row_errors
+                str(index): errors for index, errors in row_errors.items() if errors
             }
             return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
         rows = [

@@ -4,7 +4,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -183,7 +184,16 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_position_count(self) -> "ArticleQuerySet":
-        return self.annotate(position_count=Count("positions"))
+        # A subquery, not a join: counted for the rows of one page only, and
+        # not multiplied by filters that join positions themselves.
+        counts = (
+            Position.objects.filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(count=Count("id"))
+            .values("count")
+        )
+        return self.annotate(position_count=Coalesce(Subquery(counts), 0))
 
 
 class Article(models.Model):
