@@ -3,6 +3,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -200,6 +201,8 @@ class Article(models.Model):
     url = models.URLField(
         max_length=1000,
         unique=True,
+        # Only web addresses: a javascript: or data: URL must never become a link.
+        validators=[URLValidator(schemes=["http", "https"])],
         help_text="Address of the article on the web; stored in a normalised form "
         "(lower-case host, no fragment, no tracking parameters).",
     )

@@ -1,6 +1,7 @@
 import csv
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -23,15 +24,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check every row, save nothing."
         )
+        parser.add_argument(
+            "--user",
+            help="Username recorded as who added the positions (in their history).",
+        )
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
+    def handle(self, *args, file: Path, dry_run: bool, user: str | None, **options):
+        recorded_by = self._user(user)
         rows = self._read(file)
         with tqdm(
             total=len(rows), unit="row", disable=options["verbosity"] == 0
         ) as bar:
             try:
                 created = import_position_rows(
-                    rows, dry_run=dry_run, on_row=lambda index: bar.update()
+                    rows,
+                    recorded_by=recorded_by,
+                    dry_run=dry_run,
+                    on_row=lambda index: bar.update(),
                 )
             except BulkValidationError as error:
                 bar.close()
@@ -45,6 +54,14 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported {created} positions."))
+
+    def _user(self, username: str | None):
+        if username is None:
+            return None
+        try:
+            return get_user_model().objects.get(username=username)
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"No user is called {username!r}.") from None
 
     def _read(self, file: Path) -> list[dict]:
         try:
