@@ -70,7 +70,10 @@ class ChangesFeed(Feed):
         return reverse("positions:position-detail", args=[change.to_position_id])
 
     def item_guid(self, change):
-        return f"change-{change.actor_id}-{change.proposal_id}-{change.changed_on}"
+        # Atom ids are URIs; a change is one pair on one date.
+        return f"urn:stance-tracker:change:{change.actor_id}:{change.proposal_id}:{change.changed_on}"
+
+    item_guid_is_permalink = False
 
     def item_pubdate(self, change):
         return datetime.datetime.combine(

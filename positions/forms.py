@@ -45,7 +45,7 @@ class PositionForm(forms.ModelForm):
                     "Their version is shown now; apply your change again.",
                     code="version_conflict",
                 )
-        if cleaned.get("actor") is None:
+        if cleaned.get("actor") is None and "actor" not in self.errors:
             speaker, stated_on = cleaned.get("speaker"), cleaned.get("stated_on")
             if speaker is None:
                 self.add_error(
@@ -68,6 +68,11 @@ class PositionForm(forms.ModelForm):
         }
 
 
+def _typed_name_changed(initial, data) -> bool:
+    # The initial value is the slug the form showed; an unchanged row posts it back.
+    return (initial or "").strip().casefold() != (data or "").strip().casefold()
+
+
 class NamedActorField(forms.CharField):
     """An actor typed by slug, name, short name or alias: usable with thousands
     of actors, with or without the suggestions the page script adds."""
@@ -80,10 +85,10 @@ class NamedActorField(forms.CharField):
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
-        if isinstance(value, int):
-            actor = Actor.objects.filter(pk=value).only("slug").first()
-            return actor.slug if actor else value
         return value.slug if isinstance(value, Actor) else value
+
+    def has_changed(self, initial, data):
+        return _typed_name_changed(initial, data)
 
     def clean(self, value):
         name = super().clean(value)
@@ -106,10 +111,10 @@ class NamedProposalField(forms.CharField):
     widget = forms.TextInput(attrs={"data-suggest": "proposals", "autocomplete": "off"})
 
     def prepare_value(self, value):
-        if isinstance(value, int):
-            proposal = Proposal.objects.filter(pk=value).only("slug").first()
-            return proposal.slug if proposal else value
         return value.slug if isinstance(value, Proposal) else value
+
+    def has_changed(self, initial, data):
+        return _typed_name_changed(initial, data)
 
     def clean(self, value):
         name = super().clean(value)
@@ -136,6 +141,16 @@ class WebPositionForm(PositionForm):
     speaker = NamedActorField(suggest="persons", required=False, label="Speaker")
     proposal = NamedProposalField(label="Proposal")
     stance = forms.TypedChoiceField(choices=STANCE_CHOICES, coerce=int, label="Stance")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Show names by slug, from the related rows already loaded with the
+        # position (not one query per field per row).
+        position = self.instance
+        for name in ("actor", "speaker", "proposal"):
+            related_id = getattr(position, f"{name}_id", None)
+            if related_id is not None:
+                self.initial[name] = getattr(position, name).slug
 
     class Meta(PositionForm.Meta):
         fields = [field for field in POSITION_EDITABLE_FIELDS if field != "article"]

@@ -538,6 +538,7 @@ def home_overview() -> dict:
     return {
         "negotiations": Negotiation.objects.prefetch_related("proposals"),
         "changes": change_list(limit=10),
+        "resolution_rule": RESOLUTION_RULE,
         "articles": Article.objects.with_position_count().order_by(
             "-published_on", "-id"
         )[:10],

@@ -7,7 +7,7 @@ from config.keyset import InvalidCursor, keyset_page
 from positions.decorators import public_read
 from positions.filters import ArticleFilter
 from positions.forms import ArticleForm, WebArticlePositionFormSet
-from positions.models import Article
+from positions.models import Article, Confidence
 from positions.selectors import article_positions
 from positions.services import (
     ArticleChanged,
@@ -105,7 +105,12 @@ def _article_with_positions(request, article):
 
 
 def _positions_formset(request, data, article):
-    formset = WebArticlePositionFormSet(data, instance=article, prefix=POSITIONS_PREFIX)
+    formset = WebArticlePositionFormSet(
+        data,
+        instance=article,
+        prefix=POSITIONS_PREFIX,
+        queryset=article_positions(article=article) if article.pk else None,
+    )
     # Removing positions is a curator's right, not an analyst's.
     formset.can_delete = request.user.has_perm("positions.delete_position")
     return formset
@@ -116,7 +121,10 @@ def _with_one_more_row(data):
     data = data.copy()
     total = f"{POSITIONS_PREFIX}-TOTAL_FORMS"
     try:
-        data[total] = str(int(data.get(total, 0)) + 1)
+        count = int(data.get(total, 0))
     except ValueError:
-        pass
+        return data
+    data[total] = str(count + 1)
+    # The new row posts its defaults, so it counts as untouched (no errors shown).
+    data[f"{POSITIONS_PREFIX}-{count}-confidence"] = str(Confidence.MEDIUM)
     return data

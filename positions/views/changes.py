@@ -22,6 +22,7 @@ def change_list_page(request):
     context = {
         "parameters": parameters,
         "changes": [],
+        "chosen_kinds": request.GET.getlist("kind"),
         "resolution_rule": RESOLUTION_RULE,
     }
     if parameters.is_valid():

@@ -57,7 +57,7 @@ def negotiation_detail(request, slug):
             "a": a,
             "b": b,
             "gap": gap,
-            "gap_chart": gap_chart([Observation(day=p.date, value=p.gap) for p in gap]),
+            "gap_chart": gap_chart([_gap_observation(point) for point in gap]),
             "resolution_rule": RESOLUTION_RULE,
         },
     )

@@ -8,7 +8,7 @@ MAX_QUERY_LENGTH = 200
 
 @public_read
 def search(request):
-    query = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     return render(
         request,
         "positions/search.html",

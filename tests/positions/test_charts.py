@@ -1,0 +1,182 @@
+"""Chart geometry: pure functions, worked by hand, no database."""
+
+import datetime
+
+from positions.charts import (
+    CHART,
+    GAP_CHART,
+    PALETTE,
+    SPARK,
+    Box,
+    Observation,
+    TimeScale,
+    colour_for,
+    gap_chart,
+    stance_chart,
+    step_path,
+    value_scale,
+)
+
+D = datetime.date.fromisoformat
+
+# 200 × 100 with a plot area of 180 × 80 starting at (20, 10).
+BOX = Box(width=200, height=100, left=20, right=0, top=10, bottom=10)
+
+
+def test_it_draws_a_step_path_horizontal_then_vertical_to_the_end():
+    path = step_path([(10, 20), (30, 20), (50, 40)], end_x=70)
+
+    assert path == "M10 20 H30 H50 V40 H70"
+
+
+def test_it_does_not_carry_a_step_path_back_to_an_earlier_end():
+    assert step_path([(1.5, 2.25), (4, 8)], end_x=4) == "M1.5 2.25 H4 V8"
+    assert step_path([(1.5, 2.25)], end_x=1) == "M1.5 2.25"
+
+
+def test_it_draws_no_step_path_without_coordinates():
+    assert step_path([], end_x=100) == ""
+
+
+def test_it_adds_a_margin_of_fifteen_days_around_a_short_time_span():
+    # 2019-03-01 .. 2019-03-31 (30 days) becomes 2019-02-14 .. 2019-04-15 (60 days).
+    x = TimeScale([D("2019-03-31"), D("2019-03-01")], BOX)
+
+    assert (x.first, x.last) == (D("2019-02-14"), D("2019-04-15"))
+    assert x(D("2019-02-14")) == 20
+    assert x(D("2019-03-01")) == 65.0  # 20 + 15/60 × 180
+    assert x(D("2019-03-31")) == 155.0  # 20 + 45/60 × 180
+    assert x(D("2019-04-15")) == 200
+
+
+def test_it_widens_the_margin_to_a_thirtieth_of_a_long_time_span():
+    x = TimeScale([D("2010-01-01"), D("2010-01-01") + datetime.timedelta(3000)], BOX)
+
+    assert x.first == D("2010-01-01") - datetime.timedelta(days=100)
+
+
+def test_it_puts_a_single_day_in_the_middle_of_the_chart():
+    x = TimeScale([D("2019-03-28")], BOX)
+
+    assert x(D("2019-03-28")) == 110.0  # 20 + 180 / 2
+
+
+def test_it_labels_time_ticks_by_day_month_or_year_after_the_span():
+    assert [t.label for t in TimeScale([D("2019-03-28")], BOX).ticks(2)] == [
+        "13 Mar 2019",
+        "12 Apr 2019",
+    ]
+    long = TimeScale([D("2010-06-01"), D("2019-06-01")], BOX).ticks(2)
+    assert [t.position for t in long] == [20, 200]
+    assert all(len(t.label) == 4 for t in long)
+
+
+def test_it_puts_the_highest_value_at_the_top_and_the_lowest_at_the_bottom():
+    y = value_scale(BOX, -2, 2)
+
+    assert (y(2), y(1), y(0), y(-1), y(-2)) == (10, 30, 50, 70, 90)
+
+
+def test_it_plots_stance_two_at_the_top_and_minus_two_at_the_bottom_of_a_chart():
+    lines = [
+        ("US", "us", [Observation(D("2019-03-01"), 2)]),
+        ("DPRK", "north-korea", [Observation(D("2019-03-01"), -2)]),
+    ]
+
+    chart = stance_chart(lines)
+
+    [top], [bottom] = (series.points for series in chart.series)
+    assert top.y == CHART.top
+    assert bottom.y == CHART.plot_bottom
+    assert [tick.label for tick in chart.y_ticks] == [
+        "demands / strongly supports",
+        "supports / open to",
+        "neutral / ambiguous",
+        "opposes / sceptical",
+        "rejects outright",
+    ]
+
+
+def test_it_runs_each_stance_line_on_to_the_last_day_of_the_chart():
+    early = Observation(D("2019-03-01"), -2, href="/positions/1/", title="t1")
+    late = Observation(D("2019-03-31"), 1, href="/positions/2/", title="t2")
+
+    chart = stance_chart(
+        [("A", "a", [late, early]), ("B", "b", [Observation(D("2019-03-31"), 0)])],
+        box=BOX,
+    )
+
+    a, b = chart.series
+    # x: 03-01 → 65, 03-31 → 155; y: −2 → 90, +1 → 30, 0 → 50.
+    assert a.path == "M65 90 H155 V30"
+    assert [(p.x, p.y, p.href, p.title) for p in a.points] == [
+        (65.0, 90.0, "/positions/1/", "t1"),
+        (155.0, 30.0, "/positions/2/", "t2"),
+    ]
+    assert b.path == "M155 50"
+    assert (a.label, a.colour) == ("A", colour_for("a"))
+
+
+def test_it_shares_one_time_axis_when_given_a_span():
+    observation = Observation(D("2019-03-01"), 0)
+
+    chart = stance_chart(
+        [("A", "a", [observation])],
+        box=BOX,
+        span=(D("2019-03-01"), D("2019-03-31")),
+    )
+
+    [series] = chart.series
+    assert series.points[0].x == 65.0
+    assert series.path == "M65 50 H155"
+
+
+def test_it_draws_no_time_ticks_on_a_small_chart():
+    chart = stance_chart([("A", "a", [Observation(D("2019-03-01"), 0)])], box=SPARK)
+
+    assert chart.x_ticks == []
+    assert len(chart.y_ticks) == 5
+
+
+def test_it_breaks_the_gap_path_at_a_day_without_a_gap():
+    observations = [
+        Observation(D("2019-01-01"), 1.0),
+        Observation(D("2019-01-31"), None),
+        Observation(D("2019-03-02"), 2.0),
+    ]
+
+    chart = gap_chart(observations)
+
+    # 2018-12-17 .. 2019-03-17 is 90 days over 640 px from x = 56; the gap
+    # 0..4 runs over 188 px from y = 16, 4 at the top.
+    [series] = chart.series
+    assert series.path == "M162.67 157 H376 M589.33 110"
+    assert [(p.x, p.y) for p in series.points] == [(162.67, 157.0), (589.33, 110.0)]
+    assert [tick.label for tick in chart.y_ticks] == ["0", "1", "2", "3", "4"]
+    assert chart.box == GAP_CHART
+
+
+def test_it_holds_a_gap_until_the_next_day():
+    chart = gap_chart(
+        [Observation(D("2019-01-01"), 0.0), Observation(D("2019-03-02"), 4.0)]
+    )
+
+    assert chart.series[0].path == "M162.67 204 H589.33 V16"
+
+
+def test_it_gives_a_key_the_same_colour_from_the_palette_every_time():
+    keys = ["us", "north-korea", "south-korea", "china", "japan", "russia"]
+
+    first = [colour_for(key) for key in keys]
+
+    assert first == [colour_for(key) for key in keys]
+    assert set(first) <= set(PALETTE)
+    assert len(set(first)) > 1
+
+
+def test_it_reports_an_empty_chart_for_empty_input():
+    assert stance_chart([]).is_empty
+    assert stance_chart([("A", "a", [])]).is_empty
+    assert gap_chart([]).is_empty
+    assert gap_chart([Observation(D("2019-01-01"), None)]).is_empty
+    assert not gap_chart([Observation(D("2019-01-01"), 0.0)]).is_empty

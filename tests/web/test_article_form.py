@@ -1,0 +1,624 @@
+"""The analyst's main form: an article and, inline, the positions it reports.
+
+Each test reads the rendered form first, as a browser would, and posts it
+back with the analyst's entries.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from positions.models import Article, Position
+from tests.factories import PositionFactory, UserFactory
+
+D = datetime.date.fromisoformat
+
+CREATE_URL = reverse("positions:article-create")
+NEW_ARTICLE = {
+    "url": "https://www.state.gov/remarks-2019-03-29",
+    "title": "Remarks on North Korea",
+    "outlet": "State Department",
+    "published_on": "2019-03-29",
+}
+
+
+def _edit_url(article):
+    return reverse("positions:article-edit", args=[article.pk])
+
+
+def _elements(node, tag, css_class=None):
+    for child in getattr(node, "children", []):
+        if isinstance(child, str):
+            continue
+        classes = (dict(child.attributes).get("class") or "").split()
+        if child.name == tag and (css_class is None or css_class in classes):
+            yield child
+        yield from _elements(child, tag, css_class)
+
+
+def _text(node) -> str:
+    if isinstance(node, str):
+        return node
+    return " ".join(" ".join(_text(child) for child in node.children).split())
+
+
+def _fields(node):
+    """The controls a browser submits, outside the JavaScript row template."""
+    for child in getattr(node, "children", []):
+        if isinstance(child, str) or child.name == "template":
+            continue
+        if child.name in ("input", "select", "textarea"):
+            yield child
+        else:
+            yield from _fields(child)
+
+
+def _form_data(response) -> dict:
+    """What submitting the article form unchanged would post."""
+    assert response.status_code == 200
+    [form] = _elements(parse_html(response.text), "form", "article-form")
+    data = {}
+    for field in _fields(form):
+        attributes = dict(field.attributes)
+        name = attributes.get("name")
+        if name is None:
+            continue
+        if field.name == "textarea":
+            data[name] = _text(field)
+        elif field.name == "select":
+            options = list(_elements(field, "option"))
+            chosen = [o for o in options if "selected" in dict(o.attributes)]
+            data[name] = dict((chosen or options)[0].attributes)["value"]
+        elif attributes.get("type") == "checkbox":
+            if "checked" in attributes:
+                data[name] = attributes.get("value", "on")
+        else:
+            data[name] = attributes.get("value") or ""
+    return data
+
+
+def _row(data, index, **values) -> dict:
+    """Fill row ``index``, which has the same fields as row 0."""
+    names = [key.removeprefix("positions-0-") for key in data if "positions-0-" in key]
+    row = {f"positions-{index}-{name}": "" for name in names}
+    row[f"positions-{index}-confidence"] = "2"
+    row |= {f"positions-{index}-{name}": value for name, value in values.items()}
+    return row
+
+
+def _new_form(client, rows=1, **article) -> dict:
+    data = _form_data(client.get(CREATE_URL))
+    data |= NEW_ARTICLE | article
+    data["positions-TOTAL_FORMS"] = str(rows)
+    return data
+
+
+def _field_errors(response, name) -> list[str]:
+    """Error messages shown next to the input called ``name``."""
+    for field in _elements(parse_html(response.text), "div", "field"):
+        if any(dict(c.attributes).get("name") == name for c in _fields(field)):
+            return [_text(p) for p in _elements(field, "p", "error")]
+    raise AssertionError(f"no field {name}")
+
+
+def _errors(response) -> list[str]:
+    return [_text(p) for p in _elements(parse_html(response.text), "p", "error")]
+
+
+def _counts():
+    return Article.objects.count(), Position.objects.count()
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+def test_it_saves_an_article_with_two_positions_in_one_post(
+    korea_case, analyst_client, analyst
+):
+    korea_case.rok.aliases = ["Republic of Korea"]
+    korea_case.rok.save()
+    data = _new_form(analyst_client, rows=2)
+    data |= _row(
+        data,
+        0,
+        speaker="mike-pompeo",
+        proposal="Big deal",
+        stance="2",
+        stated_on="2019-03-29",
+        quote="We want a big deal",
+    )
+    data |= _row(
+        data,
+        1,
+        actor="Republic of Korea",
+        proposal="road-map",
+        stance="1",
+        stated_on="2019-03-28",
+        confidence="3",
+    )
+    articles, positions = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    article = Article.objects.get(title="Remarks on North Korea")
+    assert response.status_code == 302
+    assert response.url == reverse("positions:article-detail", args=[article.pk])
+    assert _counts() == (articles + 1, positions + 2)
+    assert (article.outlet, article.published_on) == (
+        "State Department",
+        D("2019-03-29"),
+    )
+    assert article.added_by == analyst
+    pompeo, rok = article.positions.order_by("id")
+    assert (pompeo.actor, pompeo.speaker, pompeo.proposal) == (
+        korea_case.us,
+        korea_case.pompeo,
+        korea_case.big_deal,
+    )
+    assert (pompeo.stance, pompeo.stated_on, pompeo.quote) == (
+        2,
+        D("2019-03-29"),
+        "We want a big deal",
+    )
+    assert (rok.actor, rok.proposal, rok.stance, rok.confidence) == (
+        korea_case.rok,
+        korea_case.road_map,
+        1,
+        3,
+    )
+    assert {pompeo.recorded_by, rok.recorded_by} == {analyst}
+    follow = analyst_client.get(response.url)
+    assert "Saved the article and its positions." in follow.text
+
+
+@pytest.mark.parametrize("name", ["north-korea", "North Korea", "dprk", "Pyongyang"])
+def test_it_takes_an_actor_by_slug_name_short_name_or_alias(
+    korea_case, analyst_client, name
+):
+    korea_case.dprk.aliases = ["Pyongyang"]
+    korea_case.dprk.save()
+    data = _new_form(analyst_client)
+    data |= _row(data, 0, actor=name, proposal="phased-deal", stance="2")
+    data["positions-0-stated_on"] = "2019-03-29"
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 302
+    [position] = Article.objects.get(title="Remarks on North Korea").positions.all()
+    assert position.actor == korea_case.dprk
+
+
+def test_it_refuses_a_position_stated_two_days_after_publication(
+    korea_case, analyst_client
+):
+    data = _new_form(analyst_client, rows=2)
+    data |= _row(data, 0, actor="us", proposal="big-deal", stance="2")
+    data["positions-0-stated_on"] = "2019-03-30"  # one day after: allowed
+    data |= _row(data, 1, actor="us", proposal="road-map", stance="1")
+    data["positions-1-stated_on"] = "2019-03-31"  # two days after
+    before = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert _counts() == before
+    assert not Article.objects.filter(title="Remarks on North Korea").exists()
+    [message] = _field_errors(response, "positions-1-stated_on")
+    assert "at most one day after its source" in message
+    assert "2019-03-31" in message
+    assert _field_errors(response, "positions-0-stated_on") == []
+    # What was typed is shown again.
+    assert _form_data(response)["positions-1-proposal"] == "road-map"
+
+
+def test_it_checks_a_stated_date_against_the_new_publication_date_on_edit(
+    korea_case, analyst_client
+):
+    data = _form_data(analyst_client.get(_edit_url(korea_case.herald)))
+    data["published_on"] = "2019-03-10"  # before the positions of 03-28
+    before = _counts()
+
+    response = analyst_client.post(_edit_url(korea_case.herald), data)
+
+    assert response.status_code == 200
+    assert _counts() == before
+    korea_case.herald.refresh_from_db()
+    assert korea_case.herald.published_on == D("2019-03-28")
+    assert any("at most one day after" in e for e in _errors(response))
+
+
+def test_it_refuses_a_person_as_the_side(korea_case, analyst_client):
+    data = _new_form(analyst_client)
+    data |= _row(
+        data,
+        0,
+        actor="mike-pompeo",
+        proposal="big-deal",
+        stance="2",
+        stated_on="2019-03-29",
+    )
+    before = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert _counts() == before
+    [message] = _field_errors(response, "positions-0-actor")
+    assert "is a person, and a person is never a side" in message
+
+
+def test_it_refuses_a_speaker_without_an_affiliation_on_that_day(
+    korea_case, analyst_client
+):
+    data = _new_form(analyst_client, published_on="2017-01-10")
+    data |= _row(
+        data,
+        0,
+        speaker="Mike Pompeo",
+        proposal="big-deal",
+        stance="2",
+        stated_on="2017-01-10",
+    )
+    before = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert _counts() == before
+    assert any("had no affiliation on 2017-01-10" in e for e in _errors(response))
+
+
+def test_it_refuses_two_identical_rows(korea_case, analyst_client):
+    data = _new_form(analyst_client, rows=2)
+    for index in (0, 1):
+        data |= _row(
+            data,
+            index,
+            actor="us",
+            proposal="big-deal",
+            stance="2",
+            stated_on="2019-03-29",
+        )
+    before = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert _counts() == before
+    assert any("Two of these positions are the same" in e for e in _errors(response))
+
+
+def test_it_refuses_a_row_identical_to_a_saved_position(korea_case, analyst_client):
+    data = _form_data(analyst_client.get(_edit_url(korea_case.herald)))
+    last = int(data["positions-TOTAL_FORMS"]) - 1
+    data |= _row(data, last, actor="us", proposal="big-deal", stance="1")
+    data[f"positions-{last}-stated_on"] = "2019-03-28"
+    before = _counts()
+
+    response = analyst_client.post(_edit_url(korea_case.herald), data)
+
+    assert response.status_code == 200
+    assert _counts() == before
+    assert any("already has this position" in e for e in _errors(response))
+
+
+def test_it_names_an_unknown_actor(korea_case, analyst_client):
+    data = _new_form(analyst_client)
+    data |= _row(
+        data,
+        0,
+        actor="Atlantis",
+        proposal="big-deal",
+        stance="2",
+        stated_on="2019-03-29",
+    )
+    before = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert _counts() == before
+    assert "No actor is called “Atlantis” (by name, short name or alias)." in (
+        _field_errors(response, "positions-0-actor")
+    )
+
+
+def test_it_does_not_ask_for_a_side_when_an_unknown_one_was_typed(
+    korea_case, analyst_client
+):
+    data = _new_form(analyst_client)
+    data |= _row(
+        data,
+        0,
+        actor="Atlantis",
+        proposal="big-deal",
+        stance="2",
+        stated_on="2019-03-29",
+    )
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert _field_errors(response, "positions-0-actor") == [
+        "No actor is called “Atlantis” (by name, short name or alias)."
+    ]
+
+
+def test_it_names_an_unknown_proposal(korea_case, analyst_client):
+    data = _new_form(analyst_client)
+    data |= _row(
+        data,
+        0,
+        actor="us",
+        proposal="Grand bargain",
+        stance="2",
+        stated_on="2019-03-29",
+    )
+    before = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert _counts() == before
+    assert _field_errors(response, "positions-0-proposal") == [
+        "No proposal is called “Grand bargain”."
+    ]
+
+
+def test_it_asks_which_actor_an_ambiguous_name_means(korea_case, analyst_client):
+    korea_case.dprk.aliases = ["Korea"]
+    korea_case.dprk.save()
+    korea_case.rok.aliases = ["Korea"]
+    korea_case.rok.save()
+    data = _new_form(analyst_client)
+    data |= _row(
+        data, 0, actor="Korea", proposal="big-deal", stance="2", stated_on="2019-03-29"
+    )
+    before = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert _counts() == before
+    assert any(
+        "“Korea” names several actors (north-korea, south-korea)" in message
+        for message in _field_errors(response, "positions-0-actor")
+    )
+
+
+def test_it_adds_a_row_without_javascript_and_saves_nothing(korea_case, analyst_client):
+    data = _new_form(analyst_client)
+    data |= _row(
+        data, 0, actor="us", proposal="big-deal", stance="2", stated_on="2019-03-29"
+    )
+    data["add_row"] = "1"
+    before = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert _counts() == before
+    shown = _form_data(response)
+    assert shown["positions-TOTAL_FORMS"] == "2"
+    assert shown["positions-0-actor"] == "us"
+    assert shown["positions-0-stated_on"] == "2019-03-29"
+    assert shown["positions-1-actor"] == ""
+    assert shown["title"] == "Remarks on North Korea"
+
+
+def test_it_adds_a_blank_row_without_error_messages(korea_case, analyst_client):
+    data = _new_form(analyst_client)
+    data |= _row(
+        data, 0, actor="us", proposal="big-deal", stance="2", stated_on="2019-03-29"
+    )
+    data["add_row"] = "1"
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert _errors(response) == []
+
+
+def test_it_saves_a_row_added_without_javascript(korea_case, analyst_client):
+    data = _new_form(analyst_client)
+    data |= _row(
+        data, 0, actor="us", proposal="big-deal", stance="2", stated_on="2019-03-29"
+    )
+    data["add_row"] = "1"
+    data = _form_data(analyst_client.post(CREATE_URL, data))
+    data |= _row(
+        data, 1, actor="dprk", proposal="big-deal", stance="-2", stated_on="2019-03-29"
+    )
+    articles, positions = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 302
+    assert _counts() == (articles + 1, positions + 2)
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(korea_case, client):
+    data = NEW_ARTICLE | {"positions-TOTAL_FORMS": "0", "positions-INITIAL_FORMS": "0"}
+    before = _counts()
+
+    get = client.get(CREATE_URL)
+    post = client.post(CREATE_URL, data)
+    edit = client.get(_edit_url(korea_case.herald))
+
+    for response, path in ((get, CREATE_URL), (post, CREATE_URL)):
+        assert response.status_code == 302
+        assert response.url == f"/accounts/login/?next={path}"
+    assert edit.status_code == 302
+    assert edit.url.startswith("/accounts/login/")
+    assert _counts() == before
+
+
+def test_it_forbids_users_without_permission(korea_case, client):
+    client.force_login(UserFactory(username="reader"))
+    data = NEW_ARTICLE | {"positions-TOTAL_FORMS": "0", "positions-INITIAL_FORMS": "0"}
+    before = _counts()
+
+    assert client.get(CREATE_URL).status_code == 403
+    assert client.post(CREATE_URL, data).status_code == 403
+    assert client.get(_edit_url(korea_case.herald)).status_code == 403
+    assert client.post(_edit_url(korea_case.herald), data).status_code == 403
+    assert _counts() == before
+    korea_case.herald.refresh_from_db()
+    assert korea_case.herald.title.startswith("South Korean nuclear envoy")
+
+
+def test_it_offers_removing_positions_to_curators_only(
+    korea_case, client, analyst, curator
+):
+    client.force_login(analyst)
+    as_analyst = client.get(_edit_url(korea_case.herald))
+    client.force_login(curator)
+    as_curator = client.get(_edit_url(korea_case.herald))
+
+    assert "Remove this position" not in as_analyst.text
+    assert not any(key.endswith("-DELETE") for key in _form_data(as_analyst))
+    assert "Remove this position" in as_curator.text
+    removable = [
+        dict(field.attributes)["name"]
+        for field in _fields(parse_html(as_curator.text))
+        if dict(field.attributes).get("name", "").endswith("-DELETE")
+    ]
+    assert len(removable) == 5  # 4 saved positions and the extra row
+
+
+def test_it_ignores_a_remove_box_posted_by_an_analyst(korea_case, analyst_client):
+    data = _form_data(analyst_client.get(_edit_url(korea_case.herald)))
+    data["positions-0-DELETE"] = "on"
+    before = _counts()
+
+    response = analyst_client.post(_edit_url(korea_case.herald), data)
+
+    assert response.status_code == 302
+    assert _counts() == before
+
+
+def test_it_lets_a_curator_remove_a_position(korea_case, curator_client):
+    data = _form_data(curator_client.get(_edit_url(korea_case.herald)))
+    [row] = [
+        key.removesuffix("-id")
+        for key, value in data.items()
+        if key.endswith("-id") and value == str(korea_case.dprk_big_deal.pk)
+    ]
+    data[f"{row}-DELETE"] = "on"
+    articles, positions = _counts()
+
+    response = curator_client.post(_edit_url(korea_case.herald), data)
+
+    assert response.status_code == 302
+    assert _counts() == (articles, positions - 1)
+    assert not Position.objects.filter(pk=korea_case.dprk_big_deal.pk).exists()
+    assert Position.history.filter(
+        id=korea_case.dprk_big_deal.pk, history_type="-"
+    ).exists()
+
+
+def test_it_saves_an_edited_position_with_a_new_version(
+    korea_case, analyst_client, analyst
+):
+    data = _form_data(analyst_client.get(_edit_url(korea_case.herald)))
+    [row] = [
+        key.removesuffix("-id")
+        for key, value in data.items()
+        if key.endswith("-id") and value == str(korea_case.us_big_deal.pk)
+    ]
+    data[f"{row}-stance"] = "1"
+    data["summary"] = "Seoul's envoy"
+
+    response = analyst_client.post(_edit_url(korea_case.herald), data)
+
+    assert response.status_code == 302
+    position = Position.objects.get(pk=korea_case.us_big_deal.pk)
+    assert (position.stance, position.version) == (1, 2)
+    korea_case.herald.refresh_from_db()
+    assert korea_case.herald.summary == "Seoul's envoy"
+    assert position.history.latest().history_user == analyst
+
+
+def test_it_leaves_untouched_positions_alone(korea_case, analyst_client):
+    data = _form_data(analyst_client.get(_edit_url(korea_case.herald)))
+    data["summary"] = "Seoul's envoy"
+    versions = dict(Position.objects.values_list("pk", "version"))
+    history = Position.history.count()
+
+    response = analyst_client.post(_edit_url(korea_case.herald), data)
+
+    assert response.status_code == 302
+    assert dict(Position.objects.values_list("pk", "version")) == versions
+    assert Position.history.count() == history
+
+
+def test_it_refuses_to_overwrite_an_article_someone_else_saved_meanwhile(
+    korea_case, analyst_client
+):
+    data = _form_data(analyst_client.get(_edit_url(korea_case.herald)))
+    # Someone else saves the article after this form was loaded.
+    herald = Article.objects.get(pk=korea_case.herald.pk)
+    herald.title = "Envoy to propose phased approach (corrected)"
+    herald.save()
+    data["title"] = "My title"
+    data["positions-0-stance"] = "0"
+    versions = dict(Position.objects.values_list("pk", "version"))
+    stances = dict(Position.objects.values_list("pk", "stance"))
+    before = _counts()
+
+    response = analyst_client.post(_edit_url(korea_case.herald), data)
+
+    assert response.status_code == 200
+    assert "Someone else saved this article while you were editing it." in (
+        response.text
+    )
+    shown = _form_data(response)
+    assert shown["title"] == "Envoy to propose phased approach (corrected)"
+    assert shown["positions-0-stance"] == "-2"
+    herald.refresh_from_db()
+    assert herald.title == "Envoy to propose phased approach (corrected)"
+    assert _counts() == before
+    assert dict(Position.objects.values_list("pk", "version")) == versions
+    assert dict(Position.objects.values_list("pk", "stance")) == stances
+    # The form shown now is based on the other person's save: it can be saved.
+    assert shown["loaded_at"] == herald.updated_at.isoformat()
+
+
+def test_it_answers_404_when_editing_an_unknown_article(db, analyst_client):
+    assert (
+        analyst_client.get(reverse("positions:article-edit", args=[999])).status_code
+        == 404
+    )
+
+
+def _edit_form_queries(client, article) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_edit_url(article))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_it_renders_the_edit_form_in_a_fixed_number_of_queries(
+    korea_case, analyst_client
+):
+    with_four = _edit_form_queries(analyst_client, korea_case.herald)
+    for day in range(1, 21):
+        PositionFactory(
+            actor=korea_case.us,
+            proposal=korea_case.phased,
+            article=korea_case.herald,
+            stated_on=D("2019-03-01") + datetime.timedelta(days=day),
+        )
+
+    with_twenty_four = _edit_form_queries(analyst_client, korea_case.herald)
+
+    assert with_twenty_four == with_four

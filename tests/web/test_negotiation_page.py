@@ -1,0 +1,265 @@
+import datetime
+
+from django.db import connection
+from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from positions.selectors import RESOLUTION_RULE
+from tests.factories import ArticleFactory, PositionFactory
+
+D = datetime.date.fromisoformat
+
+# The negotiation, the matrix's participants and proposals, its as-of SQL,
+# the main parties and the gap SQL.
+NEGOTIATION_PAGE_QUERY_COUNT = 6
+
+
+def _url(**query):
+    url = reverse("positions:negotiation-detail", args=["talks"])
+    if query:
+        url += "?" + "&".join(f"{name}={value}" for name, value in query.items())
+    return url
+
+
+def _elements(node, tag, css_class=None):
+    for child in getattr(node, "children", []):
+        if isinstance(child, str):
+            continue
+        classes = (dict(child.attributes).get("class") or "").split()
+        if child.name == tag and (css_class is None or css_class in classes):
+            yield child
+        yield from _elements(child, tag, css_class)
+
+
+def _text(node) -> str:
+    if isinstance(node, str):
+        return node
+    return " ".join(" ".join(_text(child) for child in node.children).split())
+
+
+def _matrix(response) -> dict:
+    """{(actor, proposal): the cell element} of the stance matrix."""
+    [table] = _elements(parse_html(response.text), "table", "matrix")
+    [head] = _elements(table, "thead")
+    proposals = [_text(th) for th in _elements(head, "th")][1:]
+    [body] = _elements(table, "tbody")
+    cells = {}
+    for row in _elements(body, "tr"):
+        [actor] = _elements(row, "th")
+        for proposal, cell in zip(proposals, _elements(row, "td"), strict=True):
+            cells[_text(actor), proposal] = cell
+    return cells
+
+
+def _links(node) -> list[str]:
+    return [dict(a.attributes)["href"] for a in _elements(node, "a")]
+
+
+def test_it_shows_every_participant_on_every_proposal(korea_case, client):
+    response = client.get(_url(as_of="2019-03-28"))
+
+    assert response.status_code == 200
+    cells = _matrix(response)
+    assert set(cells) == {
+        (actor, proposal)
+        for actor in ("North Korea", "South Korea", "United States")
+        for proposal in ("Big deal", "Phased deal", "Road map")
+    }
+    shown = {key: _text(cell) for key, cell in cells.items() if _links(cell)}
+    assert shown == {
+        ("North Korea", "Big deal"): "rejects outright last stated March 15, 2019",
+        ("North Korea", "Phased deal"): (
+            "demands / strongly supports last stated March 28, 2019"
+        ),
+        ("South Korea", "Road map"): (
+            "demands / strongly supports last stated March 28, 2019"
+        ),
+        ("United States", "Big deal"): (
+            "demands / strongly supports last stated March 28, 2019"
+        ),
+    }
+    assert all(
+        _text(cell) == "no position" for key, cell in cells.items() if key not in shown
+    )
+
+
+def test_it_links_each_cell_to_the_position_standing_for_it(korea_case, client):
+    cells = _matrix(client.get(_url(as_of="2019-03-28")))
+
+    position_url = reverse(
+        "positions:position-detail", args=[korea_case.dprk_big_deal.pk]
+    )
+    assert _links(cells["North Korea", "Big deal"]) == [position_url]
+    assert _links(cells["United States", "Big deal"]) == [
+        reverse("positions:position-detail", args=[korea_case.us_big_deal.pk])
+    ]
+
+
+def test_it_shows_the_stances_as_of_the_chosen_date(korea_case, client):
+    cells = _matrix(client.get(_url(as_of="2019-03-20")))
+
+    with_stance = {key: _text(cell) for key, cell in cells.items() if _links(cell)}
+    assert with_stance == {
+        ("North Korea", "Big deal"): "rejects outright last stated March 15, 2019"
+    }
+
+
+def test_it_counts_the_as_of_date_itself(korea_case, client):
+    cells = _matrix(client.get(_url(as_of="2019-03-15")))
+
+    assert _text(cells["North Korea", "Big deal"]).startswith("rejects outright")
+
+
+def test_it_shows_no_stance_before_the_first_position(korea_case, client):
+    response = client.get(_url(as_of="2019-03-14"))
+
+    cells = _matrix(response)
+    assert len(cells) == 9
+    assert all(_text(cell) == "no position" for cell in cells.values())
+    assert "Stances as of March 14, 2019" in response.text
+
+
+def test_it_marks_a_day_whose_sources_disagree_as_disputed(korea_case, client):
+    for stance in (1, -1):
+        PositionFactory(
+            actor=korea_case.us,
+            proposal=korea_case.phased,
+            article=ArticleFactory(published_on=D("2019-03-20")),
+            stance=stance,
+            stated_on=D("2019-03-20"),
+        )
+
+    disputed = _matrix(client.get(_url(as_of="2019-03-25")))
+    before = _matrix(client.get(_url(as_of="2019-03-19")))
+
+    # Same confidence: the most recently recorded (-1) stands for the day.
+    assert _text(disputed["United States", "Phased deal"]) == (
+        "opposes / sceptical disputed last stated March 20, 2019"
+    )
+    assert "disputed" not in _text(disputed["North Korea", "Big deal"])
+    assert _text(before["United States", "Phased deal"]) == "no position"
+
+
+def test_it_prints_the_resolution_rule(korea_case, client):
+    response = client.get(_url())
+
+    assert "How this was computed." in response.text
+    assert RESOLUTION_RULE in response.text
+
+
+def test_it_draws_the_gap_between_the_main_parties_as_a_chart_and_a_table(
+    korea_case, client
+):
+    # South Korea now has two positions like North Korea: they are the main parties.
+    PositionFactory(
+        actor=korea_case.rok,
+        proposal=korea_case.big_deal,
+        article=korea_case.herald,
+        stance=1,
+        stated_on=D("2019-03-20"),
+    )
+
+    response = client.get(_url())
+
+    assert "Gap between North Korea and South Korea" in response.text
+    page = parse_html(response.text)
+    [chart] = [
+        svg for svg in _elements(page, "svg") if dict(svg.attributes).get("role")
+    ]
+    attributes = dict(chart.attributes)
+    assert attributes["role"] == "img"
+    assert attributes["aria-label"].startswith("Gap between the two sides")
+    # No shared proposal on 03-15 breaks the line; 03-20 and 03-28 are points.
+    assert len(list(_elements(chart, "circle"))) == 2
+    [table] = _elements(page, "table", "compact")
+    rows = [[_text(td) for td in _elements(tr, "td")] for tr in _elements(table, "tr")]
+    assert [row for row in rows if row] == [
+        ["March 15, 2019", "none shared", "0"],
+        ["March 20, 2019", "3.00", "1"],
+        ["March 28, 2019", "3.00", "1"],
+    ]
+
+
+def test_it_draws_the_gap_between_two_chosen_participants(korea_case, client):
+    response = client.get(_url(a="us", b="north-korea"))
+
+    assert "Gap between United States and North Korea" in response.text
+    assert "4.00" in response.text  # +2 against -2 on the big deal
+
+
+def test_it_explains_each_gap_point_in_a_tooltip(korea_case, client):
+    response = client.get(_url(a="us", b="north-korea"))
+
+    [chart] = [
+        svg
+        for svg in _elements(parse_html(response.text), "svg")
+        if dict(svg.attributes).get("role")
+    ]
+    titles = [_text(title) for title in _elements(chart, "circle")]
+    assert titles
+    assert all("shared proposal" in title for title in titles)
+
+
+def test_it_shows_an_error_for_a_bad_as_of_date_instead_of_failing(korea_case, client):
+    response = client.get(_url(as_of="2019-02-30"))
+
+    assert response.status_code == 200
+    assert "as_of: Enter a valid date." in response.text
+    # The matrix falls back to today, where every seed stance is known.
+    assert len([c for c in _matrix(response).values() if _links(c)]) == 4
+
+
+def test_it_shows_an_error_for_an_actor_outside_the_negotiation(korea_case, client):
+    response = client.get(_url(a="nobody"))
+
+    assert response.status_code == 200
+    assert "a: Select a valid choice." in response.text
+
+
+def test_it_answers_404_for_an_unknown_negotiation(db, client):
+    response = client.get(reverse("positions:negotiation-detail", args=["nope"]))
+
+    assert response.status_code == 404
+
+
+def _add_positions(case, count):
+    article = ArticleFactory(published_on=D("2019-06-30"))
+    pairs = [
+        (actor, proposal)
+        for actor in (case.us, case.dprk, case.rok)
+        for proposal in (case.big_deal, case.phased, case.road_map)
+    ]
+    for index in range(count):
+        actor, proposal = pairs[index % len(pairs)]
+        PositionFactory(
+            actor=actor,
+            proposal=proposal,
+            article=article,
+            stance=index % 5 - 2,
+            stated_on=D("2019-04-01") + datetime.timedelta(days=index // len(pairs)),
+        )
+
+
+def _query_count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_it_runs_a_fixed_number_of_queries(
+    korea_case, client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(NEGOTIATION_PAGE_QUERY_COUNT):
+        client.get(_url())
+
+
+def test_it_runs_as_many_queries_with_40_positions_as_with_4(korea_case, client):
+    with_four = _query_count(client, _url())
+    _add_positions(korea_case, 36)
+
+    with_forty = _query_count(client, _url())
+
+    assert with_forty == with_four
+    assert len([c for c in _matrix(client.get(_url())).values() if _links(c)]) == 9

@@ -1,0 +1,320 @@
+import datetime
+
+import pytest
+from django.test.html import parse_html
+from django.urls import reverse
+
+from positions.models import Position
+from positions.services import position_update
+from tests.factories import UserFactory
+
+D = datetime.date.fromisoformat
+
+POSITION_PAGE_QUERY_COUNT = 2
+
+
+def _url(position, name="position-detail"):
+    return reverse(f"positions:{name}", args=[position.pk])
+
+
+def _elements(node, tag, css_class=None):
+    for child in getattr(node, "children", []):
+        if isinstance(child, str):
+            continue
+        classes = (dict(child.attributes).get("class") or "").split()
+        if child.name == tag and (css_class is None or css_class in classes):
+            yield child
+        yield from _elements(child, tag, css_class)
+
+
+def _text(node) -> str:
+    if isinstance(node, str):
+        return node
+    return " ".join(" ".join(_text(child) for child in node.children).split())
+
+
+def _history(response) -> list[list[str]]:
+    [table] = _elements(parse_html(response.text), "table", "compact")
+    rows = [[_text(td) for td in _elements(tr, "td")] for tr in _elements(table, "tr")]
+    return [row for row in rows if row]
+
+
+def _edit_data(position, **changes) -> dict:
+    """The edit form of ``position`` as rendered, with ``changes``."""
+    data = {
+        "version": str(position.version),
+        "speaker": position.speaker.slug if position.speaker_id else "",
+        "actor": position.actor.slug,
+        "proposal": position.proposal.slug,
+        "stance": str(position.stance),
+        "stated_on": position.stated_on.isoformat(),
+        "confidence": str(position.confidence),
+        "quote": position.quote,
+        "note": position.note,
+    }
+    return data | changes
+
+
+def _stored(position):
+    row = Position.objects.get(pk=position.pk)
+    return row.version, row.stance, row.quote, row.note
+
+
+def _message(response) -> str:
+    [message] = _elements(parse_html(response.text), "li", "message")
+    return _text(message)
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+def test_it_shows_how_to_cite_the_position(korea_case, client):
+    position = korea_case.dprk_big_deal
+
+    response = client.get(_url(position))
+
+    assert response.status_code == 200
+    [citation] = _elements(parse_html(response.text), "textarea", "citation")
+    assert _text(citation) == (
+        "North Korea: rejects outright on “Big deal” (2019-03-15). Source: "
+        "“South Korean nuclear envoy to propose ‘phased denuke approach’”, "
+        "The Korea Herald, 2019-03-28, "
+        "https://www.koreaherald.com/view.php?ud=20190328000716. "
+        f"Stance tracker, position {position.pk} (version 1), "
+        f"http://testserver/positions/{position.pk}/"
+    )
+    assert "“threatened to pull out of nuclear negotiations”" in response.text
+
+
+def test_it_names_the_speaker_and_authors_in_the_citation(korea_case, client):
+    korea_case.herald.authors = "Ahn Sung-mi"
+    korea_case.herald.save()
+    position = Position.objects.create(
+        actor=korea_case.us,
+        speaker=korea_case.pompeo,
+        proposal=korea_case.big_deal,
+        article=korea_case.herald,
+        stance=2,
+        stated_on=D("2019-03-27"),
+    )
+
+    response = client.get(_url(position))
+
+    assert (
+        "United States: demands / strongly supports on “Big deal” (2019-03-27, "
+        "as stated by Mike Pompeo). Source: Ahn Sung-mi, “South Korean" in response.text
+    )
+
+
+def test_it_shows_the_history_of_edits(korea_case, analyst_client):
+    position = korea_case.dprk_big_deal
+    analyst_client.post(
+        _url(position, "position-edit"), _edit_data(position, stance="-1")
+    )
+
+    response = analyst_client.get(_url(position))
+
+    history = _history(response)
+    assert [(row[0], row[2], row[3], row[4]) for row in history] == [
+        ("1", "—", "Created", "rejects outright"),
+        ("2", "analyst", "Changed", "opposes / sceptical"),
+    ]
+
+
+def test_it_saves_an_edit_with_a_new_version(korea_case, analyst_client, analyst):
+    position = korea_case.dprk_big_deal
+    form = analyst_client.get(_url(position, "position-edit"))
+    assert form.status_code == 200
+    assert 'name="version" value="1"' in form.text
+
+    response = analyst_client.post(
+        _url(position, "position-edit"),
+        _edit_data(position, stance="-1", note="softer tone"),
+    )
+
+    assert response.status_code == 302
+    assert response.url == _url(position)
+    assert _stored(position) == (2, -1, position.quote, "softer tone")
+    assert Position.history.filter(id=position.pk).latest().history_user == analyst
+
+
+def test_it_shows_a_rule_broken_by_an_edit_and_changes_nothing(
+    korea_case, analyst_client
+):
+    position = korea_case.dprk_big_deal
+    before = _stored(position)
+
+    response = analyst_client.post(
+        _url(position, "position-edit"), _edit_data(position, stated_on="2019-04-01")
+    )
+
+    assert response.status_code == 200
+    assert "at most one day after its source" in response.text
+    assert _stored(position) == before
+
+
+def test_it_refuses_an_edit_based_on_a_stale_version(korea_case, analyst_client):
+    position = korea_case.dprk_big_deal
+    stale = _edit_data(position, stance="0", note="mine")
+    # Someone else saves first.
+    position_update(
+        position_id=position.pk,
+        expected_version=1,
+        changes={"stance": -1, "note": "theirs"},
+    )
+
+    response = analyst_client.post(_url(position, "position-edit"), stale)
+
+    assert response.status_code == 409
+    assert "Someone else saved this position while you were editing it." in (
+        response.text
+    )
+    assert "Nothing of yours was saved." in response.text
+    page = parse_html(response.text)
+    [note] = [
+        field
+        for field in _elements(page, "textarea")
+        if dict(field.attributes)["name"] == "note"
+    ]
+    assert _text(note) == "theirs"
+    [stance] = [
+        field
+        for field in _elements(page, "select")
+        if dict(field.attributes)["name"] == "stance"
+    ]
+    [selected] = [
+        dict(o.attributes)["value"]
+        for o in _elements(stance, "option")
+        if "selected" in dict(o.attributes)
+    ]
+    assert selected == "-1"
+    assert 'name="version" value="2"' in response.text
+    assert _stored(position) == (2, -1, position.quote, "theirs")
+
+
+def test_it_forbids_analysts_to_delete(korea_case, analyst_client):
+    position = korea_case.dprk_big_deal
+
+    get = analyst_client.get(_url(position, "position-delete"))
+    post = analyst_client.post(_url(position, "position-delete"), {"version": "1"})
+
+    assert (get.status_code, post.status_code) == (403, 403)
+    assert Position.objects.filter(pk=position.pk).exists()
+
+
+def test_it_forbids_readers_to_edit(korea_case, client):
+    client.force_login(UserFactory(username="reader"))
+    position = korea_case.dprk_big_deal
+
+    response = client.post(
+        _url(position, "position-edit"), _edit_data(position, stance="0")
+    )
+
+    assert response.status_code == 403
+    assert _stored(position) == (1, -2, position.quote, "")
+
+
+def test_it_sends_anonymous_editors_to_the_login_page(korea_case, client):
+    position = korea_case.dprk_big_deal
+
+    for name in ("position-edit", "position-delete"):
+        response = client.post(_url(position, name), _edit_data(position, stance="0"))
+        assert response.status_code == 302
+        assert response.url == f"/accounts/login/?next={_url(position, name)}"
+    assert _stored(position) == (1, -2, position.quote, "")
+
+
+def test_it_lets_a_curator_confirm_and_delete(korea_case, curator_client, curator):
+    position = korea_case.dprk_big_deal
+
+    confirm = curator_client.get(_url(position, "position-delete"))
+    response = curator_client.post(_url(position, "position-delete"), {"version": "1"})
+
+    assert confirm.status_code == 200
+    assert f"Delete position {position.pk}?" in confirm.text
+    assert response.status_code == 302
+    assert response.url == reverse(
+        "positions:article-detail", args=[korea_case.herald.pk]
+    )
+    assert not Position.objects.filter(pk=position.pk).exists()
+    deletion = Position.history.get(id=position.pk, history_type="-")
+    assert deletion.history_user == curator
+    assert deletion.stance == -2
+    assert _message(curator_client.get(response.url)) == (
+        f"Deleted position {position.pk}. Curators can restore it from the admin."
+    )
+    assert curator_client.get(_url(position)).status_code == 404
+
+
+def test_it_refuses_to_delete_a_position_changed_meanwhile(korea_case, curator_client):
+    position = korea_case.dprk_big_deal
+    position_update(position_id=position.pk, expected_version=1, changes={"stance": 0})
+
+    response = curator_client.post(_url(position, "position-delete"), {"version": "1"})
+
+    assert response.status_code == 302
+    assert response.url == _url(position)
+    assert Position.objects.filter(pk=position.pk).exists()
+    assert "changed by someone else (version 2)" in _message(
+        curator_client.get(response.url)
+    )
+
+
+def _actions(response) -> list[str]:
+    return [
+        _text(a)
+        for paragraph in _elements(parse_html(response.text), "p", "actions")
+        for a in _elements(paragraph, "a")
+    ]
+
+
+def test_it_shows_no_edit_or_delete_links_to_anonymous_visitors(korea_case, client):
+    response = client.get(_url(korea_case.dprk_big_deal))
+
+    assert _actions(response) == []
+    assert _url(korea_case.dprk_big_deal, "position-edit") not in response.text
+
+
+def test_it_shows_analysts_edit_but_not_delete(korea_case, analyst_client):
+    response = analyst_client.get(_url(korea_case.dprk_big_deal))
+
+    assert _actions(response) == ["Edit"]
+    assert _url(korea_case.dprk_big_deal, "position-delete") not in response.text
+
+
+def test_it_shows_curators_edit_and_delete(korea_case, curator_client):
+    response = curator_client.get(_url(korea_case.dprk_big_deal))
+
+    assert _actions(response) == ["Edit", "Delete"]
+
+
+def test_it_answers_404_for_an_unknown_position(db, client):
+    response = client.get(reverse("positions:position-detail", args=[999]))
+
+    assert response.status_code == 404
+
+
+def test_it_shows_a_position_in_a_fixed_number_of_queries(
+    korea_case, analyst_client, django_assert_max_num_queries
+):
+    position = korea_case.dprk_big_deal
+    for stance in (-1, 0, 1):
+        current = Position.objects.get(pk=position.pk)
+        analyst_client.post(
+            _url(position, "position-edit"), _edit_data(current, stance=str(stance))
+        )
+    analyst_client.logout()
+
+    with django_assert_max_num_queries(POSITION_PAGE_QUERY_COUNT):
+        response = analyst_client.get(_url(position))
+
+    assert len(_history(response)) == 4

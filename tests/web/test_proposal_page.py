@@ -1,0 +1,242 @@
+import datetime
+
+from django.db import connection
+from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from positions.selectors import RESOLUTION_RULE
+from tests.factories import ArticleFactory, PositionFactory, ProposalFactory
+
+D = datetime.date.fromisoformat
+
+# The proposal, its resolved days, their positions for the tooltips, the
+# positions' count and page, the changes.
+PROPOSAL_PAGE_QUERY_COUNT = 6
+
+
+def _url(slug="big-deal"):
+    return reverse("positions:proposal-detail", args=[slug])
+
+
+def _position_url(position):
+    return reverse("positions:position-detail", args=[position.pk])
+
+
+def _elements(node, tag, css_class=None):
+    for child in getattr(node, "children", []):
+        if isinstance(child, str):
+            continue
+        classes = (dict(child.attributes).get("class") or "").split()
+        if child.name == tag and (css_class is None or css_class in classes):
+            yield child
+        yield from _elements(child, tag, css_class)
+
+
+def _text(node) -> str:
+    if isinstance(node, str):
+        return node
+    return " ".join(" ".join(_text(child) for child in node.children).split())
+
+
+def _chart(response):
+    [chart] = _elements(parse_html(response.text), "svg", "chart-svg")
+    return chart
+
+
+def _points(chart) -> list[tuple[str, str]]:
+    """(link, tooltip) of every point of the chart."""
+    return [
+        (dict(link.attributes)["href"], _text(title))
+        for link in _elements(chart, "a")
+        for circle in _elements(link, "circle")
+        for title in _elements(circle, "title")
+    ]
+
+
+def _reversal(case):
+    """North Korea turns to supporting the big deal on 2019-04-10."""
+    return PositionFactory(
+        actor=case.dprk,
+        proposal=case.big_deal,
+        article=ArticleFactory(outlet="Yonhap", published_on=D("2019-04-10")),
+        stance=1,
+        stated_on=D("2019-04-10"),
+        quote="open to a big deal",
+    )
+
+
+def test_it_draws_one_step_line_per_actor(korea_case, client):
+    _reversal(korea_case)
+
+    response = client.get(_url())
+
+    assert response.status_code == 200
+    chart = _chart(response)
+    attributes = dict(chart.attributes)
+    assert attributes["role"] == "img"
+    assert "Big deal" in attributes["aria-label"]
+    series = list(_elements(chart, "g", "series"))
+    assert len(series) == 2
+    assert [len(list(_elements(group, "path"))) for group in series] == [1, 1]
+    circles = [len(list(_elements(group, "circle"))) for group in series]
+    assert sorted(circles) == [1, 2]
+    # A legend names each line.
+    [legend] = _elements(parse_html(response.text), "ul", "legend")
+    assert "North Korea" in _text(legend)
+    assert "United States" in _text(legend)
+
+
+def test_it_links_each_point_to_its_position_with_the_quote_in_a_tooltip(
+    korea_case, client
+):
+    later = _reversal(korea_case)
+
+    points = _points(_chart(client.get(_url())))
+
+    assert sorted(points) == sorted(
+        [
+            (
+                _position_url(korea_case.dprk_big_deal),
+                "North Korea · 2019-03-15: rejects outright “threatened to pull "
+                "out of nuclear negotiations” — The Korea Herald",
+            ),
+            (
+                _position_url(later),
+                "North Korea · 2019-04-10: supports / open to “open to a big deal” "
+                "— Yonhap",
+            ),
+            (
+                _position_url(korea_case.us_big_deal),
+                "United States · 2019-03-28: demands / strongly supports "
+                "— The Korea Herald",
+            ),
+        ]
+    )
+
+
+def test_it_marks_a_disputed_day_in_the_tooltip(korea_case, client):
+    PositionFactory(
+        actor=korea_case.us,
+        proposal=korea_case.big_deal,
+        stance=-1,
+        stated_on=D("2019-03-28"),
+    )
+
+    points = _points(_chart(client.get(_url())))
+
+    [us_point] = [title for _, title in points if title.startswith("United States")]
+    assert "opposes / sceptical" in us_point
+    assert "disputed" in us_point
+
+
+def test_it_shows_the_same_data_as_a_table(korea_case, client):
+    later = _reversal(korea_case)
+
+    response = client.get(_url())
+
+    [table] = _elements(parse_html(response.text), "table", "compact")
+    rows = [[_text(td) for td in _elements(tr, "td")] for tr in _elements(table, "tr")]
+    assert sorted(row for row in rows if row) == [
+        ["North Korea", "April 10, 2019", "supports / open to"],
+        ["North Korea", "March 15, 2019", "rejects outright"],
+        ["United States", "March 28, 2019", "demands / strongly supports"],
+    ]
+    links = [dict(a.attributes)["href"] for a in _elements(table, "a")]
+    assert sorted(links) == sorted(
+        _position_url(p)
+        for p in (korea_case.dprk_big_deal, korea_case.us_big_deal, later)
+    )
+    assert RESOLUTION_RULE in response.text
+
+
+def test_it_lists_the_positions_with_quotes_and_sources_newest_first(
+    korea_case, client
+):
+    later = _reversal(korea_case)
+
+    response = client.get(_url())
+
+    [listing] = _elements(parse_html(response.text), "ul", "positions")
+    rows = [_text(row) for row in _elements(listing, "li")]
+    assert len(rows) == 3
+    assert rows[0].startswith("April 10, 2019 North Korea supports / open to")
+    assert "“open to a big deal”" in rows[0]
+    assert "Source: Yonhap, April 10, 2019" in rows[0]
+    assert rows[1].startswith("March 28, 2019 United States")
+    assert "“threatened to pull out of nuclear negotiations”" in rows[2]
+    links = [dict(a.attributes)["href"] for a in _elements(listing, "a")]
+    assert _position_url(later) in links
+    assert reverse("positions:article-detail", args=[later.article_id]) in links
+
+
+def test_it_lists_the_changes_on_the_proposal(korea_case, client):
+    later = _reversal(korea_case)
+
+    response = client.get(_url())
+
+    tables = list(_elements(parse_html(response.text), "table"))
+    [changes] = [t for t in tables if "Stance changes" in _text(t)]
+    rows = [
+        [_text(td) for td in _elements(tr, "td")] for tr in _elements(changes, "tr")
+    ]
+    assert [row for row in rows if row] == [
+        [
+            "April 10, 2019",
+            "North Korea",
+            "Big deal",
+            "reversal",
+            "rejects outright → supports / open to",
+        ]
+    ]
+    assert _position_url(later) in [
+        dict(a.attributes)["href"] for a in _elements(changes, "a")
+    ]
+
+
+def test_it_says_so_when_nobody_has_a_stance_yet(korea_case, client):
+    ProposalFactory(negotiation=korea_case.talks, title="Freeze", slug="freeze")
+
+    response = client.get(_url("freeze"))
+
+    assert response.status_code == 200
+    assert "No positions on this proposal yet." in response.text
+    assert "chart-svg" not in response.text
+    assert "No stance changes." in response.text
+
+
+def test_it_answers_404_for_an_unknown_proposal(db, client):
+    assert client.get(_url("nope")).status_code == 404
+
+
+def _query_count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_it_runs_a_fixed_number_of_queries(
+    korea_case, client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(PROPOSAL_PAGE_QUERY_COUNT):
+        client.get(_url())
+
+
+def test_it_runs_as_many_queries_with_40_positions_as_with_4(korea_case, client):
+    with_four = _query_count(client, _url())
+    article = ArticleFactory(published_on=D("2019-06-30"))
+    for index in range(36):
+        PositionFactory(
+            actor=(korea_case.us, korea_case.dprk, korea_case.rok)[index % 3],
+            proposal=korea_case.big_deal,
+            article=article,
+            stance=index % 5 - 2,
+            stated_on=D("2019-04-01") + datetime.timedelta(days=index),
+            quote=f"quote {index}",
+        )
+
+    with_forty = _query_count(client, _url())
+
+    assert with_forty == with_four
+    assert len(_points(_chart(client.get(_url())))) == 38

@@ -1,0 +1,184 @@
+"""Search works on SQLite (substrings) and PostgreSQL (full-text for articles
+and quotes), so the queries here are whole words."""
+
+import pytest
+from django.test.html import parse_html
+from django.urls import reverse
+
+from tests.factories import ArticleFactory, PositionFactory
+
+URL = reverse("positions:search")
+SEARCH_QUERY_COUNT = 4
+
+
+def _elements(node, tag):
+    for child in getattr(node, "children", []):
+        if isinstance(child, str):
+            continue
+        if child.name == tag:
+            yield child
+        yield from _elements(child, tag)
+
+
+def _text(node) -> str:
+    if isinstance(node, str):
+        return node
+    return " ".join(" ".join(_text(child) for child in node.children).split())
+
+
+def _results(response) -> dict[str, list[str]]:
+    """The links listed under each heading of the results."""
+    assert response.status_code == 200
+    [main] = _elements(parse_html(response.text), "main")
+    results, heading = {}, None
+    for child in main.children:
+        if isinstance(child, str):
+            continue
+        if child.name == "h2":
+            heading = _text(child)
+        elif child.name == "ul" and heading:
+            results[heading] = [
+                dict(a.attributes)["href"] for a in _elements(child, "a")
+            ]
+    return results
+
+
+@pytest.fixture
+def library(korea_case):
+    korea_case.dprk.aliases = ["Pyongyang", "DPRK regime"]
+    korea_case.dprk.save()
+    weather = ArticleFactory(
+        title="Spring weather in Seoul", summary="Rain and yellow dust."
+    )
+    PositionFactory(
+        actor=korea_case.rok,
+        proposal=korea_case.road_map,
+        article=weather,
+        quote="a step-by-step road map",
+    )
+    return korea_case
+
+
+def _actor(slug):
+    return reverse("positions:actor-detail", args=[slug])
+
+
+def _article(article):
+    return reverse("positions:article-detail", args=[article.pk])
+
+
+def _position(position):
+    return reverse("positions:position-detail", args=[position.pk])
+
+
+def test_it_finds_an_actor_by_alias(library, client):
+    results = _results(client.get(URL, {"q": "Pyongyang"}))
+
+    assert results == {"Actors": [_actor("north-korea")]}
+
+
+def test_it_finds_actors_by_name_or_short_name(library, client):
+    by_name = _results(client.get(URL, {"q": "Korea"}))
+    by_short_name = _results(client.get(URL, {"q": "ROK"}))
+
+    assert set(by_name["Actors"]) == {_actor("north-korea"), _actor("south-korea")}
+    assert by_short_name["Actors"] == [_actor("south-korea")]
+
+
+def test_it_finds_a_proposal_by_title(library, client):
+    results = _results(client.get(URL, {"q": "bargain"}))
+    assert results == {}
+
+    results = _results(client.get(URL, {"q": "deal"}))
+
+    assert set(results["Proposals"]) == {
+        reverse("positions:proposal-detail", args=["big-deal"]),
+        reverse("positions:proposal-detail", args=["phased-deal"]),
+    }
+    response = client.get(URL, {"q": "deal"})
+    assert "Denuclearization talks" in response.text
+
+
+def test_it_finds_an_article_by_a_word_of_its_title(library, client):
+    results = _results(client.get(URL, {"q": "envoy"}))
+
+    assert results == {"Articles": [_article(library.herald)]}
+
+
+def test_it_finds_an_article_by_a_word_of_its_summary(library, client):
+    results = _results(client.get(URL, {"q": "rain"}))
+
+    assert list(results) == ["Articles"]
+    assert len(results["Articles"]) == 1
+    assert results["Articles"] != [_article(library.herald)]
+
+
+def test_it_finds_a_position_by_a_word_of_its_quote(library, client):
+    response = client.get(URL, {"q": "threatened"})
+
+    results = _results(response)
+    assert list(results) == ["Quotes and notes"]
+    assert _position(library.dprk_big_deal) in results["Quotes and notes"]
+    assert "“threatened to pull out of nuclear negotiations”" in response.text
+    assert "Source:" in response.text
+
+
+def test_it_finds_a_position_by_a_word_of_its_note(library, client):
+    library.us_big_deal.note = "Washington insists on complete denuclearization"
+    library.us_big_deal.save()
+
+    results = _results(client.get(URL, {"q": "insists"}))
+
+    assert _position(library.us_big_deal) in results["Quotes and notes"]
+    assert _position(library.dprk_big_deal) not in results["Quotes and notes"]
+
+
+def test_it_finds_each_kind_for_one_query(library, client):
+    library.us_big_deal.quote = "Pyongyang must give up everything"
+    library.us_big_deal.save()
+
+    results = _results(client.get(URL, {"q": "Pyongyang"}))
+
+    assert list(results) == ["Actors", "Quotes and notes"]
+    assert results["Actors"] == [_actor("north-korea")]
+    positions = [
+        link for link in results["Quotes and notes"] if link.startswith("/positions/")
+    ]
+    assert positions == [_position(library.us_big_deal)]
+
+
+def test_it_shows_no_results_for_an_empty_query(library, client):
+    response = client.get(URL, {"q": ""})
+
+    assert _results(response) == {}
+    assert "Nothing matches" not in response.text
+
+
+def test_it_shows_no_results_for_a_query_of_spaces(library, client):
+    assert _results(client.get(URL, {"q": "   "})) == {}
+
+
+def test_it_shows_no_results_without_a_query(library, client):
+    assert _results(client.get(URL)) == {}
+
+
+def test_it_says_so_when_nothing_matches(library, client):
+    response = client.get(URL, {"q": "zeppelin"})
+
+    assert _results(response) == {}
+    assert "Nothing matches “zeppelin”." in response.text
+
+
+def test_it_shows_the_query_escaped(library, client):
+    response = client.get(URL, {"q": "<script>x</script>"})
+
+    assert response.status_code == 200
+    assert "<script>x" not in response.text
+    assert 'value="&lt;script&gt;x&lt;/script&gt;"' in response.text
+
+
+def test_it_searches_in_a_fixed_number_of_queries(
+    library, client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(SEARCH_QUERY_COUNT):
+        client.get(URL, {"q": "Korea"})
