@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, serializers
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -330,3 +331,27 @@ def api_urls():
         path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
         path("", include(router.urls)),
     ]
+
+
+class StrictContentNegotiation(DefaultContentNegotiation):
+    """An unknown ``?format=`` is a 400 naming the parameter, not a 404."""
+
+    def filter_renderers(self, renderers, format):
+        matching = [renderer for renderer in renderers if renderer.format == format]
+        if not matching:
+            known = ", ".join(sorted({renderer.format for renderer in renderers}))
+            raise exceptions.ValidationError(
+                {"format": [f"Unknown format “{format}”. Known here: {known}."]}
+            )
+        return matching
+
+
+def public_reads_hook(result, generator, request, public):
+    """Document that reads need no credentials while PUBLIC_READ is on."""
+    if not settings.PUBLIC_READ:
+        return result
+    for operations in result.get("paths", {}).values():
+        get = operations.get("get")
+        if get is not None and get.get("security") and {} not in get["security"]:
+            get["security"].append({})
+    return result

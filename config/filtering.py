@@ -8,6 +8,7 @@ parameters they do not know.
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.forms.utils import ErrorDict, ErrorList
 
 # Parameters the pagination and rendering read, not the filters.
@@ -74,6 +75,11 @@ class RepeatableValueField(forms.Field):
             return []
         return [str(item).strip() for item in value if str(item).strip()]
 
+    def validate(self, value):
+        super().validate(value)
+        for item in value:
+            ProhibitNullCharactersValidator()(item)
+
 
 class RepeatableCharFilter(django_filters.Filter):
     field_class = RepeatableValueField
@@ -93,3 +99,23 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     def get_filter_predicate(self, value):
         # Filter by the object itself; the slug only names it in the URL.
         return {self.field_name: value}
+
+
+class IdsField(django_filters.fields.ModelMultipleChoiceField):
+    """Ids checked to be whole numbers a database column can hold before any query."""
+
+    def _check_values(self, value):
+        for item in value:
+            try:
+                number = int(str(item))
+            except ValueError:
+                number = 0
+            if not 0 < number < 2**63:
+                raise ValidationError(
+                    f"“{item}” is not an id.", code="invalid_pk_value"
+                )
+        return super()._check_values(value)
+
+
+class IdsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = IdsField

@@ -51,7 +51,7 @@ def keyset_page(queryset: QuerySet, *, cursor: str | None, size: int) -> KeysetP
     direction, key = decode_cursor(cursor) if cursor else ("next", None)
     backwards = direction == "previous"
     if key is not None:
-        if len(key) != len(fields):
+        if len(key) != len(fields) or not all(map(_is_plain_value, key)):
             raise InvalidCursor(cursor)
         try:
             queryset = queryset.filter(_beyond(fields, key, backwards))
@@ -78,6 +78,15 @@ def keyset_page(queryset: QuerySet, *, cursor: str | None, size: int) -> KeysetP
     return KeysetPage(
         rows=rows, next_cursor=next_cursor, previous_cursor=previous_cursor
     )
+
+
+def _is_plain_value(value) -> bool:
+    # A cursor comes from the client: only what _key writes, within column range.
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    return isinstance(value, str | float)
 
 
 def _key(row, fields) -> list:

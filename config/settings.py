@@ -141,6 +141,7 @@ REST_FRAMEWORK = {
         "user": env_str("THROTTLE_USER", "1200/minute"),
     },
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.StrictContentNegotiation",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -155,6 +156,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.public_reads_hook",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "StanceEnum": "positions.models.Stance",
         "ConfidenceEnum": ["low", "medium", "high"],

@@ -1,6 +1,5 @@
 """REST endpoints of the positions app: resources and the analysis views."""
 
-import datetime
 from itertools import groupby
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,6 +13,8 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -43,7 +44,9 @@ from positions.parameters import (
     GapParameters,
     StancesParameters,
     TimelineParameters,
+    change_cursor_key,
     parse,
+    stance_cursor_key,
 )
 from positions.serializers import (
     ArticleSerializer,
@@ -216,12 +219,26 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         request=PositionSerializer(many=True),
         responses={201: PositionSerializer(many=True), 400: BulkErrorSerializer},
     )
-    @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
+    @action(
+        detail=False,
+        methods=["post"],
+        pagination_class=None,
+        filterset_class=None,
+        parser_classes=[JSONParser],
+        renderer_classes=[JSONRenderer],
+    )
     def bulk(self, request):
         """Create many positions: all of them, or none and the errors of every bad row."""
         if not isinstance(request.data, list):
-            raise exceptions.ValidationError(
-                {"non_field_errors": ["Send a JSON list of positions."]}
+            return Response(
+                {
+                    "errors": {
+                        "request": {
+                            "non_field_errors": ["Send a JSON list of positions."]
+                        }
+                    }
+                },
+                status=status.HTTP_400_BAD_REQUEST,
             )
         serializer = self.get_serializer(data=request.data, many=True)
         if not serializer.is_valid():
@@ -344,7 +361,7 @@ class StancesView(CSVFormatMixin, APIView):
                 **scope, after=after, limit=limit
             ),
             key_of=lambda row: [row.actor_slug, row.proposal_slug],
-            parse_key=_slug_pair,
+            parse_key=stance_cursor_key,
         )
         return Response(
             {
@@ -353,20 +370,6 @@ class StancesView(CSVFormatMixin, APIView):
                 "results": StanceSerializer(page, many=True).data,
             }
         )
-
-
-def _slug_pair(key) -> tuple[str, str]:
-    actor, proposal = key
-    if not isinstance(actor, str) or not isinstance(proposal, str):
-        raise ValueError("slugs expected")
-    return actor, proposal
-
-
-def _date_and_id(key) -> tuple[datetime.date, int]:
-    day, position_id = key
-    if not isinstance(position_id, int):
-        raise ValueError("id expected")
-    return datetime.date.fromisoformat(day), position_id
 
 
 class TimelineView(APIView):
@@ -446,7 +449,7 @@ class ChangesView(CSVFormatMixin, APIView):
                 **arguments, after=after, limit=limit
             ),
             key_of=lambda row: [row.changed_on.isoformat(), row.to_position_id],
-            parse_key=_date_and_id,
+            parse_key=change_cursor_key,
         )
         return Response(
             {

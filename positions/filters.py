@@ -2,7 +2,12 @@ import django_filters
 from django import forms
 
 from actors.models import Actor
-from config.filtering import RepeatableCharFilter, SlugsFilter, StrictFilterSet
+from config.filtering import (
+    IdsFilter,
+    RepeatableCharFilter,
+    SlugsFilter,
+    StrictFilterSet,
+)
 from positions.models import (
     Article,
     Confidence,
@@ -97,7 +102,7 @@ class PositionFilter(StrictFilterSet):
         field_name="proposal__negotiation", queryset=Negotiation.objects.all()
     )
     speaker = SlugsFilter(queryset=Actor.objects.all())
-    article = django_filters.ModelMultipleChoiceFilter(queryset=Article.objects.all())
+    article = IdsFilter(queryset=Article.objects.all())
     outlet = RepeatableCharFilter(
         field_name="article__outlet", help_text="Exact outlet name (repeat for OR)."
     )

@@ -79,3 +79,23 @@ def parse(form_class: type[ParameterForm], request) -> ParameterForm:
             }
         )
     return form
+
+
+# Keys of the analysis lists' cursors, checked: a cursor comes from the client.
+MAX_ID = 2**63 - 1
+
+
+def stance_cursor_key(key) -> tuple[str, str]:
+    """(actor slug, proposal slug) of the last as-of stance of a page."""
+    actor, proposal = key
+    if not isinstance(actor, str) or not isinstance(proposal, str):
+        raise ValueError("slugs expected")
+    return actor, proposal
+
+
+def change_cursor_key(key) -> tuple[datetime.date, int]:
+    """(change date, position id) of the last change of a page."""
+    day, position_id = key
+    if type(position_id) is not int or not 0 < position_id <= MAX_ID:
+        raise ValueError("a position id expected")
+    return datetime.date.fromisoformat(day), position_id

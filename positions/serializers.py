@@ -230,5 +230,6 @@ class BulkErrorSerializer(serializers.Serializer):
         child=serializers.DictField(
             child=serializers.ListField(child=serializers.CharField())
         ),
-        help_text="Errors of each invalid row, keyed by its index in the list.",
+        help_text="Errors of each invalid row, keyed by its index in the list "
+        "(or by `request` when the body is not a list at all).",
     )

@@ -1,7 +1,9 @@
 import datetime
+import importlib
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 
 from positions.services import position_create
@@ -75,13 +77,24 @@ def korea_case(db):
     return SimpleNamespace(**locals())
 
 
+def _default_groups():
+    # The groups come from a data migration. A transactional test (the
+    # end-to-end ones) ends by emptying every table, so the next one makes
+    # them again the same way.
+    if not Group.objects.filter(name__in=["analysts", "curators"]).count() == 2:
+        migration = importlib.import_module("positions.migrations.0002_default_groups")
+        migration.create_groups(django_apps, None)
+
+
 @pytest.fixture
 def analysts(db):
+    _default_groups()
     return Group.objects.get(name="analysts")
 
 
 @pytest.fixture
 def curators(db):
+    _default_groups()
     return Group.objects.get(name="curators")
 
 

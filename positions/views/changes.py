@@ -1,19 +1,10 @@
-import datetime
-
 from django.shortcuts import render
 
 from config.keyset import InvalidCursor, selector_page
 from positions.decorators import public_read
-from positions.parameters import ChangesParameters
+from positions.parameters import ChangesParameters, change_cursor_key
 from positions.selectors import DEFAULT_CHANGE_KINDS, RESOLUTION_RULE, change_list
 from positions.views.paging import PAGE_SIZE, page_links
-
-
-def _date_and_id(key) -> tuple[datetime.date, int]:
-    day, position_id = key
-    if not isinstance(position_id, int):
-        raise ValueError("id expected")
-    return datetime.date.fromisoformat(day), position_id
 
 
 @public_read
@@ -43,7 +34,7 @@ def change_list_page(request):
                     change.changed_on.isoformat(),
                     change.to_position_id,
                 ],
-                parse_key=_date_and_id,
+                parse_key=change_cursor_key,
             )
         except InvalidCursor:
             parameters.unknown["cursor"] = ["That page link is broken."]

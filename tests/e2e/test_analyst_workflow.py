@@ -10,12 +10,7 @@ from positions.models import Article, Position
 from positions.services import position_update
 from tests.factories import UserFactory
 
-pytestmark = [
-    pytest.mark.e2e,
-    # The groups come from a data migration; a transactional test must put
-    # them back after the flush that ends the previous one.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
