@@ -12,3 +12,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("positions.urls")),
 ]
+
+handler500 = "config.errors.handler500"

@@ -196,9 +196,7 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
             raise PreconditionFailed() from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(
-        responses={200: PositionVersionSerializer(many=True), 404: ERRORS[404]}
-    )
+    @extend_schema(responses={200: PositionVersionSerializer(many=True), **ERRORS})
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request, pk=None):
         """Every recorded version, also of a deleted position."""
@@ -248,7 +246,12 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
             if isinstance(row_errors, list):
                 row_errors = dict(enumerate(row_errors))
             errors = {
-                str(index): errors for index, errors in row_errors.items() if errors
+                # A row that is not an object (null, a number) has a plain list.
+                str(index): errors
+                if isinstance(errors, dict)
+                else {"non_field_errors": errors}
+                for index, errors in row_errors.items()
+                if errors
             }
             return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
         rows = [
