@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 \
 # For trying it out: debug on, SQLite unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run serve test test-postgres lint format migrations-check ci clean
+.PHONY: install run test lint audit format migrations-check fuzz load db-fault backup restore ci clean
 
 install: $(VENV)/.installed
 
@@ -40,6 +40,32 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -ll -r actors positions config -x "*/migrations/*"
+
+# Known vulnerabilities in the pinned requirements. pip-audit needs its online
+# vulnerability service; --strict makes a package it could not check an error.
+audit: install
+	$(BIN)/python -m pip install --quiet pip-audit==2.10.1
+	$(BIN)/pip-audit --strict -r requirements.txt
+
+# Schemathesis over the whole API schema, against gunicorn on PostgreSQL.
+fuzz: install
+	EXAMPLES=$${EXAMPLES:-50} bash .ci/fuzz
+
+# 6 readers + 2 writing analysts for 60 s, demo data + 100,000 positions.
+load: install
+	bash .ci/load
+
+# The load again, while PostgreSQL restarts underneath it.
+db-fault: install
+	bash .ci/db-fault
+
+backup: install
+	$(RUN_ENV) $(BIN)/python manage.py backup $(FILE)
+
+restore: install
+	@if [ -z "$(FILE)" ]; then echo "Usage: make restore FILE=backups/stance-….dump" >&2; exit 1; fi
+	$(RUN_ENV) $(BIN)/python manage.py restore "$(FILE)" --yes
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -289,7 +289,8 @@ def _bulk_write(model, columns: list[str], rows) -> None:
             _flush_copy(cursor, table, names, buffer)
             return
         placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
+        # Names from the model, values as parameters.
+        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # nosec B608
         batch = []
         for row in rows:
             batch.append(row)
@@ -324,7 +325,8 @@ def _record_history(model, first_id: int, now) -> None:
     columns = ", ".join(quote(column) for column in fields)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, "
+            # Names from the model, values as parameters.
+            f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, "  # nosec B608
             f"history_change_reason, history_type) "
             f"SELECT {columns}, %s, %s, '+' FROM {quote(model._meta.db_table)} "
             f"WHERE id >= %s",
