@@ -3,6 +3,7 @@
 from collections import Counter
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, QuerySet
@@ -71,7 +72,18 @@ def exception_handler(exc, context):
 
     if isinstance(exc, DjangoValidationError):
         exc = django_validation_error_to_drf(exc)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
     return drf_exception_handler(exc, context)
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = (
+        "The request body is too large. Send fewer rows at a time "
+        "(the limit is DATA_UPLOAD_MAX_MEMORY_SIZE)."
+    )
+    default_code = "request_too_large"
 
 
 class KeysetPagination(BasePagination):
