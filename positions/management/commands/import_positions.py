@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import InterfaceError, OperationalError
 from tqdm import tqdm
 
 from positions.importing import REQUIRED_COLUMNS, import_position_rows
@@ -42,6 +43,12 @@ class Command(BaseCommand):
                     dry_run=dry_run,
                     on_row=lambda index: bar.update(),
                 )
+            except (OperationalError, InterfaceError) as error:
+                bar.close()
+                raise CommandError(
+                    f"Lost the database connection ({error}). Nothing was imported: "
+                    "the import is all or nothing. Run it again."
+                ) from None
             except BulkValidationError as error:
                 bar.close()
                 self._report(error)
