@@ -198,16 +198,21 @@ def main():
             status, body = setup.request("GET", path)
             page = json.loads(body)
             stored += [p["id"] for p in page["results"]]
-            path = page["next"] and urllib.parse.urlsplit(page["next"])._replace(
-                scheme="", netloc=""
-            ).geturl()
+            path = (
+                page["next"]
+                and urllib.parse.urlsplit(page["next"])
+                ._replace(scheme="", netloc="")
+                .geturl()
+            )
     lost = sorted(set(tally.created) - set(stored))
     unacknowledged = sorted(set(stored) - set(tally.created))
     doubled = len(stored) - len(set(stored))
 
     total = sum(len(v) for v in tally.latencies.values())
     print(f"clients: {args.readers} readers + 2 writers, {elapsed:.1f} s")
-    print(f"requests: {total}, {total / elapsed:.1f} req/s; statuses: {dict(sorted(tally.statuses.items()))}")
+    print(
+        f"requests: {total}, {total / elapsed:.1f} req/s; statuses: {dict(sorted(tally.statuses.items()))}"
+    )
     for kind, values in tally.latencies.items():
         if values:
             print(
