@@ -196,6 +196,19 @@ def test_it_counts_anonymous_clients_apart_by_address(korea_case, low_rates):
     assert second_status == 200
 
 
+def test_it_cannot_be_dodged_by_forging_x_forwarded_for(
+    api_client, korea_case, low_rates
+):
+    statuses = [
+        api_client.get(
+            "/api/v1/actors/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"
+        ).status_code
+        for n in range(3)
+    ]
+
+    assert statuses == [200, 200, 429]
+
+
 def _error_responses(korea_case, reader_client, analyst_client, settings):
     anonymous = APIClient()
     yield anonymous.get("/api/v1/positions/?actor=nobody")
