@@ -20,8 +20,10 @@ def _unknown_parameter_errors(data, known) -> dict[str, ErrorList]:
         name: ErrorList(
             [
                 ValidationError(
-                    f"Unknown parameter “{name}”. Known: {', '.join(sorted(known))}.",
+                    # Params, not an f-string: a name may contain "%".
+                    "Unknown parameter “%(name)s”. Known: %(known)s.",
                     code="unknown_parameter",
+                    params={"name": name, "known": ", ".join(sorted(known))},
                 )
             ]
         )

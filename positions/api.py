@@ -124,6 +124,18 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     filterset_class = PositionFilter
     renderer_classes = [*viewsets.ModelViewSet.renderer_classes, CSVRenderer]
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        if (
+            self.action == "bulk"
+            and response.status_code == 400
+            and isinstance(response.data, dict)
+            and "errors" not in response.data
+        ):
+            # A body that could not even be read (bad JSON, a bad parameter)
+            # gets the documented bulk error shape too.
+            response.data = {"errors": {"request": _as_field_errors(response.data)}}
+        return super().finalize_response(request, response, *args, **kwargs)
+
     def etag_for(self, position) -> str:
         return quoted_etag(f"{position.pk}-v{position.version}")
 
@@ -266,6 +278,17 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         return Response(
             self.get_serializer(created, many=True).data, status=status.HTTP_201_CREATED
         )
+
+
+def _as_field_errors(data: dict) -> dict[str, list[str]]:
+    return {
+        ("non_field_errors" if field == "detail" else field): (
+            [str(m) for m in messages]
+            if isinstance(messages, list)
+            else [str(messages)]
+        )
+        for field, messages in data.items()
+    }
 
 
 _CHANGE_NAMES = {"+": "created", "~": "changed", "-": "deleted"}

@@ -173,3 +173,18 @@ def test_it_refuses_bulk_writes_to_a_reader(reader_client, korea_case):
 
     assert response.status_code == 403
     assert table() == before
+
+
+def test_it_answers_unreadable_json_in_the_bulk_error_shape(analyst_client, korea_case):
+    before = table()
+
+    response = analyst_client.generic(
+        "POST", "/api/v1/positions/bulk/", '[{"a":', content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert (
+        "JSON parse error"
+        in response.json()["errors"]["request"]["non_field_errors"][0]
+    )
+    assert table() == before

@@ -573,3 +573,10 @@ def test_it_runs_as_many_queries_for_100_rows_as_for_5(api_client, world):
     assert len(ids(small_page)) == 5
     assert len(ids(large_page)) == 38
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_it_names_an_unknown_parameter_even_with_a_percent_sign(api_client, db):
+    response = api_client.get("/api/v1/positions/?a%25b=1")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["a%b"]
