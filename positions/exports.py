@@ -1,24 +1,10 @@
 """Rows of the CSV exports: the JSON field names, one flat line per item."""
 
 from positions.models import Confidence, Stance
+from positions.serializers import PositionSerializer
 
 POSITION_CSV_HEADER = [
-    "id",
-    "actor",
-    "proposal",
-    "negotiation",
-    "stance",
-    "stance_label",
-    "stated_on",
-    "article",
-    "speaker",
-    "quote",
-    "note",
-    "confidence",
-    "version",
-    "url",
-    "created_at",
-    "updated_at",
+    *PositionSerializer.Meta.fields,
     # Added so that an export can be imported again (import_positions).
     "article_url",
     "article_title",
@@ -30,7 +16,8 @@ _CONFIDENCE_KEYS = dict(Confidence.choices)
 
 
 def position_csv_rows(positions, *, position_url_prefix: str):
-    """Plain attribute reads, no serializer: this runs a million times."""
+    """Plain attribute reads, no serializer: this runs a million times. The
+    values follow POSITION_CSV_HEADER, that is PositionSerializer's fields."""
     for p in positions:
         yield (
             p.id,

@@ -24,7 +24,7 @@ placeholders only; every value travels as a parameter (hence the nosec).
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db import connection
 from django.db.models import Count, Q
@@ -201,35 +201,25 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _rows_as(row_type, rows: list[tuple]) -> list:
+    """Rows whose columns come in the dataclass's field order, typed: SQLite
+    hands back computed dates as text and flags as 0/1."""
+    kinds = {field.name: field.type for field in fields(row_type)}
+    names = list(kinds)
+    converted = []
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        for name, kind in kinds.items():
+            if kind is datetime.date and values[name] is not None:
+                values[name] = _as_date(values[name])
+            elif kind is bool:
+                values[name] = bool(values[name])
+        converted.append(row_type(**values))
+    return converted
+
+
 def _resolved_from_rows(rows: list[tuple]) -> list[ResolvedStance]:
-    return [
-        ResolvedStance(
-            actor_id=actor_id,
-            actor_slug=actor_slug,
-            proposal_id=proposal_id,
-            proposal_slug=proposal_slug,
-            stated_on=_as_date(stated_on),
-            stance=stance,
-            position_id=position_id,
-            disputed=bool(disputed),
-            actor_name=actor_name,
-            actor_short_name=actor_short_name,
-            proposal_title=proposal_title,
-        )
-        for (
-            actor_id,
-            actor_slug,
-            proposal_id,
-            proposal_slug,
-            stated_on,
-            stance,
-            position_id,
-            disputed,
-            actor_name,
-            actor_short_name,
-            proposal_title,
-        ) in rows
-    ]
+    return _rows_as(ResolvedStance, rows)
 
 
 _RESOLVED_COLUMNS = (
@@ -416,40 +406,7 @@ def change_list(
     ORDER BY r.stated_on DESC, r.position_id DESC
     {_limit_clause(limit)}
     """  # nosec B608
-    return [
-        Change(
-            actor_id=actor_id,
-            actor_slug=actor_slug,
-            proposal_id=proposal_id,
-            proposal_slug=proposal_slug,
-            kind=kind,
-            changed_on=_as_date(changed_on),
-            from_stance=from_stance,
-            to_stance=to_stance,
-            from_position_id=from_position_id,
-            to_position_id=to_position_id,
-            disputed=bool(disputed),
-            actor_name=actor_name,
-            actor_short_name=actor_short_name,
-            proposal_title=proposal_title,
-        )
-        for (
-            actor_id,
-            actor_slug,
-            proposal_id,
-            proposal_slug,
-            kind,
-            changed_on,
-            from_stance,
-            to_stance,
-            from_position_id,
-            to_position_id,
-            disputed,
-            actor_name,
-            actor_short_name,
-            proposal_title,
-        ) in _fetch(sql, params)
-    ]
+    return _rows_as(Change, _fetch(sql, params))
 
 
 def gap_series(
