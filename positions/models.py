@@ -260,9 +260,6 @@ class Article(models.Model):
 
 
 class PositionQuerySet(models.QuerySet):
-    def for_negotiation(self, negotiation: Negotiation) -> "PositionQuerySet":
-        return self.filter(proposal__negotiation=negotiation)
-
     def search(self, query: str) -> "PositionQuerySet":
         return self.filter(Q(quote__icontains=query) | Q(note__icontains=query))
 
