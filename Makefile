@@ -24,6 +24,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ ! -x $(BIN)/python ]; then echo "Creating $(VENV) with $(PYTHON)"; "$(PYTHON)" -m venv $(VENV); fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@# A developer's checkout runs in debug mode unless the environment says otherwise.
+	@if [ ! -f .env ]; then printf '# Local settings; real environment variables win.\nDEBUG=1\n' > .env; fi
 	@touch $@
 
 run: install

@@ -5,6 +5,7 @@ silently meaning "off", so every reader raises ``ImproperlyConfigured``.
 """
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -45,3 +46,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def load_env_file(path: Path) -> None:
+    """Read KEY=VALUE lines of a local ``.env`` file into the environment.
+
+    Variables already set win, so a deployment's real environment is never
+    overridden; blank lines and ``#`` comments are skipped. ``make install``
+    writes one with DEBUG=1 for a developer's checkout.
+    """
+    if not path.is_file():
+        return
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, separator, value = line.partition("=")
+        if not separator or not name.strip():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected NAME=value.")
+        os.environ.setdefault(name.strip(), value.strip())
