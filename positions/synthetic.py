@@ -161,8 +161,8 @@ def load(plan: Plan, *, on_progress: Callable[[int], None] | None = None) -> dic
     first_position_id = _copy_positions(
         plan, rng, article_days, actors, proposals, article_ids, now, on_progress
     )
-    _record_history(Article, first_article_id, now)
-    _record_history(Position, first_position_id, now)
+    record_history(Article, first_article_id, now)
+    record_history(Position, first_position_id, now)
     return {
         "actors": len(actors),
         "proposals": len(proposals),
@@ -275,7 +275,7 @@ def _copy_positions(
 
 def _bulk_write(model, columns: list[str], rows) -> None:
     """COPY on PostgreSQL; batched executemany elsewhere. No history here:
-    ``_record_history`` adds it for all the rows in one statement."""
+    ``record_history`` adds it for all the rows in one statement."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     with connection.cursor() as cursor:
@@ -313,7 +313,7 @@ def _flush_copy(cursor, table, names, buffer) -> None:
     cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
 
 
-def _record_history(model, first_id: int, now) -> None:
+def record_history(model, first_id: int, now) -> None:
     """One "created" history row per new row, as a single INSERT … SELECT."""
     history = model.history.model
     fields = [
