@@ -4,7 +4,7 @@ from actors.models import Actor
 from config.filtering import SlugsFilter, StrictFilterSet
 
 
-def _negotiations(request):
+def _negotiations():
     # The negotiations app depends on this one, never the reverse: reach its
     # model through the relation it adds to Actor.
     return Actor._meta.get_field("negotiations").related_model.objects.all()

@@ -10,20 +10,21 @@ from django import forms
 from rest_framework import exceptions
 
 from actors.models import Actor
-from config.filtering import ParameterForm
+from config.filtering import ExistingRowsField, ParameterForm
 from positions.models import Negotiation, Proposal
 from positions.selectors import CHANGE_KINDS
 
 
-class SlugsField(forms.ModelMultipleChoiceField):
+class SlugsField(ExistingRowsField):
+    """Ids of the rows named by slug; the selectors take ids."""
+
     def __init__(self, queryset, **kwargs):
         kwargs.setdefault("required", False)
-        super().__init__(queryset, to_field_name="slug", **kwargs)
+        super().__init__(queryset=queryset, **kwargs)
 
     def clean(self, value):
-        chosen = super().clean(value)
         # An empty selection means "no filter", not "match nothing".
-        return list(chosen) or None
+        return super().clean(value) or None
 
 
 class PairScopeParameters(ParameterForm):
