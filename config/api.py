@@ -237,6 +237,15 @@ def if_match_allows(request, current_etag: str) -> bool:
     return "*" in offered or current_etag in offered
 
 
+def if_none_match_matches(request, current_etag: str) -> bool:
+    """True when a conditional GET names the current ETag: answer 304."""
+    header = request.headers.get("If-None-Match")
+    if header is None:
+        return False
+    offered = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in offered or current_etag in offered
+
+
 class ConcurrencyMixin:
     """ETag on single-object reads; If-Match checked before writes (412)."""
 

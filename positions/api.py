@@ -25,6 +25,7 @@ from config.api import (
     PreconditionFailed,
     django_validation_error_to_drf,
     if_match_allows,
+    if_none_match_matches,
     paginate_selector,
     quoted_etag,
     resource_schema,
@@ -59,6 +60,7 @@ from positions.serializers import (
     ProposalSerializer,
     StanceSerializer,
     TimelineSerializer,
+    position_representation,
 )
 from positions.services import (
     POSITION_EDITABLE_FIELDS,
@@ -140,17 +142,36 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         return quoted_etag(f"{position.pk}-v{position.version}")
 
     def list(self, request, *args, **kwargs):
-        if not self.wants_csv():
-            return super().list(request, *args, **kwargs)
         positions = self.filter_queryset(self.get_queryset())
         prefix = request.build_absolute_uri(reverse("position-list"))
-        return csv_response(
-            header=POSITION_CSV_HEADER,
-            rows=position_csv_rows(
-                selectors.positions_for_export(positions), position_url_prefix=prefix
-            ),
-            filename="positions.csv",
+        if self.wants_csv():
+            return csv_response(
+                header=POSITION_CSV_HEADER,
+                rows=position_csv_rows(
+                    selectors.positions_for_export(positions),
+                    position_url_prefix=prefix,
+                ),
+                filename="positions.csv",
+            )
+        page = self.paginate_queryset(selectors.position_read_rows(positions))
+        return self.get_paginated_response(
+            [position_representation(row, url_prefix=prefix) for row in page]
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        if set(request.query_params) - {"format"}:
+            # The FilterSet's checks (and 400s) apply to a detail URL too.
+            return super().retrieve(request, *args, **kwargs)
+        row = selectors.position_read_row(_position_id(kwargs["pk"]))
+        if row is None:
+            raise exceptions.NotFound()
+        etag = quoted_etag(f"{row['id']}-v{row['version']}")
+        if if_none_match_matches(request, etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        prefix = request.build_absolute_uri(reverse("position-list"))
+        response = Response(position_representation(row, url_prefix=prefix))
+        response["ETag"] = etag
+        return response
 
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
@@ -278,6 +299,16 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         return Response(
             self.get_serializer(created, many=True).data, status=status.HTTP_201_CREATED
         )
+
+
+def _position_id(raw: str) -> int:
+    try:
+        position_id = int(raw)
+    except ValueError:
+        raise exceptions.NotFound() from None
+    if not 0 < position_id < 2**63:
+        raise exceptions.NotFound()
+    return position_id
 
 
 def _as_field_errors(data: dict) -> dict[str, list[str]]:
