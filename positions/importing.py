@@ -8,20 +8,33 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from actors.models import Actor
-from positions.models import Article, Confidence, Proposal
-from positions.services import BulkValidationError, error_dict, positions_bulk_create
+from config.bulk_clean import BULK_BATCH_SIZE, full_clean_each, in_batches
+from positions.models import Article, Confidence, Proposal, normalize_article_url
+from positions.services import (
+    BulkValidationError,
+    error_dict,
+    positions_bulk_create,
+)
 
 REQUIRED_COLUMNS = {"proposal", "stance", "stated_on"}
 
 
 class NameBook:
     """Actors by slug, name, short name or alias; proposals by slug or title;
-    articles by URL."""
+    articles by URL or id. Everything the rows name is loaded up front with a
+    few queries, not one per row.
 
-    def __init__(self):
+    An article URL not yet stored becomes a new article, from the columns of
+    the first row naming it whose columns make a valid article (as if each row
+    were imported in turn); ``save_new_articles`` creates them.
+    """
+
+    def __init__(self, rows: list[dict], *, recorded_by=None):
         self.actors: dict[str, Actor] = {}
         for actor in Actor.objects.all():
             for name in [actor.slug, actor.name, actor.short_name, *actor.aliases]:
@@ -31,7 +44,35 @@ class NameBook:
         for proposal in Proposal.objects.all():
             for name in (proposal.slug, proposal.title):
                 self.proposals.setdefault(name.casefold(), proposal)
+        self.added_by = (
+            recorded_by if recorded_by and recorded_by.is_authenticated else None
+        )
+        self.new_articles: list[Article] = []
+        self._normalized: dict[str, str | None] = {}
+        ids = set()
+        for row in rows:
+            if row.get("article_url"):
+                url = row["article_url"].strip()
+                if url not in self._normalized:
+                    try:
+                        self._normalized[url] = normalize_article_url(url)
+                    except ValueError:  # urlsplit refuses it (e.g. a bad IPv6 host)
+                        self._normalized[url] = None
+            elif row.get("article"):
+                try:
+                    ids.add(int(row["article"]))
+                except ValueError:
+                    pass  # Reported on its row.
         self.articles: dict[str, Article] = {}
+        for batch in in_batches({url for url in self._normalized.values() if url}):
+            self.articles.update(
+                (article.url, article)
+                for article in Article.objects.filter(url__in=batch).order_by()
+            )
+        self.articles_by_id: dict[int, Article] = {}
+        for batch in in_batches(ids):
+            self.articles_by_id.update(Article.objects.in_bulk(batch))
+        self._drafts = self._checked_drafts(rows)
 
     def actor(self, name: str) -> Actor:
         try:
@@ -49,18 +90,26 @@ class NameBook:
                 f"No proposal has the slug or title “{name}”."
             ) from None
 
-    def article(self, row: dict, *, recorded_by) -> Article:
+    def article(self, row: dict) -> Article:
+        """The row's article; rows must be asked for in file order."""
         if row.get("article_url"):
             url = row["article_url"].strip()
-            if url not in self.articles:
-                self.articles[url] = Article.objects.by_url(url).first() or (
-                    self._new_article(row, recorded_by)
-                )
-            return self.articles[url]
+            normalized = self._normalized[url]
+            if normalized is None:
+                raise ValidationError({"article_url": URLValidator.message})
+            if normalized not in self.articles:
+                # Not stored yet: this row's columns make it, unless an
+                # earlier row already did.
+                draft, error = self._drafts[_draft_key(row)]
+                if error is not None:
+                    raise error
+                self.articles[normalized] = draft
+                self.new_articles.append(draft)
+            return self.articles[normalized]
         if row.get("article"):
             try:
-                return Article.objects.get(pk=int(row["article"]))
-            except (ValueError, Article.DoesNotExist):
+                return self.articles_by_id[int(row["article"])]
+            except (ValueError, KeyError):
                 raise ValidationError(
                     f"No article has the id “{row['article']}”."
                 ) from None
@@ -68,28 +117,69 @@ class NameBook:
             "Give article_url (with title, outlet and date) or article."
         )
 
-    @staticmethod
-    def _new_article(row: dict, recorded_by) -> Article:
-        article = Article(
-            url=row["article_url"].strip(),
+    def save_new_articles(self) -> None:
+        if not self.new_articles:
+            return
+        bulk_create_with_history(
+            self.new_articles,
+            Article,
+            batch_size=BULK_BATCH_SIZE,
+            default_user=self.added_by,
+        )
+
+    def _checked_drafts(self, rows: list[dict]) -> dict[tuple, tuple]:
+        """(article, None) or (None, error) for each distinct set of article
+        columns that names a URL not stored yet."""
+        drafts: dict[tuple, tuple] = {}
+        for row in rows:
+            if not row.get("article_url"):
+                continue
+            url = row["article_url"].strip()
+            if self._normalized[url] in self.articles or self._normalized[url] is None:
+                continue
+            key = _draft_key(row)
+            if key in drafts:
+                continue
+            try:
+                drafts[key] = (self._draft(row, url), None)
+            except ValidationError as error:
+                drafts[key] = (None, error)
+        keys = [key for key, (draft, _) in drafts.items() if draft is not None]
+        # Drafts of one URL do not conflict with each other: only one of them
+        # is saved, the first valid one.
+        invalid = full_clean_each([drafts[key][0] for key in keys], between=False)
+        for index, error in invalid.items():
+            drafts[keys[index]] = (
+                None,
+                ValidationError(
+                    {
+                        f"article_{field}": messages
+                        for field, messages in error_dict(error).items()
+                    }
+                ),
+            )
+        return drafts
+
+    def _draft(self, row: dict, url: str) -> Article:
+        return Article(
+            url=url,
             title=(row.get("article_title") or "").strip(),
             outlet=(row.get("article_outlet") or "").strip(),
             published_on=_date(row.get("article_published_on"), "article_published_on"),
-            added_by=recorded_by
-            if recorded_by and recorded_by.is_authenticated
-            else None,
+            added_by=self.added_by,
         )
-        try:
-            article.full_clean()
-        except ValidationError as error:
-            raise ValidationError(
-                {
-                    f"article_{field}": messages
-                    for field, messages in error_dict(error).items()
-                }
-            ) from None
-        article.save()
-        return article
+
+
+def _draft_key(row: dict) -> tuple:
+    return tuple(
+        (row.get(column) or "").strip()
+        for column in (
+            "article_url",
+            "article_title",
+            "article_outlet",
+            "article_published_on",
+        )
+    )
 
 
 def _date(value, column: str) -> datetime.date:
@@ -101,7 +191,7 @@ def _date(value, column: str) -> datetime.date:
         ) from None
 
 
-def _fields(row: dict, book: NameBook, recorded_by) -> dict:
+def _fields(row: dict, book: NameBook) -> dict:
     errors, fields = {}, {}
 
     def take(column, convert):
@@ -122,7 +212,7 @@ def _fields(row: dict, book: NameBook, recorded_by) -> dict:
     take("stated_on", lambda: _date(row.get("stated_on"), "stated_on"))
     take("stance", lambda: _stance(row.get("stance")))
     take("confidence", lambda: _confidence(row.get("confidence")))
-    take("article", lambda: book.article(row, recorded_by=recorded_by))
+    take("article", lambda: book.article(row))
     fields["quote"] = row.get("quote") or ""
     fields["note"] = row.get("note") or ""
     if errors:
@@ -156,18 +246,21 @@ def import_position_rows(
     Rows whose names cannot be resolved and rows that break a rule are all
     reported together in ``BulkValidationError`` (keyed by row index), and
     nothing is saved, articles included. ``dry_run`` checks everything and
-    then undoes it.
+    then undoes it. New articles and positions get their "created" history
+    row, by ``recorded_by``.
     """
-    book = NameBook()
+    rows = list(rows)
+    book = NameBook(rows, recorded_by=recorded_by)
     resolved, errors = [], {}
     for index, row in enumerate(rows):
         try:
-            resolved.append(_fields(row, book, recorded_by))
+            resolved.append(_fields(row, book))
         except ValidationError as error:
             errors[index] = error_dict(error)
             resolved.append(None)
     if errors:
         raise BulkValidationError(errors)
+    book.save_new_articles()
     created = positions_bulk_create(
         rows=resolved, recorded_by=recorded_by, on_row=on_row
     )

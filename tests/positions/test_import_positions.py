@@ -286,3 +286,184 @@ def test_it_refuses_a_file_without_the_required_columns(korea_case, tmp_path):
         _import(path)
 
     assert Position.objects.count() == 4
+
+
+def test_it_records_who_created_each_position_and_article_in_history(
+    korea_case, analyst, tmp_path
+):
+    path = _write(
+        tmp_path,
+        [
+            _herald_row(korea_case, actor="south-korea"),
+            {**NK_NEWS, "actor": "us", "proposal": "road-map", "stance": "-1"}
+            | {"stated_on": "2019-03-29"},
+        ],
+    )
+
+    _import(path, "--user", "analyst")
+
+    created = Position.objects.filter(recorded_by=analyst)
+    assert created.count() == 2
+    assert sorted(
+        (record.id, record.history_type, record.history_user)
+        for record in Position.history.filter(id__in=created.values("id"))
+    ) == sorted((position.pk, "+", analyst) for position in created)
+    article = Article.objects.get(outlet="NK News")
+    assert article.added_by == analyst
+    [record] = Article.history.filter(id=article.pk)
+    assert (record.history_type, record.history_user, record.url) == (
+        "+",
+        analyst,
+        "https://www.nknews.org/2019/03/envoy-briefing",
+    )
+
+
+def test_it_leaves_no_history_after_a_dry_run(korea_case, tmp_path):
+    history = (Position.history.count(), Article.history.count())
+    path = _write(
+        tmp_path,
+        [
+            {**NK_NEWS, "actor": "us", "proposal": "road-map", "stance": "-1"}
+            | {"stated_on": "2019-03-29"}
+        ],
+    )
+
+    out, _ = _import(path, "--dry-run")
+
+    assert "all 1 rows are valid" in out
+
+    assert (Position.history.count(), Article.history.count()) == history
+
+
+def _lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("line")]
+
+
+def test_it_names_the_rule_each_bad_line_breaks(korea_case, tmp_path):
+    path = _write(
+        tmp_path,
+        [
+            _herald_row(korea_case, actor="mike-pompeo"),
+            _herald_row(korea_case, actor="us", speaker="north-korea"),
+            _herald_row(korea_case, speaker="north-korea"),
+            _herald_row(korea_case, actor="us", stated_on="2019-03-28", stance="2"),
+            _herald_row(korea_case, actor="south-korea"),
+            _herald_row(korea_case, actor="south-korea", stance="-2"),
+            _herald_row(korea_case, actor="us", speaker="mike-pompeo"),
+            _herald_row(korea_case, speaker="Mike Pompeo"),
+        ],
+    )
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="6 of 8 rows are invalid"):
+        call_command("import_positions", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert _lines(err.getvalue()) == [
+        "line 2: actor: Mike Pompeo is a person, and a person is never a side. "
+        "Choose the state or organization they speak for, or leave the side empty "
+        "to take the speaker's affiliation on that date.",
+        "line 3: speaker: North Korea is not a person; the speaker is the person "
+        "who said it.",
+        "line 4: actor: North Korea had no affiliation on 2019-03-27, so the side "
+        "cannot be taken from the speaker. Choose the side.",
+        "line 5: non_field_errors: This article already has this position: same "
+        "side, proposal and date, with no speaker.",
+        # Lines 6 and 8 are each the same position as the line before.
+        "line 7: non_field_errors: This article already has this position: same "
+        "side, proposal and date, with no speaker.",
+        "line 9: non_field_errors: This article already has this position: same "
+        "side, proposal, speaker and date.",
+    ]
+    assert Position.objects.count() == 4
+
+
+def test_it_makes_a_new_article_from_the_first_row_that_describes_it_well(
+    korea_case, tmp_path
+):
+    untitled = {**NK_NEWS, "article_title": ""}
+    path = _write(
+        tmp_path,
+        [
+            {**untitled, "actor": "us", "proposal": "road-map", "stance": "1"}
+            | {"stated_on": "2019-03-29"},
+            {**NK_NEWS, "actor": "us", "proposal": "big-deal", "stance": "1"}
+            | {"stated_on": "2019-03-29"},
+            {**untitled, "actor": "us", "proposal": "phased-deal", "stance": "1"}
+            | {"stated_on": "2019-03-29"},
+        ],
+    )
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 of 3 rows are invalid"):
+        call_command("import_positions", str(path), stdout=io.StringIO(), stderr=err)
+
+    # The third row uses the article the second one describes.
+    assert _lines(err.getvalue()) == [
+        "line 2: article_title: This field cannot be blank."
+    ]
+    assert not Article.objects.filter(outlet="NK News").exists()
+
+
+def test_it_reports_an_article_address_that_cannot_be_read(korea_case, tmp_path):
+    path = _write(
+        tmp_path,
+        [
+            {**NK_NEWS, "actor": "us", "proposal": "road-map", "stance": "1"}
+            | {"stated_on": "2019-03-29", "article_url": "https://[nknews.org/x"},
+        ],
+    )
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 of 1 rows are invalid"):
+        call_command("import_positions", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert _lines(err.getvalue()) == ["line 2: article_url: Enter a valid URL."]
+    assert Article.objects.count() == 1
+
+
+# Queries of an import of up to 1,000 rows naming up to 1,000 articles:
+# names, articles, the checks of the new articles and of the positions, and
+# one INSERT each for articles, positions and their history.
+IMPORT_QUERIES = 22
+
+
+def _realistic_rows(korea_case, count: int) -> list[dict]:
+    """Ten positions per article: every side on every proposal, named by slug,
+    short name, name or title, and Pompeo's, his side from his affiliation.
+    The first ten cite the stored Herald article, the others new articles."""
+    rows = []
+    for number in range(count // 10 + 1):
+        article = {
+            "article_url": f"https://news.example.org/{number}?utm_medium=x",
+            "article_title": f"Report {number}",
+            "article_outlet": "Example News",
+            "article_published_on": "2019-03-20",
+        }
+        if number == 0:
+            article = {"article_url": korea_case.herald.url}
+        for actor in ("us", "DPRK", "South Korea"):
+            for proposal in ("big-deal", "Phased deal", "road-map"):
+                rows.append(
+                    article
+                    | {"actor": actor, "proposal": proposal, "stance": "1"}
+                    | {"stated_on": "2019-03-20", "confidence": "high", "quote": "…"}
+                )
+        rows.append(
+            article
+            | {"speaker": "mike-pompeo", "proposal": "big-deal", "stance": "2"}
+            | {"stated_on": "2019-03-20"}
+        )
+    return rows[:count]
+
+
+@pytest.mark.parametrize("count", [30, 300])
+def test_it_reads_the_database_a_fixed_number_of_times(
+    korea_case, analyst, tmp_path, count, django_assert_max_num_queries
+):
+    path = _write(tmp_path, _realistic_rows(korea_case, count))
+
+    with django_assert_max_num_queries(IMPORT_QUERIES):
+        out, _ = _import(path, "--user", "analyst")
+
+    assert f"Imported {count} positions." in out
+    assert Position.objects.count() == 4 + count

@@ -36,12 +36,16 @@ class Command(BaseCommand):
         with tqdm(
             total=len(rows), unit="row", disable=options["verbosity"] == 0
         ) as bar:
+
+            def checked(index: int) -> None:
+                bar.update()
+                if index + 1 == len(rows):
+                    # Writing a large file takes a while after the last check.
+                    bar.set_postfix_str("checked; saving")
+
             try:
                 created = import_position_rows(
-                    rows,
-                    recorded_by=recorded_by,
-                    dry_run=dry_run,
-                    on_row=lambda index: bar.update(),
+                    rows, recorded_by=recorded_by, dry_run=dry_run, on_row=checked
                 )
             except (OperationalError, InterfaceError) as error:
                 bar.close()
