@@ -380,6 +380,11 @@ class Position(models.Model):
             models.Index(
                 fields=["actor", "stated_on", "id"], name="positions_pos_actor_day_idx"
             ),
+            # One proposal's positions by date: its page, ?proposal= lists.
+            models.Index(
+                fields=["proposal", "stated_on", "id"],
+                name="positions_pos_prop_day_idx",
+            ),
             # The positions list in its default order.
             models.Index(fields=["stated_on", "id"], name="positions_pos_day_idx"),
         ]

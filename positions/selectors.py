@@ -133,6 +133,7 @@ class _PairScope:
         proposals: Sequence[int] | None = None,
         negotiations: Sequence[int] | None = None,
         stated_until: datetime.date | None = None,
+        stated_from: datetime.date | None = None,
     ):
         self.conditions: list[str] = []
         self.params: list = []
@@ -150,16 +151,47 @@ class _PairScope:
         if stated_until is not None:
             self.conditions.append("p.stated_on <= %s")
             self.params.append(stated_until)
+        if stated_from is not None:
+            self.conditions.append("p.stated_on >= %s")
+            self.params.append(stated_from)
 
     @property
     def where(self) -> str:
         return " AND ".join(self.conditions) if self.conditions else "1 = 1"
 
 
-def _resolved_days_cte(scope: _PairScope) -> str:
+def _resolved_days_cte(scope: _PairScope, *, window: bool = False) -> str:
+    """The resolved days of the positions in ``scope``. With ``window``, only
+    of the pairs with a position on or after a start date (the first extra
+    parameter, repeated twice more), each from its last date before it, so
+    that changes from the start on compare with the right earlier stance; the
+    rest of the history is not read."""
     position = Position._meta.db_table
     proposal = Proposal._meta.db_table
-    return f"""
+    source = f"""{position} p
+        JOIN {proposal} pr ON pr.id = p.proposal_id
+        WHERE {scope.where}"""
+    pairs = ""
+    if window:
+        pairs = f"""
+    window_pairs AS (
+        SELECT DISTINCT p.actor_id, p.proposal_id
+        FROM {position} p
+        JOIN {proposal} pr ON pr.id = p.proposal_id
+        WHERE {scope.where} AND p.stated_on >= %s
+    ),
+    bounded_pairs AS (
+        SELECT w.actor_id, w.proposal_id,
+               COALESCE((SELECT MAX(q.stated_on) FROM {position} q
+                         WHERE q.actor_id = w.actor_id
+                           AND q.proposal_id = w.proposal_id
+                           AND q.stated_on < %s), %s) AS history_start
+        FROM window_pairs w
+    ),"""
+        source = f"""bounded_pairs b
+        JOIN {position} p ON p.actor_id = b.actor_id
+         AND p.proposal_id = b.proposal_id AND p.stated_on >= b.history_start"""
+    return f"""{pairs}
     day_ranked AS (
         SELECT p.id, p.actor_id, p.proposal_id, p.stated_on, p.stance,
                ROW_NUMBER() OVER (
@@ -172,9 +204,7 @@ def _resolved_days_cte(scope: _PairScope) -> str:
                MAX(p.stance) OVER (
                    PARTITION BY p.actor_id, p.proposal_id, p.stated_on
                ) AS day_high
-        FROM {position} p
-        JOIN {proposal} pr ON pr.id = p.proposal_id
-        WHERE {scope.where}
+        FROM {source}
     ),
     resolved_days AS (
         SELECT id AS position_id, actor_id, proposal_id, stated_on, stance,
@@ -263,16 +293,19 @@ def resolved_days(
     proposals: Iterable[Proposal] | None = None,
     negotiation: Negotiation | None = None,
     negotiations: Iterable[Negotiation] | None = None,
+    stated_from: datetime.date | None = None,
 ) -> list[ResolvedStance]:
     """The resolved stance of every date of every pair in scope, in time order.
 
     Tie-break: highest confidence, then highest id. ``disputed`` is true when
-    the positions of that date do not all share one stance.
+    the positions of that date do not all share one stance. ``stated_from``
+    (inclusive) leaves out earlier dates.
     """
     scope = _PairScope(
         actors=_ids(actors),
         proposals=_ids(proposals),
         negotiations=_negotiation_ids(negotiation, negotiations),
+        stated_from=stated_from,
     )
     sql = f"""
     WITH {_resolved_days_cte(scope)}
@@ -375,6 +408,7 @@ def change_list(
     kinds: Iterable[str] = DEFAULT_CHANGE_KINDS,
     after: tuple[datetime.date, int] | None = None,
     limit: int | None = None,
+    history_from: datetime.date | None = None,
 ) -> list[Change]:
     """Stance changes, newest first (``changed_on`` desc, then position id desc).
 
@@ -384,6 +418,8 @@ def change_list(
     with. Kind ``reversal`` when from × to < 0, ``shift`` otherwise, and
     ``initial`` for a pair's first date, which is listed only when asked for.
     ``after`` (a change date and its position id) and ``limit`` fetch one page.
+    ``history_from`` cuts the history short instead: a pair's first date from
+    then on counts as its initial one.
     """
     kinds = list(kinds)
     unknown = set(kinds) - set(CHANGE_KINDS)
@@ -391,13 +427,95 @@ def change_list(
         raise ValueError(f"Unknown change kinds: {sorted(unknown)}")
     if not kinds:
         return []
+    arguments = {
+        "actors": actors,
+        "proposals": proposals,
+        "negotiations": _negotiation_ids(negotiation, negotiations),
+        "since": since,
+        "until": until,
+        "kinds": kinds,
+        "after": after,
+        "limit": limit,
+    }
+    if limit is None or history_from is not None:
+        return _changes(**arguments, history_from=history_from)
+    # A page, newest first: first try the period of the latest positions in
+    # scope (its changes are exact, each compared with its pair's last date
+    # before the period), and only if it holds too few, the whole history.
+    ends = [day for day in (until, after[0] if after else None) if day is not None]
+    recent = recent_period_start(
+        actors=actors,
+        proposals=proposals,
+        negotiations=arguments["negotiations"],
+        until=min(ends, default=None),
+        positions=CHANGE_PAGE_POSITIONS_PER_ROW * limit + CHANGE_PAGE_POSITIONS,
+    )
+    if recent is None or (since is not None and since >= recent):
+        return _changes(**arguments, window_start=since)
+    found = _changes(**arguments, window_start=recent)
+    if len(found) == limit:
+        return found
+    return _changes(**arguments, window_start=since)
+
+
+# The latest positions a page of changes is first looked for in.
+CHANGE_PAGE_POSITIONS = 200
+CHANGE_PAGE_POSITIONS_PER_ROW = 4
+
+
+def recent_period_start(
+    *,
+    positions: int,
+    actors: Iterable[Actor] | None = None,
+    proposals: Iterable[Proposal] | None = None,
+    negotiations: Iterable[int] | None = None,
+    until: datetime.date | None = None,
+) -> datetime.date | None:
+    """The date of the ``positions``-th latest position in scope (on or before
+    ``until``), or None when there are no more: pages show the period from
+    then on instead of decades of history."""
+    recent = Position.objects.all()
+    if actors is not None:
+        recent = recent.filter(actor__in=_ids(actors))
+    if proposals is not None:
+        recent = recent.filter(proposal__in=_ids(proposals))
+    if negotiations is not None:
+        recent = recent.filter(proposal__negotiation__in=negotiations)
+    if until is not None:
+        recent = recent.filter(stated_on__lte=until)
+    return (
+        recent.order_by("-stated_on", "-id")
+        .values_list("stated_on", flat=True)[positions : positions + 1]
+        .first()
+    )
+
+
+def _changes(
+    *,
+    actors,
+    proposals,
+    negotiations,
+    since,
+    until,
+    kinds,
+    after,
+    limit,
+    history_from=None,
+    window_start=None,
+) -> list[Change]:
     scope = _PairScope(
         actors=_ids(actors),
         proposals=_ids(proposals),
-        negotiations=_negotiation_ids(negotiation, negotiations),
+        negotiations=negotiations,
+        stated_from=history_from,
     )
     conditions = ["(r.from_stance IS NULL OR r.from_stance <> r.stance)"]
     params = list(scope.params)
+    if window_start is not None:
+        params.extend([window_start] * 3)
+        # Earlier dates only gave the first dates of the period their "from".
+        conditions.append("r.stated_on >= %s")
+        params.append(window_start)
     if since is not None:
         conditions.append("r.stated_on >= %s")
         params.append(since)
@@ -412,7 +530,8 @@ def change_list(
         )
         params.extend([after[0], after[0], after[1]])
     sql = f"""
-    WITH {_resolved_days_cte(scope)}, {_sequenced_cte()},
+    WITH {_resolved_days_cte(scope, window=window_start is not None)},
+    {_sequenced_cte()},
     classified AS (
         SELECT sequenced.*,
                CASE
@@ -453,48 +572,81 @@ def gap_series(
     scope = _PairScope(
         actors=[a.pk, b.pk], negotiations=_negotiation_ids(negotiation, negotiations)
     )
-    params = list(scope.params) + [a.pk, b.pk]
+    params = [*scope.params, a.pk, b.pk]
     day_conditions = []
     if since is not None:
-        day_conditions.append("d.day >= %s")
+        day_conditions.append("day >= %s")
         params.append(since)
     if until is not None:
-        day_conditions.append("d.day <= %s")
+        day_conditions.append("day <= %s")
         params.append(until)
     where = " AND ".join(day_conditions) if day_conditions else "1 = 1"
-    # An as-of stance holds from its date until the pair's next date.
-    holds_on_day = (
-        "{s}.stated_on <= d.day "
-        "AND ({s}.next_stated_on IS NULL OR {s}.next_stated_on > d.day)"
-    )
+    # Linear in the two actors' changes: per proposal, each side's as-of
+    # stance is carried forward to every change of either side (a running
+    # count numbers the stretches a value holds), each change adds its
+    # difference minus the one it replaces, and running sums over the dates
+    # give the total and the number of shared proposals. Joining every date
+    # to every stance that holds on it was quadratic: minutes on PostgreSQL
+    # at a few thousand positions.
     sql = f"""
     WITH {_resolved_days_cte(scope)}, {_sequenced_cte()},
-    change_days AS (
-        SELECT DISTINCT stated_on AS day
+    events AS (
+        SELECT proposal_id, stated_on AS day,
+               MAX(CASE WHEN actor_id = %s THEN stance END) AS a_new,
+               MAX(CASE WHEN actor_id = %s THEN stance END) AS b_new
         FROM sequenced
         WHERE from_stance IS NULL OR from_stance <> stance
+        GROUP BY proposal_id, stated_on
     ),
-    shared AS (
-        SELECT d.day, ABS(sa.stance - sb.stance) AS difference
-        FROM change_days d
-        JOIN sequenced sa ON sa.actor_id = %s AND {holds_on_day.format(s="sa")}
-        JOIN sequenced sb ON sb.actor_id = %s AND sb.proposal_id = sa.proposal_id
-             AND {holds_on_day.format(s="sb")}
+    stretches AS (
+        SELECT events.*,
+               COUNT(a_new) OVER (PARTITION BY proposal_id ORDER BY day) AS a_stretch,
+               COUNT(b_new) OVER (PARTITION BY proposal_id ORDER BY day) AS b_stretch
+        FROM events
+    ),
+    held AS (
+        SELECT proposal_id, day,
+               MAX(a_new) OVER (PARTITION BY proposal_id, a_stretch) AS a_stance,
+               MAX(b_new) OVER (PARTITION BY proposal_id, b_stretch) AS b_stance
+        FROM stretches
+    ),
+    differences AS (
+        SELECT proposal_id, day, ABS(a_stance - b_stance) AS difference
+        FROM held
+    ),
+    steps AS (
+        SELECT day,
+               COALESCE(difference, 0)
+                 - COALESCE(LAG(difference) OVER by_proposal, 0) AS total_step,
+               CASE WHEN difference IS NULL THEN 0 ELSE 1 END
+                 - CASE WHEN LAG(difference) OVER by_proposal IS NULL THEN 0 ELSE 1 END
+                 AS shared_step
+        FROM differences
+        WINDOW by_proposal AS (PARTITION BY proposal_id ORDER BY day)
+    ),
+    dated AS (
+        SELECT day, SUM(total_step) AS total_step, SUM(shared_step) AS shared_step
+        FROM steps
+        GROUP BY day
+    ),
+    running AS (
+        SELECT day,
+               SUM(total_step) OVER (ORDER BY day) AS total,
+               SUM(shared_step) OVER (ORDER BY day) AS shared
+        FROM dated
     )
-    SELECT d.day, AVG(CAST(s.difference AS FLOAT)), COUNT(s.difference)
-    FROM change_days d
-    LEFT JOIN shared s ON s.day = d.day
+    SELECT day, total, shared
+    FROM running
     WHERE {where}
-    GROUP BY d.day
-    ORDER BY d.day
+    ORDER BY day
     """  # nosec B608
     return [
         GapPoint(
             date=_as_date(day),
-            gap=None if shared == 0 else float(mean),
-            proposals=shared,
+            gap=None if not shared else float(total) / int(shared),
+            proposals=int(shared),
         )
-        for day, mean, shared in _fetch(sql, params)
+        for day, total, shared in _fetch(sql, params)
     ]
 
 
@@ -602,13 +754,23 @@ def negotiation_matrix(*, negotiation: Negotiation, on: datetime.date) -> Matrix
 
 def main_parties(*, negotiation: Negotiation) -> list[Actor]:
     """The two participants with the most positions in the negotiation."""
-    return list(
-        negotiation.participants.annotate(
-            position_count=Count(
-                "positions", filter=Q(positions__proposal__negotiation=negotiation)
-            )
-        ).order_by("-position_count", "name")[:2]
+    # Counted over the positions' (proposal, actor) index alone, then matched
+    # to the participants: joining participants to their positions first made
+    # PostgreSQL hash a million rows.
+    counts = dict(
+        Position.objects.filter(
+            proposal__in=Proposal.objects.filter(negotiation=negotiation).values("id")
+        )
+        .values_list("actor_id")
+        .annotate(count=Count("*"))
+        .order_by()
     )
+    participants = negotiation.participants.all()
+    ranked = sorted(
+        (actor for actor in participants if counts.get(actor.pk)),
+        key=lambda actor: (-counts[actor.pk], actor.name),
+    )
+    return ranked[:2]
 
 
 def positions_by_id(ids: Iterable[int]) -> dict[int, Position]:
@@ -685,7 +847,7 @@ def search_everything(*, query: str, limit: int = 20) -> SearchResults:
         articles = list(Article.objects.search(query)[:limit])
         positions = list(
             Position.objects.search(query)
-            .select_related("actor", "proposal", "article")
+            .select_related("actor", "proposal", "article", "speaker")
             .order_by("-stated_on", "-id")[:limit]
         )
     return SearchResults(
@@ -714,7 +876,7 @@ def _full_text(query: str, limit: int):
     positions = list(
         Position.objects.annotate(rank=SearchRank(position_vector, search))
         .filter(rank__gt=0)
-        .select_related("actor", "proposal", "article")
+        .select_related("actor", "proposal", "article", "speaker")
         .order_by("-rank", "-stated_on")[:limit]
     )
     return articles, positions

@@ -10,10 +10,15 @@ from positions.selectors import (
     RESOLUTION_RULE,
     actor_positions,
     change_list,
+    recent_period_start,
     resolved_days,
     stances_as_of,
 )
 from positions.views.charts import observations_by
+
+# The small charts cover the period of the actor's latest this many
+# positions: decades of a busy side are tens of thousands of days.
+CHART_POSITIONS = 600
 
 
 @public_read
@@ -21,7 +26,8 @@ def actor_detail(request, slug):
     actor = get_object_or_404(Actor, slug=slug)
     today = datetime.date.today()
     current = stances_as_of(on=today, actors=[actor])
-    days = resolved_days(actors=[actor])
+    window_start = recent_period_start(actors=[actor], positions=CHART_POSITIONS)
+    days = resolved_days(actors=[actor], stated_from=window_start)
     by_proposal = observations_by(days, key=lambda day: day.proposal_slug)
     # One time axis for every small chart, so their rows can be compared.
     span = (
@@ -48,7 +54,8 @@ def actor_detail(request, slug):
             "affiliations": actor.affiliations.select_related("organization"),
             "members": actor.members.select_related("person"),
             "stances": stances,
-            "changes": change_list(actors=[actor])[:20],
+            "changes": change_list(actors=[actor], limit=20),
+            "window_start": window_start,
             "page": Paginator(actor_positions(actor=actor), 50).get_page(
                 request.GET.get("page")
             ),

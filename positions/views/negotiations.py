@@ -14,6 +14,10 @@ from positions.selectors import (
     negotiation_matrix,
 )
 
+# The chart and table show the latest this many dates of the gap: decades of
+# coverage give thousands, too many to read or to render quickly.
+GAP_POINTS = 300
+
 
 class MatrixOptions(forms.Form):
     as_of = forms.DateField(
@@ -43,9 +47,11 @@ def negotiation_detail(request, slug):
     a, b = data.get("a"), data.get("b")
     if (a is None or b is None) and len(parties) == 2:
         a, b = a or parties[0], b or parties[1]
-    gap = []
+    gap, gap_dates = [], 0
     if a is not None and b is not None and a != b:
         gap = gap_series(a=a, b=b, negotiation=negotiation)
+        gap_dates = len(gap)
+        gap = gap[-GAP_POINTS:]
     return render(
         request,
         "positions/negotiation_detail.html",
@@ -57,6 +63,7 @@ def negotiation_detail(request, slug):
             "a": a,
             "b": b,
             "gap": gap,
+            "gap_dates": gap_dates,
             "gap_chart": gap_chart([_gap_observation(point) for point in gap]),
             "resolution_rule": RESOLUTION_RULE,
         },

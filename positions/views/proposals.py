@@ -8,11 +8,16 @@ from positions.selectors import (
     RESOLUTION_RULE,
     change_list,
     proposal_positions,
+    recent_period_start,
     resolved_days,
 )
 from positions.views.charts import observations_by
 
 POSITIONS_PER_PAGE = 50
+# The chart, its table and the changes cover the period of the latest this
+# many positions: a chart of every day of decades would be unreadable and
+# slow (12,000 days for a busy proposal at a million positions).
+CHART_POSITIONS = 300
 
 
 @public_read
@@ -20,7 +25,8 @@ def proposal_detail(request, slug):
     proposal = get_object_or_404(
         Proposal.objects.select_related("negotiation", "originated_by"), slug=slug
     )
-    days = resolved_days(proposals=[proposal])
+    window_start = recent_period_start(proposals=[proposal], positions=CHART_POSITIONS)
+    days = resolved_days(proposals=[proposal], stated_from=window_start)
     by_actor = observations_by(days, key=lambda day: day.actor_slug)
     names = {day.actor_slug: day.actor_name for day in days}
     chart = stance_chart(
@@ -35,7 +41,10 @@ def proposal_detail(request, slug):
             "chart": chart,
             "days": days,
             "page": positions.get_page(request.GET.get("page")),
-            "changes": change_list(proposals=[proposal])[:20],
+            "changes": change_list(
+                proposals=[proposal], history_from=window_start, limit=20
+            ),
+            "window_start": window_start,
             "resolution_rule": RESOLUTION_RULE,
         },
     )

@@ -10,9 +10,10 @@ from tests.factories import ArticleFactory, PositionFactory
 
 D = datetime.date.fromisoformat
 
-# The actor, its as-of stances, its resolved days, their positions for the
-# tooltips, affiliations, members, changes, the positions' count and page.
-ACTOR_PAGE_QUERY_COUNT = 9
+# The actor, its as-of stances, the start of the charts' period, its resolved
+# days, their positions for the tooltips, affiliations, members, the changes
+# (the start of their period, then the changes), the positions' count and page.
+ACTOR_PAGE_QUERY_COUNT = 11
 
 
 def _url(slug):

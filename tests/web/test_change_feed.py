@@ -15,8 +15,9 @@ from tests.factories import (
 D = datetime.date.fromisoformat
 ATOM = {"atom": "http://www.w3.org/2005/Atom"}
 URL = reverse("positions:change-feed")
-# The negotiation named by the filter, then the change SQL.
-FEED_QUERY_COUNT = 2
+# The negotiation named by the filter, the start of the latest positions'
+# period, then the change SQL over it.
+FEED_QUERY_COUNT = 3
 
 
 def _entries(response) -> list[dict]:

@@ -15,8 +15,9 @@ from tests.factories import (
 
 D = datetime.date.fromisoformat
 
-# The change SQL is one statement; no COUNT(*) for the pages.
-CHANGE_LIST_QUERY_COUNT = 1
+# The start of the latest positions' period, then the change SQL over it;
+# no COUNT(*) for the pages.
+CHANGE_LIST_QUERY_COUNT = 2
 
 URL = reverse("positions:change-list")
 

@@ -11,8 +11,8 @@ from tests.factories import ArticleFactory, PositionFactory
 D = datetime.date.fromisoformat
 
 # The negotiation, the matrix's participants and proposals, its as-of SQL,
-# the main parties and the gap SQL.
-NEGOTIATION_PAGE_QUERY_COUNT = 6
+# the main parties (position counts, then the participants) and the gap SQL.
+NEGOTIATION_PAGE_QUERY_COUNT = 7
 
 
 def _url(**query):
