@@ -1,0 +1,169 @@
+"""One table from a bench.sh run: req/s, p50 and p99 per target and query (the
+mean over runs), our ratios to Datasette and to the thin floor, each target
+checked, and whether our answers hold the same rows as the floor's.
+
+    python .ci/bench_report.py /tmp/stance-bench/out
+"""
+
+import csv
+import json
+import statistics
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+QUERIES = ("q1", "q2", "q3", "q4")
+PAGES = ("proposal_page", "negotiation_page")
+# Our req/s as a share of the floor's, per issue 5.
+FLOOR_SHARE = {"q1": 0.5, "q2": 0.5, "q3": 1.0, "q4": 0.5}
+PAGE_P50_MS = 100.0
+
+
+def read_results(out: Path) -> dict[tuple[str, str], dict[str, float]]:
+    runs = defaultdict(list)
+    with open(out / "results.tsv") as results:
+        lines = (line for line in results if not line.startswith("#"))
+        for row in csv.DictReader(lines, delimiter="\t"):
+            runs[row["target"], row["query"]].append(row)
+    return {
+        key: {
+            name: statistics.mean(float(row[name]) for row in rows)
+            for name in ("req_s", "p50_ms", "p99_ms")
+        }
+        | {"runs": len(rows)}
+        for key, rows in runs.items()
+    }
+
+
+def verdicts(query: str, ours, datasette, floor) -> list[str]:
+    found = []
+    if datasette:
+        ok = (
+            ours["req_s"] >= datasette["req_s"]
+            and ours["p99_ms"] <= datasette["p99_ms"]
+        )
+        found.append(("ok" if ok else "MISS") + " vs Datasette")
+    if floor:
+        share = FLOOR_SHARE[query]
+        ok = ours["req_s"] >= share * floor["req_s"]
+        found.append(("ok" if ok else "MISS") + f" ≥{share:g}× floor")
+    return found
+
+
+def table(results) -> list[str]:
+    lines = [
+        "| query | target | req/s | p50 ms | p99 ms | ours ÷ Datasette | ours ÷ floor | targets |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for query in QUERIES:
+        ours = results.get(("app", query))
+        datasette = results.get(("datasette", query))
+        floor = results.get(("thin_wsgi", query))
+        for target in ("pgbench_c8", "thin_wsgi", "datasette", "app"):
+            measured = results.get((target, query))
+            if measured is None:
+                continue
+            ratio_ds = ratio_floor = checks = ""
+            if target == "app":
+                if datasette:
+                    ratio_ds = f"{measured['req_s'] / datasette['req_s']:.2f}×"
+                if floor:
+                    ratio_floor = f"{measured['req_s'] / floor['req_s']:.2f}×"
+                checks = ", ".join(verdicts(query, ours, datasette, floor))
+            lines.append(
+                f"| {query} | {target} | {measured['req_s']:,.0f} | "
+                f"{measured['p50_ms']:.1f} | {measured['p99_ms']:.1f} | "
+                f"{ratio_ds} | {ratio_floor} | {checks} |"
+            )
+    for page in PAGES:
+        measured = results.get(("app", page))
+        if measured is None:
+            continue
+        ok = "ok" if measured["p50_ms"] < PAGE_P50_MS else "MISS"
+        lines.append(
+            f"| {page} | app | {measured['req_s']:,.0f} | {measured['p50_ms']:.1f} | "
+            f"{measured['p99_ms']:.1f} |  |  | {ok} p50 < {PAGE_P50_MS:g} ms |"
+        )
+    return lines
+
+
+def _load(path: Path):
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _actor_id(slug: str) -> int:
+    return int(slug.removeprefix("actor-"))
+
+
+def same_rows(out: Path) -> list[str]:
+    """Our answers against the floor's, field by field where they mean the same."""
+    notes = []
+    for query in QUERIES:
+        ours, floor = (
+            _load(out / f"body_{t}_{query}.json") for t in ("app", "thin_wsgi")
+        )
+        if ours is None or floor is None:
+            notes.append(f"{query}: no body to compare")
+            continue
+        if query in ("q1", "q2"):
+            mine = [
+                (
+                    r["id"],
+                    _actor_id(r["actor"]),
+                    r["stance"],
+                    r["stated_on"],
+                    r["quote"],
+                )
+                for r in ours["results"]
+            ]
+            theirs = [
+                (r["id"], r["actor_id"], r["stance"], r["observed_on"], r["quote"])
+                for r in floor
+            ]
+            verdict = "same rows" if mine == theirs else "DIFFERENT rows"
+            notes.append(
+                f"{query}: {verdict} as the floor ({len(mine)} vs {len(theirs)})"
+            )
+        elif query == "q3":
+            mine = {
+                _actor_id(r["actor"]): (r["stance"], r["stated_on"], r["position"])
+                for r in ours["results"]
+            }
+            theirs = {
+                r["actor_id"]: (r["stance"], r["observed_on"], r["position_id"])
+                for r in floor
+            }
+            differing = sorted(a for a in theirs if mine.get(a) != theirs[a])
+            disputed = sum(1 for r in ours["results"] if r["disputed"])
+            notes.append(
+                f"q3: {len(mine)} actors vs {len(theirs)}; "
+                f"{len(differing)} pick another position of the same latest date "
+                f"(our rule: highest confidence, then id; the floor: highest id); "
+                f"{disputed} days disputed"
+            )
+        else:
+            keys = (("id", "id"), ("stance", "stance"), ("stated_on", "observed_on"))
+            same = (
+                all(ours[a] == floor[b] for a, b in keys)
+                and ours["quote"] == floor["quote"]
+            )
+            notes.append(f"q4: {'same row' if same else 'DIFFERENT row'} as the floor")
+    return notes
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    results = read_results(out)
+    header = (out / "results.tsv").read_text().splitlines()[0].lstrip("# ")
+    print(f"\n{header}\n")
+    print("\n".join(table(results)))
+    print()
+    for note in same_rows(out):
+        print(f"- {note}")
+
+
+if __name__ == "__main__":
+    main()
