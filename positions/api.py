@@ -60,7 +60,7 @@ from positions.serializers import (
     ProposalSerializer,
     StanceSerializer,
     TimelineSerializer,
-    position_representation,
+    position_representations,
 )
 from positions.services import (
     POSITION_EDITABLE_FIELDS,
@@ -155,7 +155,7 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
             )
         page = self.paginate_queryset(selectors.position_read_rows(positions))
         return self.get_paginated_response(
-            [position_representation(row, url_prefix=prefix) for row in page]
+            position_representations(page, url_prefix=prefix)
         )
 
     def retrieve(self, request, *args, **kwargs):
@@ -169,7 +169,7 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         if if_none_match_matches(request, etag):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         prefix = request.build_absolute_uri(reverse("position-list"))
-        response = Response(position_representation(row, url_prefix=prefix))
+        response = Response(position_representations([row], url_prefix=prefix)[0])
         response["ETag"] = etag
         return response
 

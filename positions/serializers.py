@@ -168,17 +168,22 @@ _STANCE_LABELS = dict(Stance.choices)
 _CONFIDENCE_LABELS = dict(Confidence.choices)
 
 
-def _timestamp(value) -> str:
-    # What DRF's DateTimeField writes (ISO 8601 in the current time zone, UTC
-    # as "Z"), without its per-call settings lookups.
-    text = timezone.localtime(value).isoformat()
+def position_representations(rows, *, url_prefix: str) -> list[dict]:
+    """PositionSerializer's output from rows of ``selectors.position_read_rows``,
+    for the read paths: building the serializer's fields for every row of a
+    page was most of a list request's time. A test holds the two equal."""
+    zone = timezone.get_current_timezone()
+    return [_position_representation(row, url_prefix, zone) for row in rows]
+
+
+def _timestamp(value, zone) -> str:
+    # What DRF's DateTimeField writes: ISO 8601 in the current time zone,
+    # UTC as "Z".
+    text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def position_representation(row: dict, *, url_prefix: str) -> dict:
-    """PositionSerializer's output from a row of ``selectors.position_read_rows``,
-    for the read paths: building the serializer's fields for every row of a
-    page is most of a list request's time. A test holds the two equal."""
+def _position_representation(row: dict, url_prefix: str, zone) -> dict:
     position_id = row["id"]
     return {
         "id": position_id,
@@ -195,8 +200,8 @@ def position_representation(row: dict, *, url_prefix: str) -> dict:
         "confidence": _CONFIDENCE_LABELS[row["confidence"]],
         "version": row["version"],
         "url": f"{url_prefix}{position_id}/",
-        "created_at": _timestamp(row["created_at"]),
-        "updated_at": _timestamp(row["updated_at"]),
+        "created_at": _timestamp(row["created_at"], zone),
+        "updated_at": _timestamp(row["updated_at"], zone),
     }
 
 
