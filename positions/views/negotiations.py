@@ -16,7 +16,7 @@ from positions.selectors import (
 
 # The chart and table show the latest this many dates of the gap: decades of
 # coverage give thousands, too many to read or to render quickly.
-GAP_POINTS = 300
+GAP_POINTS = 120
 
 
 class MatrixOptions(forms.Form):

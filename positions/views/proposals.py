@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
@@ -17,7 +19,7 @@ POSITIONS_PER_PAGE = 50
 # The chart, its table and the changes cover the period of the latest this
 # many positions: a chart of every day of decades would be unreadable and
 # slow (12,000 days for a busy proposal at a million positions).
-CHART_POSITIONS = 300
+CHART_POSITIONS = 120
 
 
 @public_read
@@ -41,8 +43,11 @@ def proposal_detail(request, slug):
             "chart": chart,
             "days": days,
             "page": positions.get_page(request.GET.get("page")),
+            # The period is known: no second look for one (date.min: all of it).
             "changes": change_list(
-                proposals=[proposal], history_from=window_start, limit=20
+                proposals=[proposal],
+                history_from=window_start or datetime.date.min,
+                limit=20,
             ),
             "window_start": window_start,
             "resolution_rule": RESOLUTION_RULE,

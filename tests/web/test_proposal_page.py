@@ -11,9 +11,8 @@ from tests.factories import ArticleFactory, PositionFactory, ProposalFactory
 D = datetime.date.fromisoformat
 
 # The proposal, the start of the period shown, its resolved days, their
-# positions for the tooltips, the positions' count and page, the changes
-# (with a short history, the start of their own period, then the changes).
-PROPOSAL_PAGE_QUERY_COUNT = 8
+# positions for the tooltips, the positions' count and page, the changes.
+PROPOSAL_PAGE_QUERY_COUNT = 7
 
 
 def _url(slug="big-deal"):
