@@ -167,7 +167,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "config.api.SignedInRateThrottle",
     ],
     # Proxies in front of the app; 0 means X-Forwarded-For is not trusted, so a
     # client cannot reset its anonymous throttle by forging that header.
