@@ -105,8 +105,11 @@ def _load(source) -> dict:
     speakers = _create_speakers(source, now)
     _copy(
         source,
-        f"SELECT id, url, title, outlet, '', published_on, 'en', '', '', "
-        f"'{now.isoformat()}', '{now.isoformat()}' FROM articles",
+        source.mogrify(
+            "SELECT id, url, title, outlet, '', published_on, 'en', '', '', "
+            "%(now)s, %(now)s FROM articles",
+            {"now": now},
+        ).decode(),
         Article,
         "id, url, title, outlet, authors, published_on, language, summary, body, "
         "created_at, updated_at",
@@ -114,17 +117,20 @@ def _load(source) -> dict:
     _copy(
         source,
         # The k-th repeat of an (actor, proposal, article) gets spokesperson k.
-        f"""SELECT id, actor_id, proposal_id, article_id,
+        source.mogrify(
+            """SELECT id, actor_id, proposal_id, article_id,
                    CASE WHEN repeat = 0 THEN NULL
-                        ELSE {SPEAKER_BASE} + (actor_id - 1) * {MAX_REPEATS} + repeat END,
+                        ELSE %(base)s + (actor_id - 1) * %(repeats)s + repeat END,
                    stance, observed_on, quote, '',
                    CASE WHEN confidence < 1.0 / 3 THEN 1
                         WHEN confidence < 2.0 / 3 THEN 2 ELSE 3 END,
-                   1, '{now.isoformat()}', '{now.isoformat()}'
+                   1, %(now)s, %(now)s
             FROM (SELECT positions.*, ROW_NUMBER() OVER (
                       PARTITION BY actor_id, proposal_id, article_id ORDER BY id) - 1
                       AS repeat
                   FROM positions) numbered""",
+            {"base": SPEAKER_BASE, "repeats": MAX_REPEATS, "now": now},
+        ).decode(),
         Position,
         "id, actor_id, proposal_id, article_id, speaker_id, stance, stated_on, "
         "quote, note, confidence, version, created_at, updated_at",

@@ -187,7 +187,7 @@ def _resolved_days_cte(scope: _PairScope, *, window: bool = False) -> str:
                            AND q.proposal_id = w.proposal_id
                            AND q.stated_on < %s), %s) AS history_start
         FROM window_pairs w
-    ),"""
+    ),"""  # nosec B608
         source = f"""bounded_pairs b
         JOIN {position} p ON p.actor_id = b.actor_id
          AND p.proposal_id = b.proposal_id AND p.stated_on >= b.history_start"""
