@@ -46,8 +46,8 @@ def _copy_filter(filter_: django_filters.Filter) -> django_filters.Filter:
 class StrictFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         # As django-filter's own, except that each filter is copied shallowly
-        # rather than deep-copied with its queryset for every request (a tenth
-        # of a positions page's time): a filter's settings are only read.
+        # rather than deep-copied with its queryset for every request: a
+        # filter's settings are only read.
         if queryset is None:
             queryset = self._meta.model._default_manager.all()
         self.is_bound = data is not None
@@ -65,10 +65,9 @@ class StrictFilterSet(django_filters.FilterSet):
     @classmethod
     def _form_class(cls):
         # Built once per FilterSet class: django-filter builds a new form class
-        # (a form field per filter, then a metaclass) on every request, which
-        # was a third of a positions page's time. A form instance still gets
-        # its own deep copy of the fields, as every Django form does. Fields
-        # here never depend on the request.
+        # (a form field per filter, then a metaclass) on every request. A form
+        # instance still gets its own deep copy of the fields, as every Django
+        # form does. Fields here never depend on the request.
         if "_cached_form_class" not in cls.__dict__:
             # Copies: a filter keeps the field it builds, and the base filters
             # are copied for every request.

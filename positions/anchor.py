@@ -50,7 +50,11 @@ KINDS = {
 
 
 def negotiation_slug(proposal_id: int) -> str:
-    return f"anchor-{(proposal_id - 1) % NEGOTIATIONS + 1:02d}"
+    return _negotiation_slug((proposal_id - 1) % NEGOTIATIONS + 1)
+
+
+def _negotiation_slug(number: int) -> str:
+    return f"anchor-{number:02d}"
 
 
 @transaction.atomic
@@ -87,7 +91,7 @@ def _load(source) -> dict:
     negotiations = {}
     for index in range(1, NEGOTIATIONS + 1):
         negotiation = Negotiation.objects.create(
-            slug=f"anchor-{index:02d}",
+            slug=_negotiation_slug(index),
             title=f"Benchmark negotiation {index}",
             description="The benchmark harness's dataset (shared/bench/gen_data.py).",
         )

@@ -139,7 +139,7 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         return super().finalize_response(request, response, *args, **kwargs)
 
     def etag_for(self, position) -> str:
-        return quoted_etag(f"{position.pk}-v{position.version}")
+        return _position_etag(position.pk, position.version)
 
     def list(self, request, *args, **kwargs):
         positions = self.filter_queryset(self.get_queryset())
@@ -165,7 +165,7 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         row = selectors.position_read_row(_position_id(kwargs["pk"]))
         if row is None:
             raise exceptions.NotFound()
-        etag = quoted_etag(f"{row['id']}-v{row['version']}")
+        etag = _position_etag(row["id"], row["version"])
         if if_none_match_matches(request, etag):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         prefix = request.build_absolute_uri(reverse("position-list"))
@@ -299,6 +299,10 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         return Response(
             self.get_serializer(created, many=True).data, status=status.HTTP_201_CREATED
         )
+
+
+def _position_etag(position_id: int, version: int) -> str:
+    return quoted_etag(f"{position_id}-v{version}")
 
 
 def _position_id(raw: str) -> int:

@@ -123,6 +123,13 @@ def _as_date(value) -> datetime.date:
     return datetime.date.fromisoformat(value)
 
 
+# The columns a scope names actors, proposals and negotiations by: those of
+# positions (p, joined to their proposal pr), or of candidate pairs (actor a
+# × proposal pr).
+POSITION_COLUMNS = ("p.actor_id", "p.proposal_id", "pr.negotiation_id")
+PAIR_COLUMNS = ("a.id", "pr.id", "pr.negotiation_id")
+
+
 class _PairScope:
     """The WHERE clause choosing which positions (and so which pairs) take part."""
 
@@ -132,25 +139,18 @@ class _PairScope:
         actors: Sequence[int] | None = None,
         proposals: Sequence[int] | None = None,
         negotiations: Sequence[int] | None = None,
-        stated_until: datetime.date | None = None,
         stated_from: datetime.date | None = None,
+        columns: tuple[str, str, str] = POSITION_COLUMNS,
     ):
         self.conditions: list[str] = []
         self.params: list = []
-        for column, ids in (
-            ("p.actor_id", actors),
-            ("p.proposal_id", proposals),
-            ("pr.negotiation_id", negotiations),
-        ):
+        for column, ids in zip(columns, (actors, proposals, negotiations), strict=True):
             if ids is not None:
                 if not ids:
                     self.conditions.append("1 = 0")
                     continue
                 self.conditions.append(f"{column} IN ({', '.join(['%s'] * len(ids))})")
                 self.params.extend(ids)
-        if stated_until is not None:
-            self.conditions.append("p.stated_on <= %s")
-            self.params.append(stated_until)
         if stated_from is not None:
             self.conditions.append("p.stated_on >= %s")
             self.params.append(stated_from)
@@ -338,17 +338,14 @@ def stances_as_of(
     # one proposal at a million positions), then the few positions of that
     # date are resolved as everywhere else.
     position, proposal = Position._meta.db_table, Proposal._meta.db_table
-    conditions, params = ["a.kind <> %s"], [Actor.Kind.PERSON.value]
-    for column, ids in (
-        ("a.id", _ids(actors)),
-        ("pr.id", _ids(proposals)),
-        ("pr.negotiation_id", _negotiation_ids(negotiation, negotiations)),
-    ):
-        if ids is not None:
-            conditions.append(f"{column} IN ({', '.join(['%s'] * len(ids))})")
-            params.extend(ids)
-            if not ids:
-                conditions[-1] = "1 = 0"
+    scope = _PairScope(
+        actors=_ids(actors),
+        proposals=_ids(proposals),
+        negotiations=_negotiation_ids(negotiation, negotiations),
+        columns=PAIR_COLUMNS,
+    )
+    conditions = [scope.where, "a.kind <> %s"]
+    params = [*scope.params, Actor.Kind.PERSON.value]
     if after is not None:
         conditions.append("(a.slug > %s OR (a.slug = %s AND pr.slug > %s))")
         params.extend([after[0], after[0], after[1]])
@@ -408,7 +405,6 @@ def change_list(
     kinds: Iterable[str] = DEFAULT_CHANGE_KINDS,
     after: tuple[datetime.date, int] | None = None,
     limit: int | None = None,
-    history_from: datetime.date | None = None,
 ) -> list[Change]:
     """Stance changes, newest first (``changed_on`` desc, then position id desc).
 
@@ -418,8 +414,6 @@ def change_list(
     with. Kind ``reversal`` when from × to < 0, ``shift`` otherwise, and
     ``initial`` for a pair's first date, which is listed only when asked for.
     ``after`` (a change date and its position id) and ``limit`` fetch one page.
-    ``history_from`` cuts the history short instead: a pair's first date from
-    then on counts as its initial one.
     """
     kinds = list(kinds)
     unknown = set(kinds) - set(CHANGE_KINDS)
@@ -437,8 +431,8 @@ def change_list(
         "after": after,
         "limit": limit,
     }
-    if limit is None or history_from is not None:
-        return _changes(**arguments, history_from=history_from)
+    if limit is None:
+        return _changes(**arguments)
     # A page, newest first: first try the period of the latest positions in
     # scope (its changes are exact, each compared with its pair's last date
     # before the period), and only if it holds too few, the whole history.
@@ -500,14 +494,12 @@ def _changes(
     kinds,
     after,
     limit,
-    history_from=None,
     window_start=None,
 ) -> list[Change]:
     scope = _PairScope(
         actors=_ids(actors),
         proposals=_ids(proposals),
         negotiations=negotiations,
-        stated_from=history_from,
     )
     conditions = ["(r.from_stance IS NULL OR r.from_stance <> r.stance)"]
     params = list(scope.params)

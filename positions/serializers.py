@@ -170,8 +170,8 @@ _CONFIDENCE_LABELS = dict(Confidence.choices)
 
 def position_representations(rows, *, url_prefix: str) -> list[dict]:
     """PositionSerializer's output from rows of ``selectors.position_read_rows``,
-    for the read paths: building the serializer's fields for every row of a
-    page was most of a list request's time. A test holds the two equal."""
+    for the read paths: running the serializer's fields for every row was the
+    largest share of a list request's Python time. A test holds the two equal."""
     zone = timezone.get_current_timezone()
     return [_position_representation(row, url_prefix, zone) for row in rows]
 

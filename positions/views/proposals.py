@@ -1,5 +1,3 @@
-import datetime
-
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
@@ -16,8 +14,8 @@ from positions.selectors import (
 from positions.views.charts import observations_by
 
 POSITIONS_PER_PAGE = 50
-# The chart, its table and the changes cover the period of the latest this
-# many positions: a chart of every day of decades would be unreadable and
+# The chart and its table cover the period of the latest this many
+# positions: a chart of every day of decades would be unreadable and
 # slow (12,000 days for a busy proposal at a million positions).
 CHART_POSITIONS = 120
 
@@ -43,12 +41,7 @@ def proposal_detail(request, slug):
             "chart": chart,
             "days": days,
             "page": positions.get_page(request.GET.get("page")),
-            # The period is known: no second look for one (date.min: all of it).
-            "changes": change_list(
-                proposals=[proposal],
-                history_from=window_start or datetime.date.min,
-                limit=20,
-            ),
+            "changes": change_list(proposals=[proposal], limit=20),
             "window_start": window_start,
             "resolution_rule": RESOLUTION_RULE,
         },

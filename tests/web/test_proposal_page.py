@@ -10,9 +10,10 @@ from tests.factories import ArticleFactory, PositionFactory, ProposalFactory
 
 D = datetime.date.fromisoformat
 
-# The proposal, the start of the period shown, its resolved days, their
-# positions for the tooltips, the positions' count and page, the changes.
-PROPOSAL_PAGE_QUERY_COUNT = 7
+# The proposal, the start of the period charted, its resolved days, their
+# positions for the tooltips, the positions' count and page, the changes (the
+# start of their own period, then the changes).
+PROPOSAL_PAGE_QUERY_COUNT = 8
 
 
 def _url(slug="big-deal"):
