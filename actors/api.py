@@ -3,7 +3,8 @@ from rest_framework import viewsets
 from actors.filters import ActorFilter
 from actors.models import Actor
 from actors.serializers import ActorSerializer
-from config.api import ConcurrencyMixin, resource_schema
+from config.lib.concurrency import ConcurrencyMixin
+from config.lib.schema import resource_schema
 
 
 @resource_schema(ActorSerializer)

@@ -1,7 +1,7 @@
 import django_filters
 
 from actors.models import Actor
-from config.filtering import SlugsFilter, StrictFilterSet
+from config.lib.filtering import SlugsFilter, StrictFilterSet
 
 
 def _negotiations():

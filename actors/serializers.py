@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from actors.models import Actor, Affiliation
 from actors.services import actor_set_affiliations
-from config.api import ValidatedModelSerializer, django_validation_error_to_drf
+from config.lib.rest import ValidatedModelSerializer, django_validation_error_to_drf
 
 
 class AffiliationSerializer(serializers.ModelSerializer):

@@ -1,14 +1,14 @@
 import datetime
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from config.lib.access import may_read
 from positions.parameters import ChangesParameters
-from positions.selectors import DEFAULT_CHANGE_KINDS, change_list
+from positions.selectors import change_list
 
 FEED_LENGTH = 50
 
@@ -21,7 +21,7 @@ class ChangesFeed(Feed):
     description_template = None
 
     def __call__(self, request, *args, **kwargs):
-        if not settings.PUBLIC_READ and not request.user.is_authenticated:
+        if not may_read(request.user):
             return redirect_to_login(request.get_full_path())
         return super().__call__(request, *args, **kwargs)
 
@@ -33,12 +33,7 @@ class ChangesFeed(Feed):
                     f"{k}: {' '.join(v)}" for k, v in parameters.all_errors.items()
                 )
             )
-        data = parameters.cleaned_data
-        return parameters.scope() | {
-            "since": data["since"],
-            "until": data["until"],
-            "kinds": data["kind"] or DEFAULT_CHANGE_KINDS,
-        }
+        return parameters.arguments()
 
     def title(self, arguments):
         return "Stance changes"

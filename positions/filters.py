@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 
 from actors.models import Actor
-from config.filtering import (
+from config.lib.filtering import (
     IdsFilter,
     RepeatableCharFilter,
     SlugsFilter,

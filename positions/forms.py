@@ -254,3 +254,22 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
+
+
+class MatrixOptions(forms.Form):
+    """The negotiation page's options: the matrix date and the two sides of the gap."""
+
+    as_of = forms.DateField(
+        required=False, label="As of", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    a = forms.ModelChoiceField(
+        Actor.objects.none(), to_field_name="slug", required=False
+    )
+    b = forms.ModelChoiceField(
+        Actor.objects.none(), to_field_name="slug", required=False
+    )
+
+    def __init__(self, data, *, negotiation, **kwargs):
+        super().__init__(data, **kwargs)
+        for name in ("a", "b"):
+            self.fields[name].queryset = negotiation.participants.all()

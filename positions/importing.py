@@ -13,13 +13,10 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from actors.models import Actor
-from config.bulk_clean import BULK_BATCH_SIZE, full_clean_each, in_batches
+from config.lib.bulk_clean import BULK_BATCH_SIZE, full_clean_each, in_batches
+from config.lib.rest import error_dict
 from positions.models import Article, Confidence, Proposal, normalize_article_url
-from positions.services import (
-    BulkValidationError,
-    error_dict,
-    positions_bulk_create,
-)
+from positions.services import BulkValidationError, positions_bulk_create
 
 REQUIRED_COLUMNS = {"proposal", "stance", "stated_on"}
 

@@ -61,6 +61,10 @@ class Confidence(models.IntegerChoices):
     HIGH = 3, "high"
 
 
+# How confidence is written outside the database (the API, CSV, import).
+CONFIDENCE_KEYS = tuple(Confidence.labels)
+
+
 class NegotiationQuerySet(models.QuerySet):
     def search(self, query: str) -> "NegotiationQuerySet":
         return self.filter(Q(title__icontains=query) | Q(description__icontains=query))
@@ -195,6 +199,11 @@ class ArticleQuerySet(models.QuerySet):
             .values("count")
         )
         return self.annotate(position_count=Coalesce(Subquery(counts), 0))
+
+    def newest_first(self) -> "ArticleQuerySet":
+        """With their position counts, latest published first: the order of
+        every article list (the API, the web list, the home page)."""
+        return self.with_position_count().order_by("-published_on", "-id")
 
 
 class Article(models.Model):

@@ -5,14 +5,16 @@ malformed date or an unknown parameter is an error naming the parameter.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django import forms
 from rest_framework import exceptions
 
 from actors.models import Actor
-from config.filtering import ExistingRowsField, ParameterForm
+from config.lib.filtering import ExistingRowsField, ParameterForm
+from config.lib.limits import is_id
 from positions.models import Negotiation, Proposal
-from positions.selectors import CHANGE_KINDS
+from positions.selectors import CHANGE_KINDS, DEFAULT_CHANGE_KINDS
 
 
 class SlugsField(ExistingRowsField):
@@ -44,13 +46,24 @@ class PairScopeParameters(ParameterForm):
 class StancesParameters(PairScopeParameters):
     as_of = forms.DateField(required=False)
 
-    def as_of_date(self) -> datetime.date:
-        return self.cleaned_data["as_of"] or datetime.date.today()
+    def arguments(self) -> dict:
+        """``stances_as_of``'s arguments."""
+        return self.scope() | {
+            "on": self.cleaned_data["as_of"] or datetime.date.today()
+        }
 
 
 class TimelineParameters(PairScopeParameters):
     stated_after = forms.DateField(required=False)
     stated_before = forms.DateField(required=False)
+
+    def arguments(self) -> dict:
+        """``position_timeline``'s arguments."""
+        data = self.cleaned_data
+        return self.scope() | {
+            "stated_after": data["stated_after"],
+            "stated_before": data["stated_before"],
+        }
 
 
 class ChangesParameters(PairScopeParameters):
@@ -60,6 +73,15 @@ class ChangesParameters(PairScopeParameters):
         choices=[(kind, kind) for kind in CHANGE_KINDS], required=False
     )
 
+    def arguments(self) -> dict:
+        """``change_list``'s arguments."""
+        data = self.cleaned_data
+        return self.scope() | {
+            "since": data["since"],
+            "until": data["until"],
+            "kinds": data["kind"] or DEFAULT_CHANGE_KINDS,
+        }
+
 
 class GapParameters(ParameterForm):
     a = forms.ModelChoiceField(Actor.objects.all(), to_field_name="slug")
@@ -67,6 +89,17 @@ class GapParameters(ParameterForm):
     negotiation = SlugsField(Negotiation.objects.all())
     since = forms.DateField(required=False)
     until = forms.DateField(required=False)
+
+    def arguments(self) -> dict:
+        """``gap_series``'s arguments."""
+        data = self.cleaned_data
+        return {
+            "a": data["a"],
+            "b": data["b"],
+            "negotiations": data["negotiation"],
+            "since": data["since"],
+            "until": data["until"],
+        }
 
 
 def parse(form_class: type[ParameterForm], request) -> ParameterForm:
@@ -82,21 +115,36 @@ def parse(form_class: type[ParameterForm], request) -> ParameterForm:
     return form
 
 
-# Keys of the analysis lists' cursors, checked: a cursor comes from the client.
-MAX_ID = 2**63 - 1
+@dataclass(frozen=True)
+class CursorKey:
+    """How an analysis list's cursor names its last row: ``of(row)`` writes
+    the key, ``parse(key)`` checks one from a client (ValueError, TypeError)
+    and turns it into the selector's ``after``."""
+
+    of: object
+    parse: object
 
 
-def stance_cursor_key(key) -> tuple[str, str]:
-    """(actor slug, proposal slug) of the last as-of stance of a page."""
+def _stance_after(key) -> tuple[str, str]:
     actor, proposal = key
     if not isinstance(actor, str) or not isinstance(proposal, str):
         raise ValueError("slugs expected")
     return actor, proposal
 
 
-def change_cursor_key(key) -> tuple[datetime.date, int]:
-    """(change date, position id) of the last change of a page."""
+def _change_after(key) -> tuple[datetime.date, int]:
     day, position_id = key
-    if type(position_id) is not int or not 0 < position_id <= MAX_ID:
+    if not is_id(position_id):
         raise ValueError("a position id expected")
     return datetime.date.fromisoformat(day), position_id
+
+
+# (actor slug, proposal slug) of the last as-of stance of a page.
+STANCE_CURSOR = CursorKey(
+    of=lambda row: [row.actor_slug, row.proposal_slug], parse=_stance_after
+)
+# (change date, position id) of the last change of a page.
+CHANGE_CURSOR = CursorKey(
+    of=lambda row: [row.changed_on.isoformat(), row.to_position_id],
+    parse=_change_after,
+)

@@ -1,10 +1,10 @@
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.models import Actor
-from config.api import ValidatedModelSerializer
+from config.lib.rest import ValidatedModelSerializer
 from positions.models import (
+    CONFIDENCE_KEYS,
     Article,
     Confidence,
     Negotiation,
@@ -12,13 +12,15 @@ from positions.models import (
     Proposal,
     Stance,
 )
+from positions.position_fields import FIELD_NAMES
+from positions.selectors import CHANGE_KINDS
 
 
 class ConfidenceField(serializers.ChoiceField):
     """``"low"``, ``"medium"`` or ``"high"`` outside; a sortable integer inside."""
 
     def __init__(self, **kwargs):
-        super().__init__(choices=[choice.label for choice in Confidence], **kwargs)
+        super().__init__(choices=list(CONFIDENCE_KEYS), **kwargs)
 
     def to_representation(self, value):
         return Confidence(value).label
@@ -142,67 +144,9 @@ class PositionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Position
-        fields = [
-            "id",
-            "actor",
-            "proposal",
-            "negotiation",
-            "stance",
-            "stance_label",
-            "stated_on",
-            "article",
-            "speaker",
-            "quote",
-            "note",
-            "confidence",
-            "version",
-            "url",
-            "created_at",
-            "updated_at",
-        ]
+        fields = list(FIELD_NAMES)
         # Exact duplicates are the service's to refuse, with its own message.
         validators = []
-
-
-_STANCE_LABELS = dict(Stance.choices)
-_CONFIDENCE_LABELS = dict(Confidence.choices)
-
-
-def position_representations(rows, *, url_prefix: str) -> list[dict]:
-    """PositionSerializer's output from rows of ``selectors.position_read_rows``,
-    for the read paths: running the serializer's fields for every row was the
-    largest share of a list request's Python time. A test holds the two equal."""
-    zone = timezone.get_current_timezone()
-    return [_position_representation(row, url_prefix, zone) for row in rows]
-
-
-def _timestamp(value, zone) -> str:
-    # What DRF's DateTimeField writes: ISO 8601 in the current time zone,
-    # UTC as "Z".
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _position_representation(row: dict, url_prefix: str, zone) -> dict:
-    position_id = row["id"]
-    return {
-        "id": position_id,
-        "actor": row["actor__slug"],
-        "proposal": row["proposal__slug"],
-        "negotiation": row["proposal__negotiation__slug"],
-        "stance": row["stance"],
-        "stance_label": _STANCE_LABELS[row["stance"]],
-        "stated_on": row["stated_on"].isoformat(),
-        "article": row["article_id"],
-        "speaker": row["speaker__slug"],
-        "quote": row["quote"],
-        "note": row["note"],
-        "confidence": _CONFIDENCE_LABELS[row["confidence"]],
-        "version": row["version"],
-        "url": f"{url_prefix}{position_id}/",
-        "created_at": _timestamp(row["created_at"], zone),
-        "updated_at": _timestamp(row["updated_at"], zone),
-    }
 
 
 class StanceSerializer(serializers.Serializer):
@@ -220,7 +164,7 @@ class StanceSerializer(serializers.Serializer):
 class ChangeSerializer(serializers.Serializer):
     actor = serializers.CharField(source="actor_slug")
     proposal = serializers.CharField(source="proposal_slug")
-    kind = serializers.ChoiceField(choices=["initial", "shift", "reversal"])
+    kind = serializers.ChoiceField(choices=list(CHANGE_KINDS))
     from_stance = serializers.ChoiceField(choices=Stance.choices, allow_null=True)
     to_stance = serializers.ChoiceField(choices=Stance.choices)
     from_position = serializers.IntegerField(source="from_position_id", allow_null=True)
@@ -259,12 +203,44 @@ class GapSerializer(serializers.Serializer):
     points = GapPointSerializer(many=True)
 
 
+class HistoricalPositionFieldsSerializer(serializers.Serializer):
+    """A position's editable fields as one recorded version held them."""
+
+    actor = serializers.CharField(source="actor.slug", allow_null=True, read_only=True)
+    proposal = serializers.CharField(
+        source="proposal.slug", allow_null=True, read_only=True
+    )
+    stance = serializers.IntegerField()
+    stated_on = serializers.DateField()
+    article = serializers.IntegerField(source="article_id")
+    speaker = serializers.CharField(
+        source="speaker.slug", allow_null=True, read_only=True
+    )
+    quote = serializers.CharField()
+    note = serializers.CharField()
+    confidence = ConfidenceField()
+
+
 class PositionVersionSerializer(serializers.Serializer):
+    """One recorded version of a position (a django-simple-history record)."""
+
+    CHANGE_NAMES = {"+": "created", "~": "changed", "-": "deleted"}
+
     version = serializers.IntegerField()
-    changed_at = serializers.DateTimeField()
-    changed_by = serializers.CharField(allow_null=True)
-    change = serializers.ChoiceField(choices=["created", "changed", "deleted"])
-    fields = serializers.DictField()
+    changed_at = serializers.DateTimeField(source="history_date")
+    changed_by = serializers.SerializerMethodField()
+    change = serializers.SerializerMethodField()
+    fields = HistoricalPositionFieldsSerializer(source="*")
+
+    def get_changed_by(self, record) -> str | None:
+        user = record.history_user
+        return user.get_username() if user else None
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    )
+    def get_change(self, record) -> str:
+        return self.CHANGE_NAMES[record.history_type]
 
 
 class BulkErrorSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ DESIGN.md asks for "a constant number of SQL queries per request" at a
 million positions. The per-endpoint budget tests elsewhere use small,
 handmade worlds. This module checks every list, detail and analysis endpoint,
 the CSV exports and the web pages against two worlds made by the project's
-own synthetic generator (``positions.synthetic``):
+own synthetic generator (``positions.devdata.synthetic``):
 
 - a small world (200 positions), loaded first and measured alone;
 - a large world (2,000 positions, another seed) loaded on top and measured
@@ -46,8 +46,8 @@ from rest_framework.test import APIClient
 from rest_framework.utils.urls import replace_query_param
 
 from actors.models import Actor, Affiliation
+from positions.devdata.synthetic import OUTLETS, Plan, load
 from positions.models import Article, Position, Proposal
-from positions.synthetic import OUTLETS, Plan, load
 
 SMALL = Plan(positions=200, seed=7101, actors=10, proposals=10, articles=60)
 LARGE = Plan(positions=2_000, seed=7102, actors=60, proposals=120, articles=400)

@@ -3,8 +3,8 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from config.keyset import InvalidCursor, keyset_page
-from positions.decorators import public_read
+from config.lib.access import public_read
+from config.lib.pagination import web_page
 from positions.filters import ArticleFilter
 from positions.forms import ArticleForm, WebArticlePositionFormSet
 from positions.models import Article, Confidence
@@ -14,34 +14,17 @@ from positions.services import (
     VersionConflict,
     article_save_with_positions,
 )
-from positions.views.paging import PAGE_SIZE, page_links
 
 POSITIONS_PREFIX = "positions"
 
 
 @public_read
 def article_list(request):
-    articles = ArticleFilter(
-        request.GET,
-        queryset=Article.objects.with_position_count().order_by("-published_on", "-id"),
-    )
-    context = {
-        "filter": articles,
-        "articles": [],
-        "next_link": None,
-        "previous_link": None,
-    }
+    articles = ArticleFilter(request.GET, queryset=Article.objects.newest_first())
+    context = {"filter": articles, "articles": []}
     if articles.is_valid():
-        try:
-            page = keyset_page(
-                articles.qs, cursor=request.GET.get("cursor"), size=PAGE_SIZE
-            )
-        except InvalidCursor:
-            messages.error(request, "That page link is broken; showing the first page.")
-            page = keyset_page(articles.qs, cursor=None, size=PAGE_SIZE)
-        context |= {"articles": page.rows} | page_links(
-            request, next_cursor=page.next_cursor, previous_cursor=page.previous_cursor
-        )
+        page = web_page(request, articles.qs)
+        context |= {"articles": page.pop("rows")} | page
     return render(request, "positions/article_list.html", context)
 
 

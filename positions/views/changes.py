@@ -1,10 +1,10 @@
 from django.shortcuts import render
 
-from config.keyset import InvalidCursor, selector_page
-from positions.decorators import public_read
-from positions.parameters import ChangesParameters, change_cursor_key
-from positions.selectors import DEFAULT_CHANGE_KINDS, RESOLUTION_RULE, change_list
-from positions.views.paging import PAGE_SIZE, page_links
+from config.lib.access import public_read
+from config.lib.limits import PAGE_SIZE
+from config.lib.pagination import InvalidCursor, page_links, selector_page
+from positions.parameters import CHANGE_CURSOR, ChangesParameters
+from positions.selectors import RESOLUTION_RULE, change_list
 
 
 @public_read
@@ -17,29 +17,19 @@ def change_list_page(request):
         "resolution_rule": RESOLUTION_RULE,
     }
     if parameters.is_valid():
-        data = parameters.cleaned_data
-        arguments = parameters.scope() | {
-            "since": data["since"],
-            "until": data["until"],
-            "kinds": data["kind"] or DEFAULT_CHANGE_KINDS,
-        }
+        arguments = parameters.arguments()
         try:
-            changes, next_cursor = selector_page(
+            page = selector_page(
                 cursor=request.GET.get("cursor"),
                 size=PAGE_SIZE,
                 fetch=lambda after, limit: change_list(
                     **arguments, after=after, limit=limit
                 ),
-                key_of=lambda change: [
-                    change.changed_on.isoformat(),
-                    change.to_position_id,
-                ],
-                parse_key=change_cursor_key,
+                key_of=CHANGE_CURSOR.of,
+                parse_key=CHANGE_CURSOR.parse,
             )
         except InvalidCursor:
             parameters.unknown["cursor"] = ["That page link is broken."]
         else:
-            context |= {"changes": changes} | page_links(
-                request, next_cursor=next_cursor
-            )
+            context |= {"changes": page.rows} | page_links(request, page)
     return render(request, "positions/change_list.html", context)

@@ -5,8 +5,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from config.lib.access import public_read
 from positions import selectors, services
-from positions.decorators import public_read
 from positions.forms import WebPositionForm
 from positions.models import Position
 from positions.services import VersionConflict

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from positions.decorators import public_read
+from config.lib.access import public_read
 from positions.selectors import search_everything
 
 MAX_QUERY_LENGTH = 200

@@ -7,8 +7,9 @@ import datetime
 import pytest
 
 from positions import selectors
+from positions.devdata.synthetic import Plan, load
 from positions.models import Negotiation, Position
-from positions.synthetic import Plan, load
+from positions.selectors import changes as change_selectors
 
 
 @pytest.fixture
@@ -22,8 +23,8 @@ def period_size(request, monkeypatch):
     """Periods from a page's worth of positions (mostly too few changes, so the
     whole history is read as well) to the default."""
     fixed, per_row = request.param
-    monkeypatch.setattr(selectors, "CHANGE_PAGE_POSITIONS", fixed)
-    monkeypatch.setattr(selectors, "CHANGE_PAGE_POSITIONS_PER_ROW", per_row)
+    monkeypatch.setattr(change_selectors, "CHANGE_PAGE_POSITIONS", fixed)
+    monkeypatch.setattr(change_selectors, "CHANGE_PAGE_POSITIONS_PER_ROW", per_row)
 
 
 def _walk(page_size, **scope):

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from actors.models import Actor
-from positions.anchor import negotiation_slug
+from positions.devdata.bench_dataset import negotiation_slug
 from positions.models import Article, Confidence, Position, Proposal
 from positions.services import position_create
 

@@ -14,7 +14,7 @@ D = datetime.date
 DEMO_MODELS = (Actor, Affiliation, Negotiation, Proposal, Article, Position)
 HERALD_TEXT = (
     Path(__file__).resolve().parents[2]
-    / "positions/demo/korea-herald-2019-03-28-phased-denuke.txt"
+    / "positions/devdata/demo/korea-herald-2019-03-28-phased-denuke.txt"
 )
 
 

@@ -6,11 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actors.models import Actor
-from config.bulk_clean import full_clean_each
+from config.lib.bulk_clean import full_clean_each
+from config.lib.rest import error_dict
 from positions.models import Article, Position
 from positions.services import (
     BulkValidationError,
-    error_dict,
     position_create,
     positions_bulk_create,
 )

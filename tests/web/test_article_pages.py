@@ -4,7 +4,7 @@ import pytest
 from django.test.html import parse_html
 from django.urls import reverse
 
-from positions.views.paging import PAGE_SIZE
+from config.lib.limits import PAGE_SIZE
 from tests.factories import ArticleFactory, PositionFactory
 
 D = datetime.date.fromisoformat

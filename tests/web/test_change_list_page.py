@@ -4,8 +4,8 @@ import pytest
 from django.test.html import parse_html
 from django.urls import reverse
 
+from config.lib.limits import PAGE_SIZE
 from positions.selectors import RESOLUTION_RULE
-from positions.views.paging import PAGE_SIZE
 from tests.factories import (
     ArticleFactory,
     PositionFactory,

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from positions.synthetic import Plan, load
+from positions.devdata.synthetic import Plan, load
 
 
 class Command(BaseCommand):

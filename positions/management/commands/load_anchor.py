@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from positions import anchor
+from positions.devdata import bench_dataset
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, dsn, **options):
         started = time.monotonic()
         try:
-            counts = anchor.load(dsn)
+            counts = bench_dataset.load(dsn)
         except ValueError as error:
             raise CommandError(str(error)) from None
         summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())

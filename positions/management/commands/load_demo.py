@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from positions.demo.loader import load_demo
+from positions.devdata.demo.loader import load_demo
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ The harness's tables are simpler than ours, so a few things are decided here:
 
 Rows travel from the harness database to ours with COPY and no Python per
 row; history gets one "created" row per article and position, as
-``positions.synthetic`` does.
+``positions.devdata.synthetic`` does.
 """
 
 import datetime
@@ -31,8 +31,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from actors.models import Actor, Affiliation
+from positions.devdata.synthetic import record_history
 from positions.models import Article, Negotiation, Position, Proposal
-from positions.synthetic import record_history
 
 NEGOTIATIONS = 10
 # Persons get ids above any harness actor's, so that speaker ids can be
@@ -143,7 +143,7 @@ def _load(source) -> dict:
     record_history(Position, 1, now)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"ANALYZE {Position._meta.db_table}, {Article._meta.db_table}"  # nosec B608
+            f"ANALYZE {Position._meta.db_table}, {Article._meta.db_table}"  # noqa: S608
         )
     return {
         "actors": len(actors),

@@ -1,4 +1,4 @@
-"""Writes that carry rules. Views, serializers, forms, admin and commands call these.
+"""Writes of positions that carry rules: create, update, delete, restore, bulk.
 
 Each runs in one transaction and validates with ``full_clean`` before saving
 (or ``full_clean_each``, its equivalent for many new objects at once), so a
@@ -10,16 +10,15 @@ so that every change lands in history.
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from actors.models import Actor, Affiliation
-from config.bulk_clean import BULK_BATCH_SIZE, full_clean_each, in_batches
-from positions.models import Article, Negotiation, Position, Proposal
+from config.lib.bulk_clean import BULK_BATCH_SIZE, full_clean_each, in_batches
+from config.lib.rest import error_dict
+from positions.models import Article, Position, Proposal
 
 POSITION_EDITABLE_FIELDS = (
     "actor",
@@ -90,7 +89,7 @@ def _fill_side(fields: dict, side_for=side_for_speaker) -> None:
         fields["actor"] = side_for(speaker=fields["speaker"], on=fields["stated_on"])
 
 
-def _save_validated(obj, *, by=None) -> None:
+def save_validated(obj, *, by=None) -> None:
     obj.full_clean()
     if by is not None and by.is_authenticated:
         obj._history_user = by
@@ -111,7 +110,7 @@ def position_create(*, recorded_by=None, **fields) -> Position:
     position = Position(**fields)
     if recorded_by is not None and recorded_by.is_authenticated:
         position.recorded_by = recorded_by
-    _save_validated(position, by=recorded_by)
+    save_validated(position, by=recorded_by)
     return position
 
 
@@ -138,7 +137,7 @@ def position_update(
     for field, value in merged.items():
         setattr(position, field, value)
     position.version += 1
-    _save_validated(position, by=by)
+    save_validated(position, by=by)
     return position
 
 
@@ -172,129 +171,12 @@ def position_restore(*, position_id: int, by=None) -> Position:
     position = deletion.instance
     position.version += 1
     try:
-        _save_validated(position, by=by)
+        save_validated(position, by=by)
     except (Article.DoesNotExist, Proposal.DoesNotExist, Actor.DoesNotExist):
         raise ValidationError(
             "The position's article, proposal or actor no longer exists."
         ) from None
     return position
-
-
-def _merge_aliases(keep: Actor, duplicate: Actor) -> list[str]:
-    names = list(keep.aliases)
-    for name in [duplicate.name, duplicate.short_name, *duplicate.aliases]:
-        if name and name != keep.name and name not in names:
-            names.append(name)
-    return names
-
-
-@dataclass(frozen=True)
-class MergeResult:
-    positions_moved: int
-    exact_duplicates_removed: int
-    affiliations_moved: int
-
-
-@transaction.atomic
-def actor_merge(*, keep: Actor, duplicate: Actor, by=None) -> MergeResult:
-    """Fold ``duplicate`` into ``keep`` and delete ``duplicate``, all or nothing.
-
-    Positions (as side or speaker), affiliations, negotiation participation and
-    proposals it originated are re-pointed to ``keep``; its names become
-    aliases of ``keep``. A position that would become an exact duplicate of
-    one ``keep`` already has is deleted (history keeps it).
-    """
-    if keep.pk == duplicate.pk:
-        raise ValidationError("Choose two different actors to merge.")
-    if keep.kind != duplicate.kind:
-        raise ValidationError(
-            f"Cannot merge a {duplicate.get_kind_display().lower()} into a "
-            f"{keep.get_kind_display().lower()}: the kinds differ."
-        )
-    history_user = by if by is not None and by.is_authenticated else None
-
-    moved, removed = _repoint_positions(keep, duplicate, history_user)
-    affiliations = list(Affiliation.objects.filter(person=duplicate)) + list(
-        Affiliation.objects.filter(organization=duplicate)
-    )
-    for affiliation in affiliations:
-        if affiliation.person_id == duplicate.pk:
-            affiliation.person = keep
-        if affiliation.organization_id == duplicate.pk:
-            affiliation.organization = keep
-        _save_validated(affiliation, by=by)
-    for proposal in Proposal.objects.filter(originated_by=duplicate):
-        proposal.originated_by = keep
-        _save_validated(proposal, by=by)
-    for negotiation in Negotiation.objects.filter(participants=duplicate):
-        negotiation.participants.remove(duplicate)
-        negotiation.participants.add(keep)
-
-    keep.aliases = _merge_aliases(keep, duplicate)
-    if history_user:
-        duplicate._history_user = history_user
-    duplicate.delete()
-    _save_validated(keep, by=by)
-    return MergeResult(
-        positions_moved=moved,
-        exact_duplicates_removed=removed,
-        affiliations_moved=len(affiliations),
-    )
-
-
-def _repoint_positions(keep: Actor, duplicate: Actor, history_user) -> tuple[int, int]:
-    def identity(position: Position) -> tuple:
-        return (
-            position.actor_id,
-            position.proposal_id,
-            position.article_id,
-            position.speaker_id,
-            position.stated_on,
-        )
-
-    existing = {identity(p) for p in Position.objects.filter(actor=keep)} | {
-        identity(p) for p in Position.objects.filter(speaker=keep)
-    }
-    to_update, removed, now = [], 0, timezone.now()
-    affected = Position.objects.filter(actor=duplicate) | Position.objects.filter(
-        speaker=duplicate
-    )
-    for position in affected.distinct().order_by("id"):
-        actor_id = keep.pk if position.actor_id == duplicate.pk else position.actor_id
-        speaker_id = (
-            keep.pk if position.speaker_id == duplicate.pk else position.speaker_id
-        )
-        would_be = (
-            actor_id,
-            position.proposal_id,
-            position.article_id,
-            speaker_id,
-            position.stated_on,
-        )
-        if would_be in existing:
-            # Deleted as it is, so its history shows the row it really was.
-            if history_user:
-                position._history_user = history_user
-            position.delete()
-            removed += 1
-            continue
-        existing.add(would_be)
-        position.actor_id, position.speaker_id = actor_id, speaker_id
-        position.version += 1
-        position.updated_at = now
-        to_update.append(position)
-    if to_update:
-        # One UPDATE per batch instead of per row: merging an actor with
-        # thousands of positions, with a history row for each.
-        bulk_update_with_history(
-            to_update,
-            Position,
-            ["actor", "speaker", "version", "updated_at"],
-            batch_size=500,
-            default_user=history_user,
-            default_change_reason="actor merge",
-        )
-    return len(to_update), removed
 
 
 class BulkValidationError(Exception):
@@ -303,15 +185,6 @@ class BulkValidationError(Exception):
     def __init__(self, errors: dict[int, dict[str, list[str]]]):
         self.errors = errors
         super().__init__(f"{len(errors)} invalid row(s); nothing was saved.")
-
-
-def error_dict(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in error.message_dict.items()
-        }
-    return {"non_field_errors": error.messages}
 
 
 @transaction.atomic
@@ -389,59 +262,3 @@ def _preloaded_sides(rows: list[dict]) -> Callable[..., Actor]:
         return _only_side(speaker, on, organizations)
 
     return side_for
-
-
-class ArticleChanged(Exception):
-    """The article was saved by someone else since the editor loaded it."""
-
-    def __init__(self, article: Article):
-        self.article = article
-        super().__init__(
-            "Someone else saved this article while you were editing it. Their "
-            "version is shown now; apply your changes again."
-        )
-
-
-def article_positions_apply(
-    *, article: Article, created: list, changed: list, deleted: list, by=None
-) -> list[Position]:
-    """Create, change and delete positions of ``article`` (in that order of
-    safety: deletions and edits are version-checked). Returns the new ones."""
-    for position_id, version in deleted:
-        position_delete(position_id=position_id, expected_version=version, by=by)
-    for position_id, version, changes in changed:
-        position_update(
-            position_id=position_id, expected_version=version, changes=changes, by=by
-        )
-    return [
-        position_create(recorded_by=by, **(fields | {"article": article}))
-        for fields in created
-    ]
-
-
-@transaction.atomic
-def article_save_with_positions(
-    *,
-    article: Article,
-    loaded_at: str | None,
-    created: list,
-    changed: list,
-    deleted: list,
-    by=None,
-) -> Article:
-    """Save an article and the positions it reports, all or nothing.
-
-    ``loaded_at`` is the article's ``updated_at`` when the editor loaded it;
-    if it was saved since, ``ArticleChanged`` is raised and nothing changes.
-    """
-    if article.pk:
-        current = Article.objects.select_for_update().get(pk=article.pk)
-        if loaded_at != current.updated_at.isoformat():
-            raise ArticleChanged(current)
-    elif by is not None and by.is_authenticated:
-        article.added_by = by
-    _save_validated(article, by=by)
-    article_positions_apply(
-        article=article, created=created, changed=changed, deleted=deleted, by=by
-    )
-    return article

@@ -15,8 +15,11 @@ from django.db import connections
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
 
+from config.lib.limits import is_id
+from config.lib.pagination import CURSOR_PARAMETER, PAGE_SIZE_PARAMETER
+
 # Parameters the pagination and rendering read, not the filters.
-PAGING_PARAMETERS = frozenset({"cursor", "page_size", "format"})
+PAGING_PARAMETERS = frozenset({CURSOR_PARAMETER, PAGE_SIZE_PARAMETER, "format"})
 
 
 def _unknown_parameter_errors(data, known) -> dict[str, ErrorList]:
@@ -191,7 +194,7 @@ def _ids_by_key(queryset, key: str, values: set) -> dict:
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(
             # Names from the model, values as parameters.
-            f"SELECT {column}, {quote(meta.pk.column)} FROM {quote(meta.db_table)} "  # nosec B608
+            f"SELECT {column}, {quote(meta.pk.column)} FROM {quote(meta.db_table)} "  # noqa: S608
             f"WHERE {column} IN ({placeholders})",
             list(values),
         )
@@ -208,7 +211,7 @@ class IdsField(ExistingRowsField):
             number = int(item)
         except ValueError:
             number = 0
-        if not 0 < number < 2**63:
+        if not is_id(number):
             raise ValidationError(f"“{item}” is not an id.", code="invalid_pk_value")
         return number
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.db import transaction
 
 from actors.models import Actor, Affiliation
-from positions.demo import data
+from positions.devdata.demo import data
 from positions.models import Article, Confidence, Negotiation, Position, Proposal
 from positions.services import position_create, side_for_speaker
 

@@ -63,3 +63,13 @@ class CSVFormatMixin:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+def serializer_csv(serializer_class, items):
+    """Header and rows of a flat serializer's output, for the small analysis lists."""
+    header = list(serializer_class().fields)
+    rows = (
+        [item[name] for name in header]
+        for item in serializer_class(items, many=True).data
+    )
+    return header, rows

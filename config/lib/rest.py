@@ -1,0 +1,155 @@
+"""REST plumbing of both apps: permissions, throttles, errors, saving, formats."""
+
+from collections import Counter
+
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from rest_framework import exceptions, permissions, serializers
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.throttling import UserRateThrottle
+
+from config.lib.access import may_read
+
+
+class ReadOrModelPermission(permissions.DjangoModelPermissions):
+    """Reads for anyone when PUBLIC_READ is on (else for logged-in users);
+    writes need the model's Django permission (add_, change_, delete_)."""
+
+    authenticated_users_only = False
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return may_read(request.user)
+        if not request.user or not request.user.is_authenticated:
+            return False
+        if getattr(view, "queryset", None) is None and not hasattr(
+            view, "get_queryset"
+        ):
+            # A read-only analysis view: any other method is answered 405.
+            return True
+        return super().has_permission(request, view)
+
+
+class SignedInRateThrottle(UserRateThrottle):
+    """The user rate, for signed-in users only. DRF's own also counts anonymous
+    clients, by address, beside the anonymous rate: a second cache read and
+    write on every anonymous request. Anonymous clients have the anonymous
+    rate alone (THROTTLE_ANON, the lower one)."""
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)
+
+
+def error_dict(error: DjangoValidationError) -> dict[str, list[str]]:
+    """A model's ValidationError by field, ``__all__`` named as DRF names it."""
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in error.message_dict.items()
+        }
+    return {"non_field_errors": error.messages}
+
+
+def django_validation_error_to_drf(
+    error: DjangoValidationError,
+) -> exceptions.ValidationError:
+    """Keep the field keys of a model's ValidationError in DRF's error format."""
+    return exceptions.ValidationError(error_dict(error))
+
+
+def exception_handler(exc, context):
+    # Imported here: rest_framework.views reads the settings that name this
+    # module, so importing it at the top would be a circle through DRF.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, DjangoValidationError):
+        exc = django_validation_error_to_drf(exc)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    return drf_exception_handler(exc, context)
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = (
+        "The request body is too large. Send fewer rows at a time "
+        "(the limit is DATA_UPLOAD_MAX_MEMORY_SIZE)."
+    )
+    default_code = "request_too_large"
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "The request conflicts with the stored data."
+    default_code = "conflict"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = (
+        "If-Match does not match the stored version: someone changed it since you "
+        "read it. Fetch it again and reapply your change."
+    )
+    default_code = "precondition_failed"
+
+
+def protected_message(instance, protected_objects) -> str:
+    """ "Not deleted: 3 positions cite this article." and the like."""
+    counts = Counter(type(obj) for obj in protected_objects)
+    parts = [
+        f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
+        for model, count in sorted(counts.items(), key=lambda item: item[0].__name__)
+    ]
+    verb = "refers to" if sum(counts.values()) == 1 else "refer to"
+    return (
+        f"Not deleted: {' and '.join(parts)} {verb} this "
+        f"{instance._meta.verbose_name}. Delete or re-attribute them first."
+    )
+
+
+class ValidatedModelSerializer(serializers.ModelSerializer):
+    """Saves through ``full_clean``, so model rules and constraints come back as
+    400s with field keys instead of database errors, and records who saved it."""
+
+    def create(self, validated_data):
+        return self._save(self.Meta.model(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+    def _save(self, instance, validated_data):
+        many_to_many = {
+            field.name: validated_data.pop(field.name)
+            for field in instance._meta.many_to_many
+            if field.name in validated_data
+        }
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        with transaction.atomic():
+            try:
+                instance.full_clean()
+            except DjangoValidationError as error:
+                raise django_validation_error_to_drf(error) from None
+            user = self.context["request"].user
+            if user.is_authenticated:
+                instance._history_user = user
+            instance.save()
+            for name, value in many_to_many.items():
+                getattr(instance, name).set(value)
+        return instance
+
+
+class StrictContentNegotiation(DefaultContentNegotiation):
+    """An unknown ``?format=`` is a 400 naming the parameter, not a 404."""
+
+    def filter_renderers(self, renderers, format):
+        matching = [renderer for renderer in renderers if renderer.format == format]
+        if not matching:
+            known = ", ".join(sorted({renderer.format for renderer in renderers}))
+            raise exceptions.ValidationError(
+                {"format": [f"Unknown format “{format}”. Known here: {known}."]}
+            )
+        return matching

@@ -1,0 +1,210 @@
+"""The analysis endpoints: as-of stances, changes, timelines and gaps."""
+
+from itertools import groupby
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.lib.csv import CSVFormatMixin, CSVRenderer, csv_response, serializer_csv
+from config.lib.limits import MAX_PAGE_SIZE, PAGE_SIZE
+from config.lib.pagination import KeysetPagination
+from config.lib.schema import ERRORS, list_page_schema
+from positions import selectors
+from positions.api.positions import CSV_PARAMETER
+from positions.parameters import (
+    CHANGE_CURSOR,
+    STANCE_CURSOR,
+    ChangesParameters,
+    GapParameters,
+    StancesParameters,
+    TimelineParameters,
+    parse,
+)
+from positions.serializers import (
+    ChangeSerializer,
+    GapSerializer,
+    StanceSerializer,
+    TimelineSerializer,
+)
+
+
+def _scope_parameters(*extra):
+    return [
+        OpenApiParameter(
+            "actor", str, many=True, description="Actor slug (repeat for OR)."
+        ),
+        OpenApiParameter(
+            "proposal", str, many=True, description="Proposal slug (repeat for OR)."
+        ),
+        OpenApiParameter(
+            "negotiation",
+            str,
+            many=True,
+            description="Negotiation slug (repeat for OR).",
+        ),
+        *extra,
+    ]
+
+
+def _date_parameter(name, description):
+    return OpenApiParameter(name, OpenApiTypes.DATE, description=description)
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("cursor", str, description="From `next`."),
+    OpenApiParameter(
+        "page_size", int, description=f"1 to {MAX_PAGE_SIZE}, default {PAGE_SIZE}."
+    ),
+]
+
+
+def _paged_schema(*, summary, description, parameters, name, serializer_class):
+    return extend_schema(
+        summary=summary,
+        description=description,
+        parameters=_scope_parameters(*parameters, *PAGE_PARAMETERS, CSV_PARAMETER),
+        responses={
+            (200, "application/json"): list_page_schema(name, serializer_class),
+            (200, "text/csv"): OpenApiTypes.STR,
+            400: ERRORS[400],
+        },
+    )
+
+
+class PagedAnalysisView(CSVFormatMixin, APIView):
+    """An analysis list: its parameters give the selector's arguments; JSON
+    is paged forwards by ``cursor``, ``?format=csv`` streams every row."""
+
+    renderer_classes = [*APIView.renderer_classes, CSVRenderer]
+    parameters_class = None
+    serializer_class = None
+    cursor_key = None
+    csv_filename = ""
+
+    def select(self, **arguments) -> list:
+        raise NotImplementedError
+
+    def get(self, request):
+        arguments = parse(self.parameters_class, request).arguments()
+        if self.wants_csv():
+            header, rows = serializer_csv(
+                self.serializer_class, self.select(**arguments)
+            )
+            return csv_response(header=header, rows=rows, filename=self.csv_filename)
+        pagination = KeysetPagination()
+        rows = pagination.paginate_selector(
+            request,
+            fetch=lambda after, limit: self.select(
+                **arguments, after=after, limit=limit
+            ),
+            key_of=self.cursor_key.of,
+            parse_key=self.cursor_key.parse,
+        )
+        return pagination.get_paginated_response(
+            self.serializer_class(rows, many=True).data
+        )
+
+
+class StancesView(PagedAnalysisView):
+    parameters_class = StancesParameters
+    serializer_class = StanceSerializer
+    cursor_key = STANCE_CURSOR
+    csv_filename = "stances.csv"
+
+    def select(self, **arguments):
+        return selectors.stances_as_of(**arguments)
+
+    @_paged_schema(
+        summary="As-of stances (the matrix)",
+        description=selectors.RESOLUTION_RULE,
+        parameters=[_date_parameter("as_of", "Inclusive; default today.")],
+        name="StancePage",
+        serializer_class=StanceSerializer,
+    )
+    def get(self, request):
+        return super().get(request)
+
+
+class ChangesView(PagedAnalysisView):
+    parameters_class = ChangesParameters
+    serializer_class = ChangeSerializer
+    cursor_key = CHANGE_CURSOR
+    csv_filename = "changes.csv"
+
+    def select(self, **arguments):
+        return selectors.change_list(**arguments)
+
+    @_paged_schema(
+        summary="Stance changes, newest first",
+        description="A change is a date whose resolved stance differs from the "
+        "pair's previous date's: `reversal` when the sign flips, `shift` otherwise, "
+        "`initial` for a pair's first date (listed only with `kind=initial`). "
+        + selectors.RESOLUTION_RULE,
+        parameters=[
+            _date_parameter("since", "Inclusive."),
+            _date_parameter("until", "Inclusive."),
+            OpenApiParameter(
+                "kind",
+                str,
+                many=True,
+                enum=list(selectors.CHANGE_KINDS),
+                description="Default: shift and reversal.",
+            ),
+        ],
+        name="ChangePage",
+        serializer_class=ChangeSerializer,
+    )
+    def get(self, request):
+        return super().get(request)
+
+
+class TimelineView(APIView):
+    @extend_schema(
+        summary="Timeline of each (actor, proposal) pair",
+        description="Every position of each pair, ordered by stated_on then id.",
+        parameters=_scope_parameters(
+            _date_parameter("stated_after", "Inclusive."),
+            _date_parameter("stated_before", "Inclusive."),
+        ),
+        responses={200: TimelineSerializer, 400: ERRORS[400]},
+    )
+    def get(self, request):
+        positions = selectors.position_timeline(
+            **parse(TimelineParameters, request).arguments()
+        )
+        series = [
+            {"actor": actor_slug, "proposal": proposal_slug, "points": list(points)}
+            for (actor_slug, proposal_slug), points in groupby(
+                positions, key=lambda p: (p.actor.slug, p.proposal.slug)
+            )
+        ]
+        return Response(TimelineSerializer({"series": series}).data)
+
+
+class GapView(APIView):
+    @extend_schema(
+        summary="Gap between two actors over time",
+        description="One point per date on which either side's as-of stance "
+        "changes: the mean absolute difference of their stances over the proposals "
+        "both have one on (`proposals`); `gap` is null when there is none.",
+        parameters=[
+            OpenApiParameter("a", str, required=True, description="Actor slug."),
+            OpenApiParameter("b", str, required=True, description="Actor slug."),
+            OpenApiParameter(
+                "negotiation", str, many=True, description="Negotiation slug."
+            ),
+            _date_parameter("since", "Inclusive."),
+            _date_parameter("until", "Inclusive."),
+        ],
+        responses={200: GapSerializer, 400: ERRORS[400]},
+    )
+    def get(self, request):
+        arguments = parse(GapParameters, request).arguments()
+        points = selectors.gap_series(**arguments)
+        return Response(
+            GapSerializer(
+                {"a": arguments["a"].slug, "b": arguments["b"].slug, "points": points}
+            ).data
+        )

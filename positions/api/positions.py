@@ -1,0 +1,248 @@
+"""The positions resource: reads from plain rows, writes through the services."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from config.lib.concurrency import ConcurrencyMixin, quoted_etag, tagged_response
+from config.lib.csv import CSVFormatMixin, CSVRenderer, csv_response
+from config.lib.limits import is_id
+from config.lib.rest import (
+    Conflict,
+    PreconditionFailed,
+    django_validation_error_to_drf,
+)
+from config.lib.schema import ERRORS, resource_schema
+from positions import selectors
+from positions.filters import PositionFilter
+from positions.models import Position
+from positions.position_fields import (
+    EXPORT_FIELD_NAMES,
+    Context,
+    export_row,
+    represent,
+)
+from positions.serializers import (
+    BulkErrorSerializer,
+    PositionSerializer,
+    PositionVersionSerializer,
+)
+from positions.services import (
+    POSITION_EDITABLE_FIELDS,
+    BulkValidationError,
+    VersionConflict,
+    position_create,
+    position_delete,
+    position_update,
+    positions_bulk_create,
+)
+
+CSV_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", "csv"],
+    description="`csv`: every matching row (not one page) as a CSV download.",
+)
+
+
+def _bulk_errors(errors: dict) -> Response:
+    return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+
+
+@resource_schema(PositionSerializer)
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[CSV_PARAMETER],
+        responses={
+            (200, "application/json"): PositionSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            **ERRORS,
+        },
+    )
+)
+class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+    queryset = Position.objects.select_related(
+        "actor", "proposal__negotiation", "speaker"
+    ).order_by("stated_on", "id")
+    serializer_class = PositionSerializer
+    filterset_class = PositionFilter
+    renderer_classes = [*viewsets.ModelViewSet.renderer_classes, CSVRenderer]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if (
+            self.action == "bulk"
+            and response.status_code == 400
+            and isinstance(response.data, dict)
+            and "errors" not in response.data
+        ):
+            # A body that could not even be read (bad JSON, a bad parameter)
+            # gets the documented bulk error shape too.
+            response.data = {"errors": {"request": _as_field_errors(response.data)}}
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def etag_for(self, position) -> str:
+        return _position_etag(position.pk, position.version)
+
+    def _context(self) -> Context:
+        return Context.for_prefix(
+            self.request.build_absolute_uri(reverse("position-list"))
+        )
+
+    def list(self, request, *args, **kwargs):
+        positions = self.filter_queryset(self.get_queryset())
+        context = self._context()
+        if self.wants_csv():
+            return csv_response(
+                header=EXPORT_FIELD_NAMES,
+                rows=(
+                    export_row(row, context)
+                    for row in selectors.positions_for_export(positions)
+                ),
+                filename="positions.csv",
+            )
+        page = self.paginate_queryset(selectors.position_read_rows(positions))
+        return self.get_paginated_response([represent(row, context) for row in page])
+
+    def retrieve(self, request, *args, **kwargs):
+        if set(request.query_params) - {"format"}:
+            # The FilterSet's checks (and 400s) apply to a detail URL too.
+            return super().retrieve(request, *args, **kwargs)
+        row = selectors.position_read_row(_position_id(kwargs["pk"]))
+        if row is None:
+            raise exceptions.NotFound()
+        return tagged_response(
+            request,
+            _position_etag(row["id"], row["version"]),
+            lambda: represent(row, self._context()),
+        )
+
+    def perform_create(self, serializer):
+        fields = dict(serializer.validated_data)
+        fields.pop("version", None)
+        try:
+            serializer.instance = position_create(
+                recorded_by=self.request.user, **fields
+            )
+        except DjangoValidationError as error:
+            raise django_validation_error_to_drf(error) from None
+
+    def perform_update(self, serializer):
+        position = serializer.instance
+        data = serializer.validated_data
+        try:
+            serializer.instance = position_update(
+                position_id=position.pk,
+                expected_version=data.get("version", position.version),
+                changes={
+                    field: value
+                    for field, value in data.items()
+                    if field in POSITION_EDITABLE_FIELDS
+                },
+                by=self.request.user,
+            )
+        except VersionConflict as conflict:
+            # Stale by If-Match alone (no version in the body): a precondition.
+            if "If-Match" in self.request.headers and "version" not in data:
+                raise PreconditionFailed() from None
+            raise Conflict(str(conflict)) from None
+        except DjangoValidationError as error:
+            raise django_validation_error_to_drf(error) from None
+
+    def perform_destroy(self, position):
+        try:
+            position_delete(
+                position_id=position.pk,
+                expected_version=position.version,
+                by=self.request.user,
+            )
+        except VersionConflict:
+            raise PreconditionFailed() from None
+
+    @extend_schema(responses={200: PositionVersionSerializer(many=True), **ERRORS})
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request, pk=None):
+        """Every recorded version, also of a deleted position."""
+        records = list(selectors.position_history(position_id=_position_id(pk)))
+        if not records:
+            raise exceptions.NotFound()
+        return Response(PositionVersionSerializer(records, many=True).data)
+
+    @extend_schema(
+        request=PositionSerializer(many=True),
+        responses={201: PositionSerializer(many=True), 400: BulkErrorSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        pagination_class=None,
+        filterset_class=None,
+        parser_classes=[JSONParser],
+        renderer_classes=[JSONRenderer],
+    )
+    def bulk(self, request):
+        """Create many positions: all of them, or none and the errors of every bad row."""
+        if not isinstance(request.data, list):
+            return _bulk_errors(
+                {"request": {"non_field_errors": ["Send a JSON list of positions."]}}
+            )
+        serializer = self.get_serializer(data=request.data, many=True)
+        if not serializer.is_valid():
+            # DRF gives a list serializer's errors as {index: errors} or as a
+            # list aligned with the rows, depending on its settings.
+            row_errors = serializer.errors
+            if isinstance(row_errors, list):
+                row_errors = dict(enumerate(row_errors))
+            return _bulk_errors(
+                {
+                    # A row that is not an object (null, a number) has a plain list.
+                    str(index): errors
+                    if isinstance(errors, dict)
+                    else {"non_field_errors": errors}
+                    for index, errors in row_errors.items()
+                    if errors
+                }
+            )
+        rows = [
+            {k: v for k, v in row.items() if k != "version"}
+            for row in serializer.validated_data
+        ]
+        try:
+            created = positions_bulk_create(rows=rows, recorded_by=request.user)
+        except BulkValidationError as error:
+            return _bulk_errors(
+                {str(index): messages for index, messages in error.errors.items()}
+            )
+        return Response(
+            self.get_serializer(created, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
+def _position_etag(position_id: int, version: int) -> str:
+    return quoted_etag(f"{position_id}-v{version}")
+
+
+def _position_id(raw: str) -> int:
+    try:
+        position_id = int(raw)
+    except ValueError:
+        raise exceptions.NotFound() from None
+    if not is_id(position_id):
+        raise exceptions.NotFound()
+    return position_id
+
+
+def _as_field_errors(data: dict) -> dict[str, list[str]]:
+    return {
+        ("non_field_errors" if field == "detail" else field): (
+            [str(m) for m in messages]
+            if isinstance(messages, list)
+            else [str(messages)]
+        )
+        for field, messages in data.items()
+    }

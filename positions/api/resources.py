@@ -1,0 +1,40 @@
+"""The negotiation, proposal and article resources."""
+
+from rest_framework import viewsets
+
+from config.lib.concurrency import ConcurrencyMixin
+from config.lib.schema import resource_schema
+from positions.filters import ArticleFilter, NegotiationFilter, ProposalFilter
+from positions.models import Article, Negotiation, Proposal
+from positions.serializers import (
+    ArticleSerializer,
+    NegotiationSerializer,
+    ProposalSerializer,
+)
+
+
+@resource_schema(NegotiationSerializer)
+class NegotiationViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+    queryset = Negotiation.objects.prefetch_related("participants").order_by(
+        "slug", "id"
+    )
+    serializer_class = NegotiationSerializer
+    filterset_class = NegotiationFilter
+    lookup_field = "slug"
+
+
+@resource_schema(ProposalSerializer)
+class ProposalViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+    queryset = Proposal.objects.select_related("negotiation", "originated_by").order_by(
+        "slug", "id"
+    )
+    serializer_class = ProposalSerializer
+    filterset_class = ProposalFilter
+    lookup_field = "slug"
+
+
+@resource_schema(ArticleSerializer)
+class ArticleViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+    queryset = Article.objects.newest_first()
+    serializer_class = ArticleSerializer
+    filterset_class = ArticleFilter

@@ -1,0 +1,158 @@
+"""A position's public fields, declared once.
+
+The API's JSON, the CSV export, the ``values()`` read of a list and the plain
+SQL read of one position are all derived from ``POSITION_FIELDS``, so a field
+cannot be added, renamed or reordered in one of them and not the others.
+``PositionSerializer`` (writes and the schema) names the same fields, and a
+test holds its output equal to ``represent``'s.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from actors.models import Actor
+from positions.models import (
+    Article,
+    Confidence,
+    Negotiation,
+    Position,
+    Proposal,
+    Stance,
+)
+
+_STANCE_LABELS = dict(Stance.choices)
+_CONFIDENCE_LABELS = dict(Confidence.choices)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What rendering needs beyond the row: the positions' API address and
+    the time zone timestamps are shown in."""
+
+    url_prefix: str
+    zone: datetime.tzinfo
+
+    @classmethod
+    def for_prefix(cls, url_prefix: str) -> "Context":
+        return cls(url_prefix=url_prefix, zone=timezone.get_current_timezone())
+
+
+def as_date(value) -> datetime.date:
+    # SQLite hands computed and raw-SQL date columns back as ISO text.
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
+
+
+def as_aware(value) -> datetime.datetime:
+    # SQLite hands back naive UTC, as text from plain SQL.
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+
+
+def _timestamp(value: datetime.datetime, context: Context) -> str:
+    # What DRF's DateTimeField writes: ISO 8601 in the current time zone,
+    # UTC as "Z".
+    text = as_aware(value).astimezone(context.zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _same(value, context):
+    return value
+
+
+def _iso_date(value, context) -> str:
+    return as_date(value).isoformat()
+
+
+@dataclass(frozen=True)
+class PublicField:
+    name: str
+    # Where the value is read: an ORM path for ``values()``, and the same as
+    # a column of the plain-SQL read (see ``_SQL_TABLES`` for the aliases).
+    path: str
+    column: str
+    render: Callable = _same
+
+
+POSITION_FIELDS: tuple[PublicField, ...] = (
+    PublicField("id", "id", "p.id"),
+    PublicField("actor", "actor__slug", "a.slug"),
+    PublicField("proposal", "proposal__slug", "pr.slug"),
+    PublicField("negotiation", "proposal__negotiation__slug", "n.slug"),
+    PublicField("stance", "stance", "p.stance"),
+    PublicField(
+        "stance_label", "stance", "p.stance", lambda value, _: _STANCE_LABELS[value]
+    ),
+    PublicField("stated_on", "stated_on", "p.stated_on", _iso_date),
+    PublicField("article", "article_id", "p.article_id"),
+    PublicField("speaker", "speaker__slug", "s.slug"),
+    PublicField("quote", "quote", "p.quote"),
+    PublicField("note", "note", "p.note"),
+    PublicField(
+        "confidence",
+        "confidence",
+        "p.confidence",
+        lambda value, _: _CONFIDENCE_LABELS[value],
+    ),
+    PublicField("version", "version", "p.version"),
+    PublicField(
+        "url", "id", "p.id", lambda value, context: f"{context.url_prefix}{value}/"
+    ),
+    PublicField("created_at", "created_at", "p.created_at", _timestamp),
+    PublicField("updated_at", "updated_at", "p.updated_at", _timestamp),
+)
+
+# The CSV adds the source of each position, so that an export can be
+# imported again (import_positions).
+EXPORT_FIELDS: tuple[PublicField, ...] = (
+    *POSITION_FIELDS,
+    PublicField("article_url", "article__url", "ar.url"),
+    PublicField("article_title", "article__title", "ar.title"),
+    PublicField("article_outlet", "article__outlet", "ar.outlet"),
+    PublicField(
+        "article_published_on", "article__published_on", "ar.published_on", _iso_date
+    ),
+)
+
+FIELD_NAMES = tuple(field.name for field in POSITION_FIELDS)
+EXPORT_FIELD_NAMES = tuple(field.name for field in EXPORT_FIELDS)
+
+
+def read_paths(fields: Iterable[PublicField] = POSITION_FIELDS) -> tuple[str, ...]:
+    """The ``values()`` paths the fields are rendered from, each once."""
+    return tuple(dict.fromkeys(field.path for field in fields))
+
+
+def represent(row: dict, context: Context, fields=POSITION_FIELDS) -> dict:
+    """One position as the API shows it, from a row keyed by ``read_paths``."""
+    return {field.name: field.render(row[field.path], context) for field in fields}
+
+
+def export_row(row: dict, context: Context) -> list:
+    return [field.render(row[field.path], context) for field in EXPORT_FIELDS]
+
+
+_SQL_TABLES = f"""
+    FROM {Position._meta.db_table} p
+    JOIN {Actor._meta.db_table} a ON a.id = p.actor_id
+    JOIN {Proposal._meta.db_table} pr ON pr.id = p.proposal_id
+    JOIN {Negotiation._meta.db_table} n ON n.id = pr.negotiation_id
+    JOIN {Article._meta.db_table} ar ON ar.id = p.article_id
+    LEFT JOIN {Actor._meta.db_table} s ON s.id = p.speaker_id"""
+
+
+def _sql_read(fields: Iterable[PublicField]) -> tuple[str, tuple[str, ...]]:
+    columns = {field.path: field.column for field in fields}
+    paths = tuple(columns)
+    select = ", ".join(columns[path] for path in paths)
+    # Table and column names of the models only; the id is a parameter.
+    sql = f"SELECT {select} {_SQL_TABLES} WHERE p.id = %(position_id)s"  # noqa: S608
+    return sql, paths
+
+
+POSITION_READ_SQL, POSITION_READ_PATHS = _sql_read(POSITION_FIELDS)

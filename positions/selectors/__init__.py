@@ -1,0 +1,82 @@
+"""Reads across models, and the analysis of stances, computed in the database.
+
+One module an area: ``sql`` (what the analyses share, the resolution rule
+among it), ``rows`` (what they return), ``stances``, ``changes``, ``gap``,
+``positions`` (plain reads), ``pages`` (what each page shows) and
+``search``. The names below are the package's public vocabulary.
+"""
+
+from positions.selectors.changes import (
+    CHANGE_KINDS,
+    DEFAULT_CHANGE_KINDS,
+    change_list,
+    recent_period_start,
+)
+from positions.selectors.gap import gap_series
+from positions.selectors.pages import (
+    Matrix,
+    actor_page,
+    home_overview,
+    main_parties,
+    negotiation_matrix,
+    negotiation_page,
+    observations_by,
+    proposal_page,
+)
+from positions.selectors.positions import (
+    actor_positions,
+    actor_proposals,
+    article_positions,
+    deleted_positions,
+    position_detail,
+    position_history,
+    position_read_row,
+    position_read_rows,
+    positions_by_id,
+    positions_for_export,
+    proposal_positions,
+)
+from positions.selectors.rows import Change, GapPoint, ResolvedStance
+from positions.selectors.search import SearchResults, search_everything
+from positions.selectors.stances import (
+    RESOLUTION_RULE,
+    position_timeline,
+    resolved_days,
+    stances_as_of,
+)
+
+__all__ = [
+    "CHANGE_KINDS",
+    "DEFAULT_CHANGE_KINDS",
+    "RESOLUTION_RULE",
+    "Change",
+    "GapPoint",
+    "Matrix",
+    "ResolvedStance",
+    "SearchResults",
+    "actor_page",
+    "actor_positions",
+    "actor_proposals",
+    "article_positions",
+    "change_list",
+    "deleted_positions",
+    "gap_series",
+    "home_overview",
+    "main_parties",
+    "negotiation_matrix",
+    "negotiation_page",
+    "observations_by",
+    "position_detail",
+    "position_history",
+    "position_read_row",
+    "position_read_rows",
+    "positions_by_id",
+    "positions_for_export",
+    "position_timeline",
+    "proposal_page",
+    "proposal_positions",
+    "recent_period_start",
+    "resolved_days",
+    "search_everything",
+    "stances_as_of",
+]

@@ -1,0 +1,103 @@
+"""Reads of positions: lists, one position, its history, the export."""
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from actors.models import Actor
+from positions.models import Article, Position, PositionQuerySet, Proposal
+from positions.position_fields import (
+    EXPORT_FIELDS,
+    POSITION_READ_PATHS,
+    POSITION_READ_SQL,
+    read_paths,
+)
+from positions.selectors.sql import fetch
+
+EXPORT_CHUNK = 2000
+
+
+def position_read_rows(positions: PositionQuerySet):
+    """``positions`` (filtered and ordered) as rows for ``position_fields.represent``:
+    a page of 50 model instances with four related ones each costs more than
+    the query itself."""
+    return positions.values(*read_paths())
+
+
+def position_read_row(position_id: int) -> dict | None:
+    """One position as ``position_read_rows`` gives it. Plain SQL: building
+    the ORM query took longer than running it, and this is the hottest read."""
+    rows = fetch(POSITION_READ_SQL, {"position_id": position_id})
+    if not rows:
+        return None
+    return dict(zip(POSITION_READ_PATHS, rows[0], strict=True))
+
+
+def positions_for_export(positions: PositionQuerySet):
+    """The rows of a positions CSV, streamed from the database in chunks."""
+    return positions.values(*read_paths(EXPORT_FIELDS)).iterator(
+        chunk_size=EXPORT_CHUNK
+    )
+
+
+def deleted_positions():
+    """Deletion records of positions that do not exist now, newest first."""
+    return (
+        Position.history.filter(history_type="-")
+        .exclude(id__in=Position.objects.values("id"))
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+
+
+def position_history(*, position_id: int):
+    """Every recorded version of a position, oldest first, with who saved it."""
+    return (
+        Position.history.filter(id=position_id)
+        .select_related("history_user", "actor", "proposal", "speaker")
+        .order_by("history_date", "history_id")
+    )
+
+
+def position_detail(*, position_id: int) -> Position:
+    return Position.objects.select_related(
+        "actor", "proposal__negotiation", "speaker", "article", "recorded_by"
+    ).get(pk=position_id)
+
+
+def positions_by_id(ids: Iterable[int]) -> dict[int, Position]:
+    """Positions for chart tooltips and matrix links, in one query."""
+    return Position.objects.select_related("article", "speaker").in_bulk(list(ids))
+
+
+def proposal_positions(*, proposal: Proposal) -> PositionQuerySet:
+    return (
+        Position.objects.filter(proposal=proposal)
+        .select_related("actor", "speaker", "article")
+        .order_by("-stated_on", "-id")
+    )
+
+
+def actor_positions(*, actor: Actor) -> PositionQuerySet:
+    """Positions where the actor is the side or the speaker, newest first."""
+    return (
+        Position.objects.filter(Q(actor=actor) | Q(speaker=actor))
+        .select_related("actor", "proposal", "speaker", "article")
+        .order_by("-stated_on", "-id")
+    )
+
+
+def actor_proposals(*, actor: Actor) -> list[Proposal]:
+    """Proposals the actor has positions on, by title."""
+    return list(
+        Proposal.objects.filter(positions__actor=actor)
+        .select_related("negotiation")
+        .distinct()
+        .order_by("title")
+    )
+
+
+def article_positions(*, article: Article) -> PositionQuerySet:
+    return article.positions.select_related("actor", "proposal", "speaker").order_by(
+        "stated_on", "id"
+    )

@@ -1,0 +1,236 @@
+"""The SQL the analyses share: the scope of pairs, the resolution of a day,
+and typed rows.
+
+Statements are assembled from the models' table names and fixed column
+names; every value travels as a named parameter (``%(name)s`` with a dict),
+so a placeholder cannot drift from its value. SELECT lists are generated from
+the row dataclasses (``select_list``) and rows are read back by column name,
+so a column cannot be matched to the wrong field.
+"""
+
+import datetime
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import field, fields
+
+from django.db import connection
+
+from actors.models import Actor
+from positions.models import Position, Proposal
+from positions.position_fields import as_date
+
+POSITION = Position._meta.db_table
+PROPOSAL = Proposal._meta.db_table
+ACTOR = Actor._meta.db_table
+
+# The columns a scope names actors, proposals and negotiations by: those of
+# positions (p, joined to their proposal pr), or of candidate pairs (actor a
+# × proposal pr).
+POSITION_COLUMNS = ("p.actor_id", "p.proposal_id", "pr.negotiation_id")
+PAIR_COLUMNS = ("a.id", "pr.id", "pr.negotiation_id")
+
+
+def column(sql: str):
+    """A dataclass field read from the SQL expression ``sql``."""
+    return field(metadata={"sql": sql})
+
+
+def select_list(row_type) -> str:
+    return ", ".join(f"{f.metadata['sql']} AS {f.name}" for f in fields(row_type))
+
+
+def _converter(kind):
+    # SQLite hands back computed dates as text and flags as 0/1.
+    if kind is datetime.date or kind == datetime.date | None:
+        return lambda value: None if value is None else as_date(value)
+    if kind is bool:
+        return bool
+    return None
+
+
+def _converters(row_type) -> dict:
+    hints = typing.get_type_hints(row_type)
+    return {
+        name: converter
+        for name, kind in hints.items()
+        if (converter := _converter(kind)) is not None
+    }
+
+
+def fetch(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def fetch_rows(row_type, sql: str, params: dict) -> list:
+    """The rows of ``sql`` as ``row_type``, matched to its fields by column name."""
+    converters = _converters(row_type)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    typed = []
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        for name, convert in converters.items():
+            values[name] = convert(values[name])
+        typed.append(row_type(**values))
+    return typed
+
+
+def in_list(column_sql: str, name: str, values: Sequence, params: dict) -> str:
+    """``column IN (%(name_0)s, …)``, its values added to ``params``."""
+    names = [f"{name}_{index}" for index in range(len(values))]
+    params.update(zip(names, values, strict=True))
+    return f"{column_sql} IN ({', '.join(f'%({n})s' for n in names)})"
+
+
+def date_bounds(column_sql: str, *, since, until, params: dict) -> list[str]:
+    """Conditions keeping ``column`` within ``since`` and ``until`` (inclusive)."""
+    conditions = []
+    if since is not None:
+        conditions.append(f"{column_sql} >= %(since)s")
+        params["since"] = since
+    if until is not None:
+        conditions.append(f"{column_sql} <= %(until)s")
+        params["until"] = until
+    return conditions
+
+
+def limit_clause(limit: int | None) -> str:
+    return "" if limit is None else f"LIMIT {int(limit)}"
+
+
+def ids(objects: Iterable | None) -> list[int] | None:
+    if objects is None:
+        return None
+    return [getattr(obj, "pk", obj) for obj in objects]
+
+
+def negotiation_ids(negotiation, negotiations) -> list[int] | None:
+    """One negotiation, several (OR), or None for all."""
+    found = ids(negotiations)
+    if negotiation is not None:
+        found = (found or []) + [getattr(negotiation, "pk", negotiation)]
+    return found
+
+
+class PairScope:
+    """The WHERE clause choosing which positions (and so which pairs) take
+    part, and its parameters."""
+
+    def __init__(
+        self,
+        *,
+        actors: Sequence[int] | None = None,
+        proposals: Sequence[int] | None = None,
+        negotiations: Sequence[int] | None = None,
+        stated_from: datetime.date | None = None,
+        columns: tuple[str, str, str] = POSITION_COLUMNS,
+    ):
+        self.conditions: list[str] = []
+        self.params: dict = {}
+        for name, column_sql, chosen in zip(
+            ("actor", "proposal", "negotiation"),
+            columns,
+            (actors, proposals, negotiations),
+            strict=True,
+        ):
+            if chosen is None:
+                continue
+            if not chosen:
+                self.conditions.append("1 = 0")
+                continue
+            self.conditions.append(in_list(column_sql, name, chosen, self.params))
+        if stated_from is not None:
+            self.conditions.append("p.stated_on >= %(stated_from)s")
+            self.params["stated_from"] = stated_from
+
+    @property
+    def where(self) -> str:
+        return " AND ".join(self.conditions) if self.conditions else "1 = 1"
+
+
+def resolution_ctes(source: str) -> str:
+    """``day_ranked`` and ``resolved_days``: the resolved stance of each
+    (actor, proposal, date) of the positions ``source`` yields (a FROM
+    clause whose positions are aliased ``p``).
+
+    The one place the rule of DESIGN.md is written in SQL: of a pair's
+    positions on one date, the highest confidence stands for the day, then
+    the highest id (the most recently recorded); the day is disputed when
+    they do not all share one stance.
+    """
+    # ``source`` is SQL built here from table names; values are parameters.
+    return f"""
+    day_ranked AS (
+        SELECT p.id, p.actor_id, p.proposal_id, p.stated_on, p.stance,
+               ROW_NUMBER() OVER (
+                   PARTITION BY p.actor_id, p.proposal_id, p.stated_on
+                   ORDER BY p.confidence DESC, p.id DESC
+               ) AS day_rank,
+               MIN(p.stance) OVER (
+                   PARTITION BY p.actor_id, p.proposal_id, p.stated_on
+               ) AS day_low,
+               MAX(p.stance) OVER (
+                   PARTITION BY p.actor_id, p.proposal_id, p.stated_on
+               ) AS day_high
+        FROM {source}
+    ),
+    resolved_days AS (
+        SELECT id AS position_id, actor_id, proposal_id, stated_on, stance,
+               CASE WHEN day_low <> day_high THEN 1 ELSE 0 END AS disputed
+        FROM day_ranked
+        WHERE day_rank = 1
+    )"""  # noqa: S608
+
+
+def scoped_positions(scope: PairScope) -> str:
+    """A FROM clause of the positions in ``scope``, for ``resolution_ctes``."""
+    return f"""{POSITION} p
+        JOIN {PROPOSAL} pr ON pr.id = p.proposal_id
+        WHERE {scope.where}"""
+
+
+def windowed_positions_ctes(scope: PairScope) -> str:
+    """``window_pairs`` and ``bounded_pairs``: the pairs in ``scope`` with a
+    position on or after ``%(window_start)s``, each from its last date before
+    it. Changes from the start on then compare with the right earlier
+    stance, and the rest of the history is not read. ``windowed_positions``
+    is the FROM clause of their positions."""
+    return f"""
+    window_pairs AS (
+        SELECT DISTINCT p.actor_id, p.proposal_id
+        FROM {POSITION} p
+        JOIN {PROPOSAL} pr ON pr.id = p.proposal_id
+        WHERE {scope.where} AND p.stated_on >= %(window_start)s
+    ),
+    bounded_pairs AS (
+        SELECT w.actor_id, w.proposal_id,
+               COALESCE((SELECT MAX(q.stated_on) FROM {POSITION} q
+                         WHERE q.actor_id = w.actor_id
+                           AND q.proposal_id = w.proposal_id
+                           AND q.stated_on < %(window_start)s),
+                        %(window_start)s) AS history_start
+        FROM window_pairs w
+    )"""  # noqa: S608
+
+
+WINDOWED_POSITIONS = f"""bounded_pairs b
+        JOIN {POSITION} p ON p.actor_id = b.actor_id
+         AND p.proposal_id = b.proposal_id AND p.stated_on >= b.history_start"""
+
+SEQUENCED_CTE = """
+    sequenced AS (
+        SELECT resolved_days.*,
+               LAG(stance) OVER pair_in_time AS from_stance,
+               LAG(position_id) OVER pair_in_time AS from_position_id,
+               LEAD(stated_on) OVER pair_in_time AS next_stated_on
+        FROM resolved_days
+        WINDOW pair_in_time AS (PARTITION BY actor_id, proposal_id ORDER BY stated_on)
+    )"""
+
+SLUG_JOINS = (
+    f"JOIN {ACTOR} a ON a.id = r.actor_id JOIN {PROPOSAL} pr ON pr.id = r.proposal_id"
+)

@@ -1,0 +1,153 @@
+"""Stances in time: every position of a pair, the resolved stance of each
+day, and the as-of stance on a date. Computed in the database.
+
+The rules are those of DESIGN.md ("Derived views"): a pair is an (actor,
+proposal); its timeline is its positions by (``stated_on``, ``id``); the
+resolved stance of a day is written once, in ``sql.resolution_ctes``; the
+as-of stance on D is the resolved stance of the pair's latest date on or
+before D.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from actors.models import Actor
+from positions.models import Negotiation, Position, PositionQuerySet, Proposal
+from positions.selectors.rows import ResolvedStance
+from positions.selectors.sql import (
+    ACTOR,
+    PAIR_COLUMNS,
+    POSITION,
+    PROPOSAL,
+    SLUG_JOINS,
+    PairScope,
+    fetch_rows,
+    ids,
+    limit_clause,
+    negotiation_ids,
+    resolution_ctes,
+    scoped_positions,
+    select_list,
+)
+
+RESOLUTION_RULE = (
+    "When an actor has several positions on one proposal on the same date, the one "
+    "with the highest confidence stands for the day, then the most recently recorded. "
+    "If they disagree, the day is marked disputed. The stance as of a date is the one "
+    "standing for the latest date on or before it."
+)
+
+
+def position_timeline(
+    *,
+    actors: Iterable[Actor] | None = None,
+    proposals: Iterable[Proposal] | None = None,
+    negotiation: Negotiation | None = None,
+    negotiations: Iterable[Negotiation] | None = None,
+    stated_after: datetime.date | None = None,
+    stated_before: datetime.date | None = None,
+) -> PositionQuerySet:
+    """Positions grouped by pair, each pair in time order (``stated_on``, then ``id``).
+
+    ``stated_after`` and ``stated_before`` are inclusive. Every position is a
+    point, including several on one day; see ``resolved_days`` for one per day.
+    """
+    positions = Position.objects.select_related("actor", "proposal__negotiation")
+    if actors is not None:
+        positions = positions.filter(actor__in=ids(actors))
+    if proposals is not None:
+        positions = positions.filter(proposal__in=ids(proposals))
+    chosen_negotiations = negotiation_ids(negotiation, negotiations)
+    if chosen_negotiations is not None:
+        positions = positions.filter(proposal__negotiation__in=chosen_negotiations)
+    if stated_after is not None:
+        positions = positions.filter(stated_on__gte=stated_after)
+    if stated_before is not None:
+        positions = positions.filter(stated_on__lte=stated_before)
+    return positions.in_timeline_order()
+
+
+def resolved_days(
+    *,
+    actors: Iterable[Actor] | None = None,
+    proposals: Iterable[Proposal] | None = None,
+    negotiation: Negotiation | None = None,
+    negotiations: Iterable[Negotiation] | None = None,
+    stated_from: datetime.date | None = None,
+) -> list[ResolvedStance]:
+    """The resolved stance of every date of every pair in scope, in time order.
+
+    Tie-break: highest confidence, then highest id. ``disputed`` is true when
+    the positions of that date do not all share one stance. ``stated_from``
+    (inclusive) leaves out earlier dates.
+    """
+    scope = PairScope(
+        actors=ids(actors),
+        proposals=ids(proposals),
+        negotiations=negotiation_ids(negotiation, negotiations),
+        stated_from=stated_from,
+    )
+    sql = f"""
+    WITH {resolution_ctes(scoped_positions(scope))}
+    SELECT {select_list(ResolvedStance)}
+    FROM resolved_days r {SLUG_JOINS}
+    ORDER BY r.actor_id, r.proposal_id, r.stated_on
+    """  # noqa: S608
+    return fetch_rows(ResolvedStance, sql, scope.params)
+
+
+def stances_as_of(
+    *,
+    on: datetime.date,
+    negotiation: Negotiation | None = None,
+    negotiations: Iterable[Negotiation] | None = None,
+    actors: Iterable[Actor] | None = None,
+    proposals: Iterable[Proposal] | None = None,
+    after: tuple[str, str] | None = None,
+    limit: int | None = None,
+) -> list[ResolvedStance]:
+    """The as-of stance on ``on`` (inclusive) of every pair in scope that has one.
+
+    It is the resolved stance of the pair's latest date on or before ``on``;
+    see ``resolved_days`` for the tie-break and the disputed flag. Ordered by
+    actor slug, then proposal slug. This is the negotiation's matrix.
+    ``after`` (an actor and proposal slug) and ``limit`` fetch one page.
+    """
+    # One index probe per candidate pair for its latest date (a scan of every
+    # position up to ``on`` grows with the whole history: 30 ms and more for
+    # one proposal at a million positions), then the few positions of that
+    # date are resolved as everywhere else.
+    scope = PairScope(
+        actors=ids(actors),
+        proposals=ids(proposals),
+        negotiations=negotiation_ids(negotiation, negotiations),
+        columns=PAIR_COLUMNS,
+    )
+    conditions = [scope.where, "a.kind <> %(person)s"]
+    params = scope.params | {"on": on, "person": Actor.Kind.PERSON.value}
+    if after is not None:
+        conditions.append(
+            "(a.slug > %(after_actor)s"
+            " OR (a.slug = %(after_actor)s AND pr.slug > %(after_proposal)s))"
+        )
+        params |= {"after_actor": after[0], "after_proposal": after[1]}
+    latest_positions = f"""pairs
+        JOIN {POSITION} p
+          ON p.actor_id = pairs.actor_id AND p.proposal_id = pairs.proposal_id
+         AND p.stated_on = pairs.latest"""
+    sql = f"""
+    WITH pairs AS (
+        SELECT a.id AS actor_id, pr.id AS proposal_id,
+               (SELECT MAX(p.stated_on) FROM {POSITION} p
+                WHERE p.actor_id = a.id AND p.proposal_id = pr.id
+                  AND p.stated_on <= %(on)s) AS latest
+        FROM {ACTOR} a CROSS JOIN {PROPOSAL} pr
+        WHERE {" AND ".join(conditions)}
+    ),
+    {resolution_ctes(latest_positions)}
+    SELECT {select_list(ResolvedStance)}
+    FROM resolved_days r {SLUG_JOINS}
+    ORDER BY a.slug, pr.slug
+    {limit_clause(limit)}
+    """  # noqa: S608
+    return fetch_rows(ResolvedStance, sql, params)

@@ -1,0 +1,44 @@
+"""Writes that carry rules. Views, serializers, forms, admin and commands call these.
+
+Each runs in one transaction and validates with ``full_clean`` before saving
+(or ``full_clean_each``, its equivalent for many new objects at once), so a
+broken rule raises ``ValidationError`` and leaves the database as it was.
+Saves go one object at a time, or through django-simple-history's helpers,
+so that every change lands in history. One module an area: ``positions``,
+``articles`` and ``merge`` (of actors).
+"""
+
+from positions.services.articles import (
+    ArticleChanged,
+    article_positions_apply,
+    article_save_with_positions,
+)
+from positions.services.merge import MergeResult, actor_merge
+from positions.services.positions import (
+    POSITION_EDITABLE_FIELDS,
+    BulkValidationError,
+    VersionConflict,
+    position_create,
+    position_delete,
+    position_restore,
+    position_update,
+    positions_bulk_create,
+    side_for_speaker,
+)
+
+__all__ = [
+    "POSITION_EDITABLE_FIELDS",
+    "ArticleChanged",
+    "BulkValidationError",
+    "MergeResult",
+    "VersionConflict",
+    "actor_merge",
+    "article_positions_apply",
+    "article_save_with_positions",
+    "position_create",
+    "position_delete",
+    "position_restore",
+    "position_update",
+    "positions_bulk_create",
+    "side_for_speaker",
+]
