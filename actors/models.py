@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from actors.slugs import unique_slug
+from actors.slugs import SlugFromNameMixin
 
 
 class UnicodeJSONEncoder(DjangoJSONEncoder):
@@ -65,7 +65,7 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(kind=Actor.Kind.PERSON)
 
 
-class Actor(models.Model):
+class Actor(SlugFromNameMixin, models.Model):
     class Kind(models.TextChoices):
         STATE = "state", "State"
         PERSON = "person", "Person"
@@ -112,11 +112,6 @@ class Actor(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self.name, Actor, instance=self)
-        super().save(*args, **kwargs)
 
     @property
     def label(self) -> str:

@@ -14,3 +14,16 @@ def unique_slug(text: str, model: type[models.Model], *, instance=None) -> str:
     while candidate in taken_slugs:
         candidate, number = f"{base}-{number}", number + 1
     return candidate
+
+
+class SlugFromNameMixin:
+    """A model whose empty slug is filled, on save, from ``slug_source``."""
+
+    slug_source = "name"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                getattr(self, self.slug_source), type(self), instance=self
+            )
+        super().save(*args, **kwargs)

@@ -73,9 +73,14 @@ def _typed_name_changed(initial, data) -> bool:
     return (initial or "").strip().casefold() != (data or "").strip().casefold()
 
 
-class NamedActorField(forms.CharField):
-    """An actor typed by slug, name, short name or alias: usable with thousands
-    of actors, with or without the suggestions the page script adds."""
+class NamedRowField(forms.CharField):
+    """A row typed by its slug or a name: usable with thousands of rows, with
+    or without the suggestions the page script adds (``suggest``)."""
+
+    model = None
+    kind = ""
+    # How a name is matched, said when none is found.
+    matched_by = ""
 
     def __init__(self, *, suggest: str, **kwargs):
         kwargs.setdefault(
@@ -85,48 +90,54 @@ class NamedActorField(forms.CharField):
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
-        return value.slug if isinstance(value, Actor) else value
+        return value.slug if isinstance(value, self.model) else value
 
     def has_changed(self, initial, data):
         return _typed_name_changed(initial, data)
+
+    def matches(self, name: str) -> list:
+        raise NotImplementedError
 
     def clean(self, value):
         name = super().clean(value)
         if not name:
             return None
-        matches = Actor.objects.named(name)
+        matches = self.matches(name)
         if not matches:
             raise ValidationError(
-                f"No actor is called “{name}” (by name, short name or alias)."
+                f"No {self.kind} is called “{name}”{self.matched_by}."
             )
         if len(matches) > 1:
-            slugs = ", ".join(actor.slug for actor in matches)
+            slugs = ", ".join(row.slug for row in matches)
             raise ValidationError(
-                f"“{name}” names several actors ({slugs}); type one of these."
+                f"“{name}” names several {self.kind}s ({slugs}); type one of these."
             )
         return matches[0]
 
 
-class NamedProposalField(forms.CharField):
-    widget = forms.TextInput(attrs={"data-suggest": "proposals", "autocomplete": "off"})
+class NamedActorField(NamedRowField):
+    """An actor by slug, name, short name or alias."""
 
-    def prepare_value(self, value):
-        return value.slug if isinstance(value, Proposal) else value
+    model = Actor
+    kind = "actor"
+    matched_by = " (by name, short name or alias)"
 
-    def has_changed(self, initial, data):
-        return _typed_name_changed(initial, data)
+    def matches(self, name: str) -> list:
+        return list(Actor.objects.named(name))
 
-    def clean(self, value):
-        name = super().clean(value)
-        if not name:
-            return None
+
+class NamedProposalField(NamedRowField):
+    """A proposal by slug or title."""
+
+    model = Proposal
+    kind = "proposal"
+
+    def matches(self, name: str) -> list:
         proposal = (
             Proposal.objects.filter(slug=name).first()
             or Proposal.objects.filter(title__iexact=name).first()
         )
-        if proposal is None:
-            raise ValidationError(f"No proposal is called “{name}”.")
-        return proposal
+        return [] if proposal is None else [proposal]
 
 
 STANCE_CHOICES = [("", "—")] + [
@@ -139,7 +150,7 @@ class WebPositionForm(PositionForm):
 
     actor = NamedActorField(suggest="sides", required=False, label="Side")
     speaker = NamedActorField(suggest="persons", required=False, label="Speaker")
-    proposal = NamedProposalField(label="Proposal")
+    proposal = NamedProposalField(suggest="proposals", label="Proposal")
     stance = forms.TypedChoiceField(choices=STANCE_CHOICES, coerce=int, label="Stance")
 
     def __init__(self, *args, **kwargs):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
-from actors.slugs import unique_slug
+from actors.slugs import SlugFromNameMixin
 
 # Statements are dated where they happened and articles where the outlet
 # published; time zones make the two differ by up to a day.
@@ -70,7 +70,9 @@ class NegotiationQuerySet(models.QuerySet):
         return self.filter(Q(title__icontains=query) | Q(description__icontains=query))
 
 
-class Negotiation(models.Model):
+class Negotiation(SlugFromNameMixin, models.Model):
+    slug_source = "title"
+
     title = models.CharField(
         max_length=200, unique=True, help_text="Name of the negotiation track."
     )
@@ -114,18 +116,15 @@ class Negotiation(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self.title, Negotiation, instance=self)
-        super().save(*args, **kwargs)
-
 
 class ProposalQuerySet(models.QuerySet):
     def search(self, query: str) -> "ProposalQuerySet":
         return self.filter(Q(title__icontains=query) | Q(summary__icontains=query))
 
 
-class Proposal(models.Model):
+class Proposal(SlugFromNameMixin, models.Model):
+    slug_source = "title"
+
     negotiation = models.ForeignKey(
         Negotiation,
         on_delete=models.PROTECT,
@@ -169,11 +168,6 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self.title, Proposal, instance=self)
-        super().save(*args, **kwargs)
 
 
 class ArticleQuerySet(models.QuerySet):
