@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Records who made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Pages past their rate, and password posts past theirs, get a 429 here.
+    "config.lib.throttling.PageRateLimitMiddleware",
     # A lost database connection becomes a quick 503, not a hang or a trace.
     "config.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: locks out repeated failed logins.
@@ -117,6 +119,15 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DB_CONNECT_TIMEOUT", 3
     )
+    # No statement may hold a connection and a worker longer than this (0:
+    # no limit). config/wsgi.py sets it for web processes; migrations,
+    # imports and backups run without it. Streamed exports fetch in chunks,
+    # each its own statement.
+    STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 0)
+    if STATEMENT_TIMEOUT_MS:
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -160,6 +171,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.lib.rest.ReadOrModelPermission"],
     "DEFAULT_PAGINATION_CLASS": "config.lib.pagination.KeysetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.lib.rest.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
@@ -176,6 +192,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "120/minute"),
         "user": env_str("THROTTLE_USER", "1200/minute"),
+        # Analyses and full exports: each may read much of the database.
+        "anon_expensive": env_str("THROTTLE_ANON_EXPENSIVE", "20/minute"),
+        "user_expensive": env_str("THROTTLE_USER_EXPENSIVE", "200/minute"),
+        "anon_pages": env_str("THROTTLE_ANON_PAGES", "60/minute"),
+        "user_pages": env_str("THROTTLE_USER_PAGES", "600/minute"),
+        # Each password check costs about a second of hashing.
+        "login": env_str("THROTTLE_LOGIN", "10/minute"),
     },
     "EXCEPTION_HANDLER": "config.lib.rest.exception_handler",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.lib.rest.StrictContentNegotiation",
@@ -258,6 +281,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Rows one bulk request may create: validating 1,000 takes about a second.
+BULK_MAX_ROWS = env_int("BULK_MAX_ROWS", 1000)
 # Requests larger than this (bulk JSON included) are refused with 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 SECURE_REFERRER_POLICY = "same-origin"

@@ -3,5 +3,8 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# A web request's statements are bounded (see DB_STATEMENT_TIMEOUT_MS in
+# settings); management commands run without this limit.
+os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "15000")
 
 application = get_wsgi_application()

@@ -284,3 +284,9 @@ class MatrixOptions(forms.Form):
         super().__init__(data, **kwargs)
         for name in ("a", "b"):
             self.fields[name].queryset = negotiation.participants.all()
+
+
+class SearchForm(forms.Form):
+    """The search box. A NUL or an overlong query is an error shown on the page."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")

@@ -127,7 +127,7 @@ class CursorKey:
 
 def _stance_after(key) -> tuple[str, str]:
     actor, proposal = key
-    if not isinstance(actor, str) or not isinstance(proposal, str):
+    if not all(isinstance(slug, str) and "\x00" not in slug for slug in key):
         raise ValueError("slugs expected")
     return actor, proposal
 
@@ -142,6 +142,10 @@ def _change_after(key) -> tuple[datetime.date, int]:
 # (actor slug, proposal slug) of the last as-of stance of a page.
 STANCE_CURSOR = CursorKey(
     of=lambda row: [row.actor_slug, row.proposal_slug], parse=_stance_after
+)
+# (actor slug, proposal slug) of the last series of a timeline page.
+TIMELINE_CURSOR = CursorKey(
+    of=lambda series: [series.actor_slug, series.proposal_slug], parse=_stance_after
 )
 # (change date, position id) of the last change of a page.
 CHANGE_CURSOR = CursorKey(

@@ -182,13 +182,20 @@ class TimelinePointSerializer(serializers.Serializer):
 
 
 class TimelineSeriesSerializer(serializers.Serializer):
-    actor = serializers.CharField()
-    proposal = serializers.CharField()
+    actor = serializers.CharField(source="actor_slug")
+    proposal = serializers.CharField(source="proposal_slug")
     points = TimelinePointSerializer(many=True)
 
 
 class TimelineSerializer(serializers.Serializer):
+    """A page of series; ``next`` continues with the following pairs."""
+
     series = TimelineSeriesSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+
+
+TIMELINE_CSV_HEADER = ["actor", "proposal", "stated_on", "stance", "position"]
 
 
 class GapPointSerializer(serializers.Serializer):
@@ -233,6 +240,11 @@ class PositionVersionSerializer(serializers.Serializer):
     fields = HistoricalPositionFieldsSerializer(source="*")
 
     def get_changed_by(self, record) -> str | None:
+        # Staff usernames are for signed-in readers: shown to everyone, they
+        # are half of a login to guess.
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            return None
         user = record.history_user
         return user.get_username() if user else None
 

@@ -15,7 +15,7 @@ from django.db import connections
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
 
-from config.lib.limits import is_id
+from config.lib.limits import MAX_REPEATED_VALUES, is_id
 from config.lib.pagination import CURSOR_PARAMETER, PAGE_SIZE_PARAMETER
 
 # Parameters the pagination and rendering read, not the filters.
@@ -131,6 +131,12 @@ class RepeatableValueField(forms.Field):
 
     def validate(self, value):
         super().validate(value)
+        if len(value) > MAX_REPEATED_VALUES:
+            raise ValidationError(
+                "At most %(limit)s values, not %(count)s.",
+                code="too_many_values",
+                params={"limit": MAX_REPEATED_VALUES, "count": len(value)},
+            )
         for item in value:
             ProhibitNullCharactersValidator()(item)
 
@@ -212,7 +218,13 @@ class IdsField(ExistingRowsField):
         except ValueError:
             number = 0
         if not is_id(number):
-            raise ValidationError(f"“{item}” is not an id.", code="invalid_pk_value")
+            # Params, not an f-string: DRF formats the message with them, and
+            # a value may contain "%".
+            raise ValidationError(
+                "“%(value)s” is not an id.",
+                code="invalid_pk_value",
+                params={"value": item},
+            )
         return number
 
 

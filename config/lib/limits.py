@@ -11,3 +11,7 @@ MAX_ID = 2**63 - 1
 
 def is_id(value) -> bool:
     return type(value) is int and 0 < value <= MAX_ID
+
+# Values one repeatable parameter may carry (``?actor=a&actor=b…``): each is
+# a lookup and an OR in the query.
+MAX_REPEATED_VALUES = 100

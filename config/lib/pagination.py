@@ -10,6 +10,7 @@ exactly once. The queryset's ordering must end with a unique column (id).
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -92,12 +93,16 @@ def keyset_page(queryset: QuerySet, *, cursor: str | None, size: int) -> KeysetP
 
 
 def _is_plain_value(value) -> bool:
-    # A cursor comes from the client: only what _key writes, within column range.
+    # A cursor comes from the client: only what _key writes, within column
+    # range. JSON lets in Infinity and NaN, and a string may hold a NUL that
+    # PostgreSQL refuses: neither can come from a row.
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
         return -MAX_ID - 1 <= value <= MAX_ID
-    return isinstance(value, str | float)
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str) and "\x00" not in value
 
 
 def _key(row, fields) -> list:
@@ -226,6 +231,9 @@ class KeysetPagination(BasePagination):
         except InvalidCursor:
             raise _invalid_cursor() from None
         return self.page.rows
+
+    def links(self) -> dict:
+        return page_links(self.request, self.page, absolute=True)
 
     def get_next_link(self):
         return page_links(self.request, self.page, absolute=True)["next_link"]

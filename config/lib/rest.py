@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import JSONParser
 from rest_framework.throttling import UserRateThrottle
 
 from config.lib.access import may_read
@@ -153,3 +154,16 @@ class StrictContentNegotiation(DefaultContentNegotiation):
                 {"format": [f"Unknown format “{format}”. Known here: {known}."]}
             )
         return matching
+
+
+class BoundedJSONParser(JSONParser):
+    """JSON whose nesting Python's parser cannot follow (``[`` × 100,000) is a
+    400 like any unreadable body, not a RecursionError and a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(
+                "JSON parse error - nested too deeply."
+            ) from None

@@ -1,7 +1,5 @@
 """The analysis endpoints: as-of stances, changes, timelines and gaps."""
 
-from itertools import groupby
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
@@ -11,18 +9,22 @@ from config.lib.csv import CSVFormatMixin, CSVRenderer, csv_response, serializer
 from config.lib.limits import MAX_PAGE_SIZE, PAGE_SIZE
 from config.lib.pagination import KeysetPagination
 from config.lib.schema import ERRORS, list_page_schema
+from config.lib.throttling import EXPENSIVE_THROTTLES
 from positions import selectors
 from positions.api.positions import CSV_PARAMETER
 from positions.parameters import (
     CHANGE_CURSOR,
     STANCE_CURSOR,
+    TIMELINE_CURSOR,
     ChangesParameters,
     GapParameters,
     StancesParameters,
     TimelineParameters,
     parse,
 )
+from positions.selectors.positions import EXPORT_CHUNK
 from positions.serializers import (
+    TIMELINE_CSV_HEADER,
     ChangeSerializer,
     GapSerializer,
     StanceSerializer,
@@ -73,7 +75,13 @@ def _paged_schema(*, summary, description, parameters, name, serializer_class):
     )
 
 
-class PagedAnalysisView(CSVFormatMixin, APIView):
+class AnalysisView(APIView):
+    """Each analysis may read much of the database: a rate of its own."""
+
+    throttle_classes = [*APIView.throttle_classes, *EXPENSIVE_THROTTLES]
+
+
+class PagedAnalysisView(CSVFormatMixin, AnalysisView):
     """An analysis list: its parameters give the selector's arguments; JSON
     is paged forwards by ``cursor``, ``?format=csv`` streams every row."""
 
@@ -160,30 +168,60 @@ class ChangesView(PagedAnalysisView):
         return super().get(request)
 
 
-class TimelineView(APIView):
+class TimelineView(CSVFormatMixin, AnalysisView):
+    renderer_classes = [*APIView.renderer_classes, CSVRenderer]
+
     @extend_schema(
         summary="Timeline of each (actor, proposal) pair",
-        description="Every position of each pair, ordered by stated_on then id.",
+        description="Every position of each pair, ordered by stated_on then id. "
+        "Paged by series (pairs by actor, then proposal slug); "
+        "`?format=csv` gives every point of every series, one per line.",
         parameters=_scope_parameters(
             _date_parameter("stated_after", "Inclusive."),
             _date_parameter("stated_before", "Inclusive."),
+            *PAGE_PARAMETERS,
+            CSV_PARAMETER,
         ),
-        responses={200: TimelineSerializer, 400: ERRORS[400]},
+        responses={
+            (200, "application/json"): TimelineSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+            400: ERRORS[400],
+        },
     )
     def get(self, request):
-        positions = selectors.position_timeline(
-            **parse(TimelineParameters, request).arguments()
-        )
-        series = [
-            {"actor": actor_slug, "proposal": proposal_slug, "points": list(points)}
-            for (actor_slug, proposal_slug), points in groupby(
-                positions, key=lambda p: (p.actor.slug, p.proposal.slug)
+        arguments = parse(TimelineParameters, request).arguments()
+        if self.wants_csv():
+            return csv_response(
+                header=TIMELINE_CSV_HEADER,
+                rows=selectors.position_timeline(**arguments)
+                .values_list(
+                    "actor__slug", "proposal__slug", "stated_on", "stance", "id"
+                )
+                .iterator(chunk_size=EXPORT_CHUNK),
+                filename="timeline.csv",
             )
-        ]
-        return Response(TimelineSerializer({"series": series}).data)
+        pagination = KeysetPagination()
+        series = pagination.paginate_selector(
+            request,
+            fetch=lambda after, limit: selectors.timeline_series(
+                **arguments, after=after, limit=limit
+            ),
+            key_of=TIMELINE_CURSOR.of,
+            parse_key=TIMELINE_CURSOR.parse,
+        )
+        links = pagination.links()
+        return Response(
+            TimelineSerializer(
+                {
+                    "series": series,
+                    "next": links["next_link"],
+                    "previous": links["previous_link"],
+                }
+            ).data
+        )
 
 
-class GapView(APIView):
+class GapView(AnalysisView):
     @extend_schema(
         summary="Gap between two actors over time",
         description="One point per date on which either side's as-of stance "

@@ -1,12 +1,17 @@
 """The positions resource: reads from plain rows, writes through the services."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -14,11 +19,14 @@ from config.lib.concurrency import ConcurrencyMixin, quoted_etag, tagged_respons
 from config.lib.csv import CSVFormatMixin, CSVRenderer, csv_response
 from config.lib.limits import is_id
 from config.lib.rest import (
+    BoundedJSONParser,
     Conflict,
     PreconditionFailed,
+    RequestTooLarge,
     django_validation_error_to_drf,
 )
 from config.lib.schema import ERRORS, resource_schema
+from config.lib.throttling import EXPENSIVE_THROTTLES
 from positions import selectors
 from positions.filters import PositionFilter
 from positions.models import Position
@@ -85,6 +93,12 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
             # gets the documented bulk error shape too.
             response.data = {"errors": {"request": _as_field_errors(response.data)}}
         return super().finalize_response(request, response, *args, **kwargs)
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.action == "list" and self.wants_csv():
+            throttles += [throttle() for throttle in EXPENSIVE_THROTTLES]
+        return throttles
 
     def etag_for(self, position) -> str:
         return _position_etag(position.pk, position.version)
@@ -171,18 +185,26 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         records = list(selectors.position_history(position_id=_position_id(pk)))
         if not records:
             raise exceptions.NotFound()
-        return Response(PositionVersionSerializer(records, many=True).data)
+        return Response(
+            PositionVersionSerializer(
+                records, many=True, context={"request": request}
+            ).data
+        )
 
     @extend_schema(
         request=PositionSerializer(many=True),
-        responses={201: PositionSerializer(many=True), 400: BulkErrorSerializer},
+        responses={
+            201: PositionSerializer(many=True),
+            400: BulkErrorSerializer,
+            413: OpenApiResponse(description="More rows than BULK_MAX_ROWS."),
+        },
     )
     @action(
         detail=False,
         methods=["post"],
         pagination_class=None,
         filterset_class=None,
-        parser_classes=[JSONParser],
+        parser_classes=[BoundedJSONParser],
         renderer_classes=[JSONRenderer],
     )
     def bulk(self, request):
@@ -190,6 +212,11 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         if not isinstance(request.data, list):
             return _bulk_errors(
                 {"request": {"non_field_errors": ["Send a JSON list of positions."]}}
+            )
+        if len(request.data) > settings.BULK_MAX_ROWS:
+            raise RequestTooLarge(
+                f"Send at most {settings.BULK_MAX_ROWS:,} positions per request; "
+                f"this one has {len(request.data):,}. Nothing was saved."
             )
         serializer = self.get_serializer(data=request.data, many=True)
         if not serializer.is_valid():

@@ -38,12 +38,8 @@ from positions.selectors.positions import (
 )
 from positions.selectors.rows import Change, GapPoint, ResolvedStance
 from positions.selectors.search import SearchResults, search_everything
-from positions.selectors.stances import (
-    RESOLUTION_RULE,
-    position_timeline,
-    resolved_days,
-    stances_as_of,
-)
+from positions.selectors.stances import RESOLUTION_RULE, resolved_days, stances_as_of
+from positions.selectors.timeline import Series, position_timeline, timeline_series
 
 __all__ = [
     "CHANGE_KINDS",
@@ -54,6 +50,7 @@ __all__ = [
     "Matrix",
     "ResolvedStance",
     "SearchResults",
+    "Series",
     "actor_page",
     "actor_positions",
     "actor_proposals",
@@ -79,4 +76,5 @@ __all__ = [
     "resolved_days",
     "search_everything",
     "stances_as_of",
+    "timeline_series",
 ]

@@ -36,7 +36,12 @@ def column(sql: str):
 
 
 def select_list(row_type) -> str:
-    return ", ".join(f"{f.metadata['sql']} AS {f.name}" for f in fields(row_type))
+    """The SELECT list of ``row_type``'s fields that are read from SQL."""
+    return ", ".join(
+        f"{f.metadata['sql']} AS {f.name}"
+        for f in fields(row_type)
+        if f.metadata.get("sql")
+    )
 
 
 def _converter(kind):

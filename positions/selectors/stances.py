@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Iterable
 
 from actors.models import Actor
-from positions.models import Negotiation, Position, PositionQuerySet, Proposal
+from positions.models import Negotiation, Proposal
 from positions.selectors.rows import ResolvedStance
 from positions.selectors.sql import (
     ACTOR,
@@ -36,35 +36,6 @@ RESOLUTION_RULE = (
     "If they disagree, the day is marked disputed. The stance as of a date is the one "
     "standing for the latest date on or before it."
 )
-
-
-def position_timeline(
-    *,
-    actors: Iterable[Actor] | None = None,
-    proposals: Iterable[Proposal] | None = None,
-    negotiation: Negotiation | None = None,
-    negotiations: Iterable[Negotiation] | None = None,
-    stated_after: datetime.date | None = None,
-    stated_before: datetime.date | None = None,
-) -> PositionQuerySet:
-    """Positions grouped by pair, each pair in time order (``stated_on``, then ``id``).
-
-    ``stated_after`` and ``stated_before`` are inclusive. Every position is a
-    point, including several on one day; see ``resolved_days`` for one per day.
-    """
-    positions = Position.objects.select_related("actor", "proposal__negotiation")
-    if actors is not None:
-        positions = positions.filter(actor__in=ids(actors))
-    if proposals is not None:
-        positions = positions.filter(proposal__in=ids(proposals))
-    chosen_negotiations = negotiation_ids(negotiation, negotiations)
-    if chosen_negotiations is not None:
-        positions = positions.filter(proposal__negotiation__in=chosen_negotiations)
-    if stated_after is not None:
-        positions = positions.filter(stated_on__gte=stated_after)
-    if stated_before is not None:
-        positions = positions.filter(stated_on__lte=stated_before)
-    return positions.in_timeline_order()
 
 
 def resolved_days(

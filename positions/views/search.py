@@ -1,16 +1,23 @@
 from django.shortcuts import render
 
 from config.lib.access import public_read
-from positions.selectors import search_everything
-
-MAX_QUERY_LENGTH = 200
+from positions.forms import SearchForm
+from positions.selectors import SearchResults, search_everything
 
 
 @public_read
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "positions/search.html",
+            {"form": form, "query": "", "results": SearchResults([], [], [], [])},
+            status=400,
+        )
+    query = form.cleaned_data["q"]
     return render(
         request,
         "positions/search.html",
-        {"query": query, "results": search_everything(query=query)},
+        {"form": form, "query": query, "results": search_everything(query=query)},
     )

@@ -1,4 +1,6 @@
+import base64
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -14,8 +16,8 @@ from tests.factories import (
 
 D = datetime.date.fromisoformat
 
-# One query: positions with their actor and proposal joined.
-TIMELINE_QUERY_COUNT = 1
+# Two queries: the page's pairs, then their positions.
+TIMELINE_QUERY_COUNT = 2
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def world(korea_case):
 def _series(response):
     assert response.status_code == 200, response.content
     body = response.json()
-    assert list(body) == ["series"]
+    assert list(body) == ["series", "next", "previous"]
     return {
         (series["actor"], series["proposal"]): [
             (point["stated_on"], point["stance"], point["position"])
@@ -100,7 +102,9 @@ def test_it_gives_exactly_the_contract_fields(api_client, world):
                     }
                 ],
             }
-        ]
+        ],
+        "next": None,
+        "previous": None,
     }
 
 
@@ -147,7 +151,7 @@ def test_it_gives_an_empty_series_list_when_nothing_matches(api_client, world):
     response = api_client.get("/api/v1/timeline/?actor=mike-pompeo")
 
     assert response.status_code == 200
-    assert response.json() == {"series": []}
+    assert response.json() == {"series": [], "next": None, "previous": None}
 
 
 @pytest.mark.parametrize(
@@ -201,3 +205,40 @@ def test_it_runs_as_many_queries_for_many_series_as_for_few(api_client, world):
 
     assert len(response.json()["series"]) == 34
     assert many == few
+
+
+def test_it_pages_by_series_and_each_page_holds_whole_series(api_client, world):
+    pages, url = [], "/api/v1/timeline/?page_size=2"
+    while url:
+        body = api_client.get(url).json()
+        pages.append(
+            [(s["actor"], s["proposal"], len(s["points"])) for s in body["series"]]
+        )
+        url = body["next"]
+
+    assert pages == [
+        [("north-korea", "big-deal", 1), ("north-korea", "phased-deal", 1)],
+        [("south-korea", "road-map", 1), ("us", "big-deal", 5)],
+    ]
+
+
+def test_it_exports_every_point_of_every_series_as_csv(api_client, world):
+    response = api_client.get("/api/v1/timeline/?format=csv&page_size=1")
+
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0] == "actor,proposal,stated_on,stance,position"
+    assert len(lines) == 1 + 8
+    assert f"us,big-deal,2019-03-01,0,{world.us_mar_b.pk}" in lines
+
+
+def test_it_refuses_a_cursor_holding_a_nul(api_client, world):
+    key = ["us\x00", "big-deal"]
+    cursor = base64.urlsafe_b64encode(
+        json.dumps({"direction": "next", "key": key}).encode()
+    ).decode()
+
+    response = api_client.get(f"/api/v1/timeline/?cursor={cursor}")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["cursor"]
