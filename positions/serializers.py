@@ -114,23 +114,45 @@ class ArticleSerializer(ValidatedModelSerializer):
         return super().create(validated_data)
 
 
+class PreloadedMixin:
+    """A related field that first looks in the rows a bulk request loaded for
+    all of its rows at once (``context["preloaded"][field name]``): one query
+    per field instead of one per row and field. Anything not found there is
+    resolved (and refused) as usual."""
+
+    def to_internal_value(self, data):
+        preloaded = self.context.get("preloaded", {}).get(self.field_name)
+        if preloaded is not None and isinstance(data, str | int):
+            found = preloaded.get(data)
+            if found is not None:
+                return found
+        return super().to_internal_value(data)
+
+
+class PreloadedSlugField(PreloadedMixin, serializers.SlugRelatedField):
+    pass
+
+
+class PreloadedIdField(PreloadedMixin, serializers.PrimaryKeyRelatedField):
+    pass
+
+
 class PositionSerializer(serializers.ModelSerializer):
     """Shape only: the rules live in ``positions.services``, which the views call."""
 
     url = serializers.HyperlinkedIdentityField(view_name="position-detail")
-    actor = serializers.SlugRelatedField(
+    actor = PreloadedSlugField(
         slug_field="slug",
         queryset=Actor.objects.all(),
         required=False,
         help_text="The side. Leave out to take the speaker's affiliation on stated_on.",
     )
-    proposal = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Proposal.objects.all()
-    )
+    proposal = PreloadedSlugField(slug_field="slug", queryset=Proposal.objects.all())
+    article = PreloadedIdField(queryset=Article.objects.all())
     negotiation = serializers.SlugRelatedField(
         source="proposal.negotiation", slug_field="slug", read_only=True
     )
-    speaker = serializers.SlugRelatedField(
+    speaker = PreloadedSlugField(
         slug_field="slug", queryset=Actor.objects.all(), required=False, allow_null=True
     )
     stance = serializers.ChoiceField(choices=Stance.choices)

@@ -218,7 +218,12 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
                 f"Send at most {settings.BULK_MAX_ROWS:,} positions per request; "
                 f"this one has {len(request.data):,}. Nothing was saved."
             )
-        serializer = self.get_serializer(data=request.data, many=True)
+        serializer = self.get_serializer(
+            data=request.data,
+            many=True,
+            context=self.get_serializer_context()
+            | {"preloaded": selectors.bulk_references(request.data)},
+        )
         if not serializer.is_valid():
             # DRF gives a list serializer's errors as {index: errors} or as a
             # list aligned with the rows, depending on its settings.

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from actors.models import Actor
+from config.lib.limits import is_id
 from positions.models import Article, Position, PositionQuerySet, Proposal
 from positions.position_fields import (
     EXPORT_FIELDS,
@@ -38,6 +39,33 @@ def positions_for_export(positions: PositionQuerySet):
     return positions.values(*read_paths(EXPORT_FIELDS)).iterator(
         chunk_size=EXPORT_CHUNK
     )
+
+
+def bulk_references(rows: list) -> dict[str, dict]:
+    """The actors, proposals and articles a bulk request's rows name, loaded
+    at once: {field: {slug or id as sent: row}}. Values of the wrong type
+    are left for the serializer to refuse."""
+
+    def sent(field: str, kind: type) -> set:
+        return {
+            row[field]
+            for row in rows
+            if isinstance(row, dict) and isinstance(row.get(field), kind)
+        }
+
+    actors = Actor.objects.in_bulk(
+        sent("actor", str) | sent("speaker", str), field_name="slug"
+    )
+    return {
+        "actor": actors,
+        "speaker": actors,
+        "proposal": Proposal.objects.select_related("negotiation").in_bulk(
+            sent("proposal", str), field_name="slug"
+        ),
+        "article": Article.objects.in_bulk(
+            {value for value in sent("article", int) if is_id(value)}
+        ),
+    }
 
 
 def deleted_positions():

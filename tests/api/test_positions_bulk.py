@@ -1,5 +1,8 @@
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from positions.models import Position
 
 D = datetime.date
@@ -188,3 +191,37 @@ def test_it_answers_unreadable_json_in_the_bulk_error_shape(analyst_client, kore
         in response.json()["errors"]["request"]["non_field_errors"][0]
     )
     assert table() == before
+
+
+def test_it_reads_the_database_as_often_for_many_rows_as_for_few(
+    analyst_client, korea_case
+):
+    def queries(count: int, offset: int) -> int:
+        rows = [
+            row(
+                korea_case,
+                stated_on=str(D(2018, 1, 1) + datetime.timedelta(days=offset + day)),
+                speaker="mike-pompeo" if day % 2 else None,
+                actor="us",
+            )
+            for day in range(count)
+        ]
+        with CaptureQueriesContext(connection) as context:
+            response = analyst_client.post("/api/v1/positions/bulk/", rows)
+        assert response.status_code == 201, response.content
+        return len(context)
+
+    queries(1, offset=200)  # the first request also loads the user's permissions
+
+    assert queries(40, offset=0) == queries(4, offset=100)
+
+
+def test_it_names_an_unknown_slug_among_preloaded_ones(analyst_client, korea_case):
+    response = analyst_client.post(
+        "/api/v1/positions/bulk/",
+        [row(korea_case), row(korea_case, actor="atlantis", stated_on="2019-03-27")],
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["1"]
+    assert "actor" in response.json()["errors"]["1"]
