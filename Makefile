@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 \
 # For trying it out: debug on, SQLite unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test lint audit format migrations-check fuzz load db-fault bench backup restore ci clean
+.PHONY: install run test lint audit format migrations-check fuzz load db-fault abuse bench backup restore ci clean
 
 install: $(VENV)/.installed
 
@@ -60,6 +60,11 @@ load: install
 # The load again, while PostgreSQL restarts underneath it.
 db-fault: install
 	bash .ci/db-fault
+
+# Two anonymous clients hammer the expensive endpoints, a third sends headers
+# slowly; a reader's p99 must stay under 500 ms. POSITIONS=, SECONDS_TO_RUN=.
+abuse: install
+	bash .ci/abuse
 
 # Our API and pages beside Datasette and the thin floor on the harness's
 # 1,000,000 positions (../shared/bench): N=, DURATION=, RUNS=, SKIP_GEN=1.
