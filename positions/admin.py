@@ -179,6 +179,11 @@ class PositionAdmin(HistoryRevertAdmin):
         ]
         return extra + super().get_urls()
 
+    def has_restore_permission(self, request) -> bool:
+        # Restoring undoes someone's deletion: a curator's call, as deleting
+        # is, and it adds a row. Analysts may add positions but not delete.
+        return self.has_delete_permission(request) and self.has_add_permission(request)
+
     def deleted_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -186,14 +191,14 @@ class PositionAdmin(HistoryRevertAdmin):
             "title": "Deleted positions",
             "opts": self.model._meta,
             "deletions": deleted_positions()[:200],
-            "can_restore": self.has_add_permission(request),
+            "can_restore": self.has_restore_permission(request),
         }
         return TemplateResponse(
             request, "admin/positions/position/deleted.html", context
         )
 
     def restore_view(self, request, position_id):
-        if request.method != "POST" or not self.has_add_permission(request):
+        if request.method != "POST" or not self.has_restore_permission(request):
             raise PermissionDenied
         try:
             position = position_restore(position_id=position_id, by=request.user)
