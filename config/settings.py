@@ -188,6 +188,11 @@ SPECTACULAR_SETTINGS = {
     "gaps follow the rules printed with each endpoint.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page are reads like any other: with PUBLIC_READ
+    # off they are for logged-in users and token holders only (the default
+    # would be AllowAny). Named by string: the class may move (config.lib).
+    "SERVE_PERMISSIONS": ["config.api.ReadOrModelPermission"],
+    "SERVE_AUTHENTICATION": REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
