@@ -29,6 +29,11 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Proxies in front of the app; 0 means X-Forwarded-For is not trusted, so a
+# client cannot reset its anonymous throttle or its login lockout by forging
+# that header.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
 # Anonymous visitors may read pages and the API unless this is switched off.
 PUBLIC_READ = env_bool("PUBLIC_READ", default=True)
 
@@ -77,7 +82,13 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per username and address, and per address across usernames (password
+# spraying) with its own, higher limit: see config/lib/lockout.py.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+AXES_HANDLER = "config.lib.lockout.AddressLimitHandler"
+# The client's address as the API throttles see it (NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "config.lib.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 # Failures are still logged (with username and address); this drops the banner.
 AXES_VERBOSE = False
@@ -169,9 +180,7 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "config.api.SignedInRateThrottle",
     ],
-    # Proxies in front of the app; 0 means X-Forwarded-For is not trusted, so a
-    # client cannot reset its anonymous throttle by forging that header.
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "120/minute"),
         "user": env_str("THROTTLE_USER", "1200/minute"),
