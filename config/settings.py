@@ -9,7 +9,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str, load_env_file
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_mailers,
+    env_str,
+    load_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_env_file(BASE_DIR / ".env")
@@ -52,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "accounts",
     "actors",
     "positions",
 ]
@@ -157,6 +165,18 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Outgoing mail, used only for password reset: EMAIL_URL such as
+# smtp+tls://USER:PASSWORD@HOST:587. Without it the reset pages do not exist
+# (404): nobody could receive the link anyway. MAILERS is defined only then:
+# Django's checks refuse a MAILERS without a production-ready default.
+_mailers = env_mailers("EMAIL_URL")
+PASSWORD_RESET_ENABLED = bool(_mailers)
+if _mailers:
+    MAILERS = _mailers
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# Reset requests per client address, and mails per e-mail address.
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/hour")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

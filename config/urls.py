@@ -9,7 +9,7 @@ admin.site.site_title = "Stance tracker admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urls())),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("", include("positions.urls")),
 ]
 
