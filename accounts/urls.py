@@ -1,5 +1,6 @@
 """Account pages: Django's auth views, listed here rather than included whole,
-so that password reset can depend on outgoing mail being configured."""
+so that password reset can depend on outgoing mail being configured and the
+password change can count wrong old passwords; and the API token page."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -11,7 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -27,4 +28,5 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("reset/done/", views.password_reset_complete, name="password_reset_complete"),
+    path("token/", views.api_token, name="api-token"),
 ]
