@@ -42,7 +42,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -ll -r actors positions config -x "*/migrations/*"
+	$(BIN)/bandit -q -ll -r accounts actors positions config -x "*/migrations/*"
 
 # Known vulnerabilities in the pinned requirements. pip-audit needs its online
 # vulnerability service; --strict makes a package it could not check an error.
