@@ -76,3 +76,23 @@ def test_it_never_shows_anonymous_readers_a_username(
 
     assert _history_cells(response)[-1] == "editor"
     assert "jane.doe" not in response.text
+
+
+def test_the_label_the_api_history_should_use_hides_usernames_from_anonymous(
+    analyst, curator, superuser
+):
+    """positions.editors.editor_label is what positions/api.py's history
+    endpoint should call for ``changed_by`` (see the security report)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from positions.editors import editor_label
+
+    anonymous = AnonymousUser()
+    assert [editor_label(u, anonymous) for u in (analyst, curator, superuser)] == [
+        "editor",
+        "staff",
+        "administrator",
+    ]
+    assert editor_label(curator, analyst) == "curator"
+    assert editor_label(None, analyst) is None
+    assert editor_label(None, anonymous) is None
