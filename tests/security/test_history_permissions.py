@@ -252,3 +252,20 @@ def test_every_history_admin_checks_permissions_before_reverting():
     assert all(
         isinstance(model_admin, HistoryRevertPermissionMixin) for model_admin in tracked
     )
+
+
+@pytest.mark.parametrize("changed", ["actor"], indirect=True)
+def test_it_lets_nobody_revert_when_reverting_is_switched_off(
+    client, superuser, changed, settings
+):
+    settings.SIMPLE_HISTORY_REVERT_DISABLED = True
+    model_name, obj, field, _, new_value, history_id = changed
+    client.force_login(superuser)
+    url = _url(obj, obj.pk, history_id)
+    page = client.get(url)
+
+    response = client.post(url, _form_data(page))
+
+    assert page.status_code == 200 and 'name="_save"' not in page.text
+    assert response.status_code == 403
+    assert _stored(model_name, obj.pk, field) == new_value
