@@ -14,4 +14,5 @@ RUN SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --no-in
 RUN useradd --create-home app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000"]
+# Threaded workers, timeouts and request limits: config/gunicorn.conf.py.
+CMD ["gunicorn", "config.wsgi", "--config", "config/gunicorn.conf.py"]

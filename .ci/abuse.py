@@ -156,7 +156,11 @@ def main() -> int:
         Hammer(arguments.url, "127.0.0.3", expensive[::-1], stop),
     ]
     slow = SlowHeaders(
-        arguments.url, "127.0.0.4", arguments.slow_sockets, arguments.slow_interval, stop
+        arguments.url,
+        "127.0.0.4",
+        arguments.slow_sockets,
+        arguments.slow_interval,
+        stop,
     )
     latencies, errors = [], []
     reader = threading.Thread(

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from actors.models import Actor, Affiliation
+from config.lib.admin import HistoryRevertAdmin
 
 # Autocomplete widgets name the field they fill; these fields only take
 # persons, those only sides (anything but a person).
@@ -18,7 +18,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(HistoryRevertAdmin):
     list_display = ["name", "short_name", "kind", "slug", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "slug", "aliases"]
@@ -44,7 +44,7 @@ class ActorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(SimpleHistoryAdmin):
+class AffiliationAdmin(HistoryRevertAdmin):
     list_display = ["person", "role", "organization", "start_date", "end_date"]
     list_filter = ["organization__kind"]
     list_select_related = ["person", "organization"]

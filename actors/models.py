@@ -7,6 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from actors.slugs import SlugFromNameMixin
+from config.lib import limits
 
 
 class UnicodeJSONEncoder(DjangoJSONEncoder):
@@ -93,7 +94,11 @@ class Actor(SlugFromNameMixin, models.Model):
         choices=Kind.choices,
         help_text="A person can be a speaker but never a side of a position.",
     )
-    description = models.TextField(blank=True, help_text="Who this is, for readers.")
+    description = models.TextField(
+        blank=True,
+        help_text="Who this is, for readers.",
+        **limits.text_limit(limits.DESCRIPTION),
+    )
     aliases = models.JSONField(
         default=list,
         encoder=UnicodeJSONEncoder,
@@ -123,6 +128,15 @@ class Actor(SlugFromNameMixin, models.Model):
         ):
             raise ValidationError({"aliases": "Aliases must be a list of names."})
         self.aliases = [alias.strip() for alias in self.aliases if alias.strip()]
+        if len(self.aliases) > limits.ALIASES or any(
+            len(alias) > limits.ALIAS for alias in self.aliases
+        ):
+            raise ValidationError(
+                {
+                    "aliases": f"At most {limits.ALIASES} aliases, each of at most "
+                    f"{limits.ALIAS} characters."
+                }
+            )
         if self.pk:
             self._check_kind_fits_relations()
 

@@ -6,6 +6,7 @@ silently meaning "off", so every reader raises ``ImproperlyConfigured``.
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,6 +47,45 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# Scheme: default port and how the connection is secured.
+_MAIL_SCHEMES = {
+    "smtp": (25, {}),
+    "smtp+tls": (587, {"use_tls": True}),
+    "smtps": (465, {"use_ssl": True}),
+}
+
+
+def env_mailers(name: str) -> dict:
+    """Django's ``MAILERS`` from one URL, e.g. ``smtp+tls://user:pw@host:587``.
+
+    Unset or empty means no mailer at all. The error messages never repeat
+    the value, which may hold a password.
+    """
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return {}
+    usage = f"{name}: use smtp://HOST, smtp+tls://USER:PASSWORD@HOST:587 or smtps://…"
+    parts = urlsplit(raw)
+    if parts.scheme not in _MAIL_SCHEMES or not parts.hostname:
+        raise ImproperlyConfigured(usage)
+    default_port, security = _MAIL_SCHEMES[parts.scheme]
+    try:
+        port = parts.port or default_port
+        timeout = int(parse_qs(parts.query).get("timeout", ["10"])[-1])
+    except ValueError:
+        raise ImproperlyConfigured(f"{usage} (port and timeout are numbers)") from None
+    options = {"host": parts.hostname, "port": port, "timeout": timeout, **security}
+    if parts.username:
+        options["username"] = unquote(parts.username)
+        options["password"] = unquote(parts.password or "")
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": options,
+        }
+    }
 
 
 def load_env_file(path: Path) -> None:

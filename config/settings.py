@@ -9,7 +9,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str, load_env_file
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_mailers,
+    env_str,
+    load_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_env_file(BASE_DIR / ".env")
@@ -30,6 +37,11 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Proxies in front of the app; 0 means X-Forwarded-For is not trusted, so a
+# client cannot reset its anonymous throttle or its login lockout by forging
+# that header.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
 # Anonymous visitors may read pages and the API unless this is switched off.
 PUBLIC_READ = env_bool("PUBLIC_READ", default=True)
 
@@ -48,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "accounts",
     "actors",
     "positions",
 ]
@@ -80,7 +93,13 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per username and address, and per address across usernames (password
+# spraying) with its own, higher limit: see config/lib/lockout.py.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+AXES_HANDLER = "config.lib.lockout.AddressLimitHandler"
+# The client's address as the API throttles see it (NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "config.lib.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 # Failures are still logged (with username and address); this drops the banner.
 AXES_VERBOSE = False
@@ -159,6 +178,18 @@ STORAGES = {
     },
 }
 
+# Outgoing mail, used only for password reset: EMAIL_URL such as
+# smtp+tls://USER:PASSWORD@HOST:587. Without it the reset pages do not exist
+# (404): nobody could receive the link anyway. MAILERS is defined only then:
+# Django's checks refuse a MAILERS without a production-ready default.
+_mailers = env_mailers("EMAIL_URL")
+PASSWORD_RESET_ENABLED = bool(_mailers)
+if _mailers:
+    MAILERS = _mailers
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# Reset requests per client address, and mails per e-mail address.
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/hour")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -186,9 +217,7 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "config.lib.rest.SignedInRateThrottle",
     ],
-    # Proxies in front of the app; 0 means X-Forwarded-For is not trusted, so a
-    # client cannot reset its anonymous throttle by forging that header.
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "120/minute"),
         "user": env_str("THROTTLE_USER", "1200/minute"),
@@ -212,6 +241,11 @@ SPECTACULAR_SETTINGS = {
     "gaps follow the rules printed with each endpoint.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page are reads like any other: with PUBLIC_READ
+    # off they are for logged-in users and token holders only (the default
+    # would be AllowAny). Named by string: the class may move (config.lib).
+    "SERVE_PERMISSIONS": ["config.lib.rest.ReadOrModelPermission"],
+    "SERVE_AUTHENTICATION": REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -4,11 +4,11 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
 from actors.admin import ActorAdmin
 from actors.models import Actor
+from config.lib.admin import HistoryRevertAdmin
 from positions.forms import ArticlePositionFormSet, PositionForm
 from positions.models import Article, Negotiation, Position, Proposal
 from positions.selectors import deleted_positions
@@ -23,7 +23,7 @@ from positions.services import (
 
 
 @admin.register(Negotiation)
-class NegotiationAdmin(SimpleHistoryAdmin):
+class NegotiationAdmin(HistoryRevertAdmin):
     list_display = ["title", "slug", "started_on", "ended_on"]
     search_fields = ["title", "slug", "description"]
     prepopulated_fields = {"slug": ["title"]}
@@ -32,7 +32,7 @@ class NegotiationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(HistoryRevertAdmin):
     list_display = ["title", "negotiation", "originated_by", "first_put_forward_on"]
     list_filter = ["negotiation"]
     list_select_related = ["negotiation", "originated_by"]
@@ -62,7 +62,7 @@ class PositionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(HistoryRevertAdmin):
     list_display = ["title", "outlet", "published_on", "position_count"]
     list_filter = ["outlet", "language"]
     search_fields = ["title", "url", "outlet", "authors"]
@@ -103,7 +103,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(SimpleHistoryAdmin):
+class PositionAdmin(HistoryRevertAdmin):
     form = PositionForm
     # As on PositionInline: the form's hidden ``version``, not the model field.
     exclude = ["version"]
@@ -127,7 +127,22 @@ class PositionAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change):
-        if change:
+        if (
+            change
+            and is_historic(obj)
+            and not Position.objects.filter(pk=obj.pk).exists()
+        ):
+            # Reverting a deleted position (the history page checked delete
+            # permission): bring it back, then give it the chosen version.
+            with transaction.atomic():
+                restored = position_restore(position_id=obj.pk, by=request.user)
+                saved = position_update(
+                    position_id=obj.pk,
+                    expected_version=restored.version,
+                    changes=form.editable_data(),
+                    by=request.user,
+                )
+        elif change:
             expected_version = form.cleaned_data["version"]
             if is_historic(obj):
                 # A revert from the history page: ``obj`` is the old version,
@@ -164,6 +179,11 @@ class PositionAdmin(SimpleHistoryAdmin):
         ]
         return extra + super().get_urls()
 
+    def has_restore_permission(self, request) -> bool:
+        # Restoring undoes someone's deletion: a curator's call, as deleting
+        # is, and it adds a row. Analysts may add positions but not delete.
+        return self.has_delete_permission(request) and self.has_add_permission(request)
+
     def deleted_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -171,14 +191,14 @@ class PositionAdmin(SimpleHistoryAdmin):
             "title": "Deleted positions",
             "opts": self.model._meta,
             "deletions": deleted_positions()[:200],
-            "can_restore": self.has_add_permission(request),
+            "can_restore": self.has_restore_permission(request),
         }
         return TemplateResponse(
             request, "admin/positions/position/deleted.html", context
         )
 
     def restore_view(self, request, position_id):
-        if request.method != "POST" or not self.has_add_permission(request):
+        if request.method != "POST" or not self.has_restore_permission(request):
             raise PermissionDenied
         try:
             position = position_restore(position_id=position_id, by=request.user)

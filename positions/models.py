@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
 from actors.slugs import SlugFromNameMixin
+from config.lib import limits
 
 # Statements are dated where they happened and articles where the outlet
 # published; time zones make the two differ by up to a day.
@@ -82,7 +83,11 @@ class Negotiation(SlugFromNameMixin, models.Model):
         blank=True,
         help_text="Key used in web and API addresses; derived from the title when left empty.",
     )
-    description = models.TextField(blank=True, help_text="What is being negotiated.")
+    description = models.TextField(
+        blank=True,
+        help_text="What is being negotiated.",
+        **limits.text_limit(limits.DESCRIPTION),
+    )
     participants = models.ManyToManyField(
         Actor,
         related_name="negotiations",
@@ -138,7 +143,11 @@ class Proposal(SlugFromNameMixin, models.Model):
         blank=True,
         help_text="Key used in web and API addresses; derived from the title when left empty.",
     )
-    summary = models.TextField(blank=True, help_text="What the proposal would do.")
+    summary = models.TextField(
+        blank=True,
+        help_text="What the proposal would do.",
+        **limits.text_limit(limits.SUMMARY),
+    )
     originated_by = models.ForeignKey(
         Actor,
         on_delete=models.PROTECT,
@@ -222,9 +231,15 @@ class Article(models.Model):
     language = models.CharField(
         max_length=20, default="en", help_text="Language code, e.g. “en”, “ko”."
     )
-    summary = models.TextField(blank=True, help_text="Your own short summary.")
+    summary = models.TextField(
+        blank=True,
+        help_text="Your own short summary.",
+        **limits.text_limit(limits.SUMMARY),
+    )
     body = models.TextField(
-        blank=True, help_text="Full text, if you may store it; used by search."
+        blank=True,
+        help_text="Full text, if you may store it; used by search.",
+        **limits.text_limit(limits.ARTICLE_BODY),
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -305,9 +320,15 @@ class Position(models.Model):
         related_name="spoken_positions",
         help_text="The person who said it, if a person did.",
     )
-    quote = models.TextField(blank=True, help_text="Verbatim from the article.")
+    quote = models.TextField(
+        blank=True,
+        help_text="Verbatim from the article.",
+        **limits.text_limit(limits.QUOTE),
+    )
     note = models.TextField(
-        blank=True, help_text="Your paraphrase or reasoning for the stance coding."
+        blank=True,
+        help_text="Your paraphrase or reasoning for the stance coding.",
+        **limits.text_limit(limits.NOTE),
     )
     confidence = models.PositiveSmallIntegerField(
         choices=Confidence.choices,

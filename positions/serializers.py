@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from actors.models import Actor
 from config.lib.rest import ValidatedModelSerializer
+from positions.editors import editor_label
 from positions.models import (
     CONFIDENCE_KEYS,
     Article,
@@ -257,18 +258,16 @@ class PositionVersionSerializer(serializers.Serializer):
 
     version = serializers.IntegerField()
     changed_at = serializers.DateTimeField(source="history_date")
-    changed_by = serializers.SerializerMethodField()
+    changed_by = serializers.SerializerMethodField(
+        help_text="The username for logged-in readers; administrator, staff or "
+        "editor for anonymous ones; null when no user is recorded."
+    )
     change = serializers.SerializerMethodField()
     fields = HistoricalPositionFieldsSerializer(source="*")
 
     def get_changed_by(self, record) -> str | None:
-        # Staff usernames are for signed-in readers: shown to everyone, they
-        # are half of a login to guess.
         request = self.context.get("request")
-        if request is None or not request.user.is_authenticated:
-            return None
-        user = record.history_user
-        return user.get_username() if user else None
+        return editor_label(record.history_user, request and request.user)
 
     @extend_schema_field(
         serializers.ChoiceField(choices=["created", "changed", "deleted"])

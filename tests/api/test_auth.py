@@ -161,7 +161,9 @@ def test_it_lets_a_token_holder_read_when_public_read_is_off(
 @pytest.fixture
 def low_rates(monkeypatch):
     monkeypatch.setattr(
-        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/minute", "user": "3/minute"}
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        SimpleRateThrottle.THROTTLE_RATES | {"anon": "2/minute", "user": "3/minute"},
     )
     cache.clear()
     yield
