@@ -43,28 +43,35 @@ def fetch(url: str, path: str, source: str, headers=None, timeout=120.0):
 class Hammer(threading.Thread):
     """An anonymous client that asks for the expensive things, back to back."""
 
-    def __init__(self, url, source, paths, stop):
+    def __init__(self, url, source, paths, stop, start=0):
         super().__init__(daemon=True)
         self.url, self.source, self.paths, self.stop = url, source, paths, stop
+        self.start_at = start
         self.outcomes = Counter()
+        self.slowest = {}
         self.failures = []
 
     def run(self):
-        index = 0
+        index = self.start_at
         while not self.stop.is_set():
             path = self.paths[index % len(self.paths)]
             index += 1
+            name = path.split("?")[0] + ("?format=csv" if "format=csv" in path else "")
+            started = time.perf_counter()
             try:
-                status, _ = fetch(self.url, path, self.source)
+                status, body = fetch(self.url, path, self.source)
             except (OSError, http.client.HTTPException) as error:
                 self.failures.append(f"{path}: {type(error).__name__}: {error}")
-                self.outcomes["broken"] += 1
+                self.outcomes[(name, "broken")] += 1
                 continue
-            if status < 400 or 400 <= status < 500 or status == 503:
-                self.outcomes[status] += 1
-            else:
+            seconds = time.perf_counter() - started
+            self.outcomes[(name, status)] += 1
+            if status == 200:
+                self.slowest[name] = max(
+                    self.slowest.get(name, (0, 0)), (seconds, len(body))
+                )
+            if status >= 500 and status != 503:
                 self.failures.append(f"{path}: HTTP {status}")
-                self.outcomes[status] += 1
 
 
 class SlowHeaders(threading.Thread):
@@ -139,6 +146,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--slow-sockets", type=int, default=6)
     parser.add_argument("--slow-interval", type=float, default=5)
+    parser.add_argument(
+        "--parallel", type=int, default=3, help="connections each abuser keeps busy"
+    )
     arguments = parser.parse_args()
 
     many_actors = "&".join(f"actor={slug}" for slug in arguments.actors.split(","))
@@ -152,8 +162,9 @@ def main() -> int:
     ]
     stop = threading.Event()
     hammers = [
-        Hammer(arguments.url, "127.0.0.2", expensive, stop),
-        Hammer(arguments.url, "127.0.0.3", expensive[::-1], stop),
+        Hammer(arguments.url, source, expensive, stop, start=lane)
+        for source in ("127.0.0.2", "127.0.0.3")
+        for lane in range(arguments.parallel)
     ]
     slow = SlowHeaders(
         arguments.url,
@@ -188,7 +199,15 @@ def main() -> int:
 
     outcomes = sum((hammer.outcomes for hammer in hammers), Counter())
     failures = [failure for hammer in hammers for failure in hammer.failures]
-    print(f"abusive requests: {dict(sorted(outcomes.items(), key=str))}")
+    slowest = {}
+    for hammer in hammers:
+        for name, seen in hammer.slowest.items():
+            slowest[name] = max(slowest.get(name, (0, 0)), seen)
+    print("abusive requests (path, status: count; slowest complete answer):")
+    for (name, status), count in sorted(outcomes.items(), key=str):
+        seconds, size = slowest.get(name, (0, 0)) if status == 200 else (0, 0)
+        extra = f"; slowest {seconds:.1f} s, {size:,} bytes" if seconds else ""
+        print(f"  {name} {status}: {count}{extra}")
     print(f"slow-header connections opened: {slow.opened}")
     ok = True
     if not latencies:

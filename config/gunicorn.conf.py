@@ -19,7 +19,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 worker_class = "gthread"
 # Each thread may hold a database connection (CONN_MAX_AGE): workers x
 # threads stays well under PostgreSQL's max_connections (100).
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# Expensive requests take at most EXPENSIVE_PER_PROCESS of them (3): the rest
+# stay free for plain requests, and for clients slow to send their headers.
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 # A worker that stops answering the arbiter for this long is restarted; a
 # request should never take this long (the slowest export streams).
 timeout = 30

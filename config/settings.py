@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Pages past their rate, and password posts past theirs, get a 429 here.
     "config.lib.throttling.PageRateLimitMiddleware",
+    # Expensive requests in flight: capped per client and per process.
+    "config.lib.throttling.ExpensiveRequestMiddleware",
     # A lost database connection becomes a quick 503, not a hang or a trace.
     "config.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: locks out repeated failed logins.
@@ -315,6 +317,25 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Requests that may read much of the database: analyses, exports, search and
+# the negotiation pages. Each client may have EXPENSIVE_PER_CLIENT of them in
+# flight, and each process EXPENSIVE_PER_PROCESS (keep it well under
+# GUNICORN_THREADS, so plain requests always find a thread).
+EXPENSIVE_PATHS = env_list(
+    "EXPENSIVE_PATHS",
+    default=[
+        "/api/v1/stances/",
+        "/api/v1/changes/",
+        "/api/v1/timeline/",
+        "/api/v1/gap/",
+        "/api/v1/diff/",
+        "/search/",
+        "/negotiations/",
+        "/changes/",
+    ],
+)
+EXPENSIVE_PER_CLIENT = env_int("EXPENSIVE_PER_CLIENT", 2)
+EXPENSIVE_PER_PROCESS = env_int("EXPENSIVE_PER_PROCESS", 3)
 # Rows one bulk request may create: validating 1,000 takes about a second.
 BULK_MAX_ROWS = env_int("BULK_MAX_ROWS", 1000)
 # Requests larger than this (bulk JSON included) are refused with 400.

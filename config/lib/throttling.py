@@ -1,12 +1,16 @@
-"""Rates that keep one client from taking the site: the API's expensive
-operations, the web pages, and login attempts before any password is hashed.
+"""Limits that keep one client from taking the site: rates for the API's
+expensive operations, the web pages and login attempts (before any password
+is hashed), and caps on how many expensive requests run at once.
 
-All counters live in the default cache, so several processes share them
+Rate counters live in the default cache, so several processes share them
 when that cache is shared (Redis). Rates are in REST_FRAMEWORK's
 DEFAULT_THROTTLE_RATES, by scope.
 """
 
+import threading
+
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from rest_framework.throttling import SimpleRateThrottle
@@ -98,6 +102,84 @@ def _too_many(request, wait: float | None) -> HttpResponse:
     message = f"Too many requests. Try again in {seconds} seconds."
     response = HttpResponse(
         render_to_string("429.html", {"message": message}), status=429
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+class ExpensiveRequestMiddleware:
+    """At most EXPENSIVE_PER_CLIENT expensive requests (settings.EXPENSIVE_PATHS,
+    any ``?format=csv``) in flight per client, and at most
+    EXPENSIVE_PER_PROCESS per process, so that however many a client sends,
+    threads stay free for everyone's plain requests. Past the first cap a
+    429, past the second a 503, both with Retry-After and at once: waiting
+    would hold a thread too. A streamed answer holds its slot until it ends."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.process_slots = threading.BoundedSemaphore(settings.EXPENSIVE_PER_PROCESS)
+
+    def __call__(self, request):
+        if not _is_expensive(request):
+            return self.get_response(request)
+        client_key = f"inflight:{_client_ident(request)}"
+        cache.add(client_key, 0, timeout=CLIENT_SLOT_SECONDS)
+        if cache.incr(client_key) > settings.EXPENSIVE_PER_CLIENT:
+            _release_client(client_key)
+            return _too_many(request, RETRY_SECONDS)
+        if not self.process_slots.acquire(blocking=False):
+            _release_client(client_key)
+            return _busy(RETRY_SECONDS)
+
+        def release():
+            self.process_slots.release()
+            _release_client(client_key)
+
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            release()
+            raise
+        if response.streaming:
+            # Released when the server closes the response, at its end.
+            response._resource_closers.append(release)
+        else:
+            release()
+        return response
+
+
+# A slot whose release was lost (a killed process) frees itself after this.
+CLIENT_SLOT_SECONDS = 600
+RETRY_SECONDS = 5
+
+
+def _is_expensive(request) -> bool:
+    return request.path.startswith(tuple(settings.EXPENSIVE_PATHS)) or (
+        request.GET.get("format") in ("csv", "xlsx")
+    )
+
+
+def _client_ident(request) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user-{user.pk}"
+    return AnonPageThrottle().get_ident(request)
+
+
+def _release_client(key: str) -> None:
+    try:
+        cache.decr(key)
+    except ValueError:  # expired meanwhile
+        pass
+
+
+def _busy(seconds: int) -> HttpResponse:
+    response = HttpResponse(
+        render_to_string(
+            "503.html",
+            {"message": "The server is busy with long requests. Try again shortly."},
+        ),
+        status=503,
     )
     response["Retry-After"] = str(seconds)
     return response

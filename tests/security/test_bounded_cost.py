@@ -275,3 +275,51 @@ def test_it_pages_the_timeline_so_one_request_reads_a_bounded_number_of_series(
 
     assert len(body["series"]) == 3
     assert body["next"] is not None
+
+
+@pytest.fixture
+def tight_caps(settings):
+    settings.EXPENSIVE_PER_CLIENT = 1
+    settings.EXPENSIVE_PER_PROCESS = 2
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _streamed_export(client, address):
+    """An export started and not yet read to its end: it holds its slot."""
+    response = client.get("/api/v1/positions/?format=csv", REMOTE_ADDR=address)
+    assert response.status_code == 200
+    return response
+
+
+def test_it_lets_a_client_run_one_expensive_request_at_a_time(korea_case, tight_caps):
+    client = APIClient()
+    running = _streamed_export(client, "10.0.0.1")
+
+    refused = client.get("/api/v1/stances/", REMOTE_ADDR="10.0.0.1")
+    plain = client.get("/api/v1/positions/", REMOTE_ADDR="10.0.0.1")
+    b"".join(running.streaming_content)
+    running.close()
+    after = client.get("/api/v1/stances/", REMOTE_ADDR="10.0.0.1")
+
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    assert plain.status_code == 200
+    assert after.status_code == 200
+
+
+def test_it_keeps_threads_free_past_the_process_cap_with_503(korea_case, tight_caps):
+    client = APIClient()
+    running = [_streamed_export(client, f"10.0.0.{n}") for n in (1, 2)]
+
+    busy = client.get("/search/?q=deal", REMOTE_ADDR="10.0.0.3")
+    plain = client.get("/api/v1/actors/", REMOTE_ADDR="10.0.0.3")
+    for response in running:
+        response.close()
+    after = client.get("/search/?q=deal", REMOTE_ADDR="10.0.0.3")
+
+    assert busy.status_code == 503
+    assert int(busy["Retry-After"]) >= 1
+    assert plain.status_code == 200
+    assert after.status_code == 200
