@@ -136,11 +136,11 @@ def test_it_refuses_anonymous_reads_when_public_read_is_off(
 
 @pytest.mark.parametrize("path", READ_PATHS)
 def test_it_lets_a_logged_in_reader_read_when_public_read_is_off(
-    reader_client, korea_case, settings, path
+    reader_api, korea_case, settings, path
 ):
     settings.PUBLIC_READ = False
 
-    response = reader_client.get(path)
+    response = reader_api.get(path)
 
     assert response.status_code == 200
 
@@ -180,8 +180,8 @@ def test_it_throttles_the_third_anonymous_request_with_retry_after(
     assert "detail" in third.json()
 
 
-def test_it_throttles_a_user_at_the_user_rate(reader_client, korea_case, low_rates):
-    statuses = [reader_client.get("/api/v1/actors/").status_code for _ in range(4)]
+def test_it_throttles_a_user_at_the_user_rate(reader_api, korea_case, low_rates):
+    statuses = [reader_api.get("/api/v1/actors/").status_code for _ in range(4)]
 
     assert statuses == [200, 200, 200, 429]
 
@@ -209,7 +209,7 @@ def test_it_cannot_be_dodged_by_forging_x_forwarded_for(
     assert statuses == [200, 200, 429]
 
 
-def _error_responses(korea_case, reader_client, analyst_client, settings):
+def _error_responses(korea_case, reader_api, analyst_api, settings):
     anonymous = APIClient()
     yield anonymous.get("/api/v1/positions/?actor=nobody")
     yield anonymous.get("/api/v1/positions/?stated_after=2019-99-99")
@@ -222,20 +222,18 @@ def _error_responses(korea_case, reader_client, analyst_client, settings):
     yield anonymous.get("/api/v1/positions/999999/history/")
     yield anonymous.get("/api/v1/actors/nobody/")
     yield anonymous.post("/api/v1/positions/", {}, format="json")
-    yield reader_client.post("/api/v1/positions/", {}, format="json")
-    yield analyst_client.post(
+    yield reader_api.post("/api/v1/positions/", {}, format="json")
+    yield analyst_api.post(
         "/api/v1/positions/", "{not json", content_type="application/json"
     )
-    yield analyst_client.post(
+    yield analyst_api.post(
         "/api/v1/positions/",
         {"actor": "mike-pompeo", "proposal": "big-deal", "stance": 9},
         format="json",
     )
-    yield analyst_client.post(
-        "/api/v1/positions/bulk/", {"not": "a list"}, format="json"
-    )
-    yield analyst_client.delete(f"/api/v1/articles/{korea_case.herald.pk}/")
-    yield analyst_client.put(
+    yield analyst_api.post("/api/v1/positions/bulk/", {"not": "a list"}, format="json")
+    yield analyst_api.delete(f"/api/v1/articles/{korea_case.herald.pk}/")
+    yield analyst_api.put(
         f"/api/v1/positions/{korea_case.us_big_deal.pk}/",
         {"stance": 1, "version": 1},
         format="json",
@@ -246,11 +244,9 @@ def _error_responses(korea_case, reader_client, analyst_client, settings):
 
 
 def test_it_never_puts_a_traceback_in_an_error_response(
-    korea_case, reader_client, analyst_client, settings
+    korea_case, reader_api, analyst_api, settings
 ):
-    responses = list(
-        _error_responses(korea_case, reader_client, analyst_client, settings)
-    )
+    responses = list(_error_responses(korea_case, reader_api, analyst_api, settings))
 
     assert all(400 <= response.status_code < 500 for response in responses), [
         (response.status_code, response.content[:200]) for response in responses

@@ -21,8 +21,8 @@ def row(korea_case, **changes):
     return {key: value for key, value in data.items() if value is not ...}
 
 
-def test_it_saves_every_row_of_a_valid_list(analyst_client, analyst, korea_case):
-    response = analyst_client.post(
+def test_it_saves_every_row_of_a_valid_list(analyst_api, analyst, korea_case):
+    response = analyst_api.post(
         "/api/v1/positions/bulk/",
         [
             row(korea_case, quote="step by step"),
@@ -49,10 +49,10 @@ def test_it_saves_every_row_of_a_valid_list(analyst_client, analyst, korea_case)
     assert Position.objects.count() == 7
 
 
-def test_it_saves_nothing_when_one_row_breaks_a_rule(analyst_client, korea_case):
+def test_it_saves_nothing_when_one_row_breaks_a_rule(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/bulk/",
         [
             row(korea_case),
@@ -68,10 +68,10 @@ def test_it_saves_nothing_when_one_row_breaks_a_rule(analyst_client, korea_case)
     assert table() == before
 
 
-def test_it_names_every_bad_row(analyst_client, korea_case):
+def test_it_names_every_bad_row(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/bulk/",
         [
             row(korea_case, actor="mike-pompeo"),
@@ -89,10 +89,10 @@ def test_it_names_every_bad_row(analyst_client, korea_case):
     assert table() == before
 
 
-def test_it_refuses_two_identical_rows_in_one_list(analyst_client, korea_case):
+def test_it_refuses_two_identical_rows_in_one_list(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/bulk/", [row(korea_case), row(korea_case, stance=-2)]
     )
 
@@ -101,10 +101,10 @@ def test_it_refuses_two_identical_rows_in_one_list(analyst_client, korea_case):
     assert table() == before
 
 
-def test_it_saves_nothing_when_a_row_has_a_shape_error(analyst_client, korea_case):
+def test_it_saves_nothing_when_a_row_has_a_shape_error(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/bulk/",
         [row(korea_case), row(korea_case, proposal=...), row(korea_case, actor="us")],
     )
@@ -114,10 +114,10 @@ def test_it_saves_nothing_when_a_row_has_a_shape_error(analyst_client, korea_cas
     assert table() == before
 
 
-def test_it_keys_shape_errors_by_row_index(analyst_client, korea_case):
+def test_it_keys_shape_errors_by_row_index(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/bulk/", [row(korea_case), row(korea_case, proposal=...)]
     )
 
@@ -126,10 +126,10 @@ def test_it_keys_shape_errors_by_row_index(analyst_client, korea_case):
     assert table() == before
 
 
-def test_it_keys_the_shape_errors_of_several_rows_by_index(analyst_client, korea_case):
+def test_it_keys_the_shape_errors_of_several_rows_by_index(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/bulk/",
         [
             row(korea_case),
@@ -146,39 +146,39 @@ def test_it_keys_the_shape_errors_of_several_rows_by_index(analyst_client, korea
     assert table() == before
 
 
-def test_it_refuses_a_body_that_is_not_a_list(analyst_client, korea_case):
+def test_it_refuses_a_body_that_is_not_a_list(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post("/api/v1/positions/bulk/", row(korea_case))
+    response = analyst_api.post("/api/v1/positions/bulk/", row(korea_case))
 
     assert response.status_code == 400
     assert "list" in str(response.json())
     assert table() == before
 
 
-def test_it_refuses_a_list_of_non_objects(analyst_client, korea_case):
+def test_it_refuses_a_list_of_non_objects(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post("/api/v1/positions/bulk/", [row(korea_case), 7])
+    response = analyst_api.post("/api/v1/positions/bulk/", [row(korea_case), 7])
 
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["1"]
     assert table() == before
 
 
-def test_it_refuses_bulk_writes_to_a_reader(reader_client, korea_case):
+def test_it_refuses_bulk_writes_to_a_reader(reader_api, korea_case):
     before = table()
 
-    response = reader_client.post("/api/v1/positions/bulk/", [row(korea_case)])
+    response = reader_api.post("/api/v1/positions/bulk/", [row(korea_case)])
 
     assert response.status_code == 403
     assert table() == before
 
 
-def test_it_answers_unreadable_json_in_the_bulk_error_shape(analyst_client, korea_case):
+def test_it_answers_unreadable_json_in_the_bulk_error_shape(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.generic(
+    response = analyst_api.generic(
         "POST", "/api/v1/positions/bulk/", '[{"a":', content_type="application/json"
     )
 

@@ -20,9 +20,9 @@ def create(client, korea_case):
 
 
 def test_it_lists_the_created_version_with_who_and_what(
-    api_client, analyst_client, korea_case
+    api_client, analyst_api, korea_case
 ):
-    position_id = create(analyst_client, korea_case)
+    position_id = create(analyst_api, korea_case)
 
     response = api_client.get(f"/api/v1/positions/{position_id}/history/")
 
@@ -47,13 +47,13 @@ def test_it_lists_the_created_version_with_who_and_what(
 
 
 def test_it_lists_every_version_oldest_first(
-    api_client, analyst_client, curator_client, korea_case
+    api_client, analyst_api, curator_api, korea_case
 ):
-    position_id = create(analyst_client, korea_case)
-    edit = analyst_client.patch(
+    position_id = create(analyst_api, korea_case)
+    edit = analyst_api.patch(
         f"/api/v1/positions/{position_id}/", {"stance": 1, "confidence": "high"}
     )
-    second_edit = curator_client.patch(
+    second_edit = curator_api.patch(
         f"/api/v1/positions/{position_id}/", {"note": "hedged in Hanoi"}
     )
 
@@ -75,11 +75,11 @@ def test_it_lists_every_version_oldest_first(
 
 
 def test_it_keeps_the_history_of_a_deleted_position(
-    api_client, analyst_client, curator_client, korea_case
+    api_client, analyst_api, curator_api, korea_case
 ):
-    position_id = create(analyst_client, korea_case)
-    analyst_client.patch(f"/api/v1/positions/{position_id}/", {"stance": -1})
-    deleted = curator_client.delete(f"/api/v1/positions/{position_id}/")
+    position_id = create(analyst_api, korea_case)
+    analyst_api.patch(f"/api/v1/positions/{position_id}/", {"stance": -1})
+    deleted = curator_api.delete(f"/api/v1/positions/{position_id}/")
 
     response = api_client.get(f"/api/v1/positions/{position_id}/history/")
 

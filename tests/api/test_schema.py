@@ -364,12 +364,12 @@ def test_it_answers_generated_writes_as_its_schema_says(case):
 
 
 def test_it_answers_a_bulk_body_that_is_not_a_list_as_documented(
-    schema, curator_client, korea_case
+    schema, curator_api, korea_case
 ):
     documented = schema["paths"]["/api/v1/positions/bulk/"]["post"]["responses"]
     body_schema = documented["400"]["content"]["application/json"]["schema"]
 
-    response = curator_client.post(
+    response = curator_api.post(
         "/api/v1/positions/bulk/", {"actor": "us"}, format="json"
     )
 

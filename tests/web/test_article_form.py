@@ -98,18 +98,6 @@ def _counts():
     return Article.objects.count(), Position.objects.count()
 
 
-@pytest.fixture
-def analyst_client(client, analyst):
-    client.force_login(analyst)
-    return client
-
-
-@pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
-
-
 def test_it_saves_an_article_with_two_positions_in_one_post(
     korea_case, analyst_client, analyst
 ):

@@ -1,6 +1,5 @@
 import datetime
 
-import pytest
 from django.test.html import parse_html
 from django.urls import reverse
 
@@ -48,18 +47,6 @@ def _stored(position):
 def _message(response) -> str:
     [message] = elements(parse_html(response.text), "li", "message")
     return text(message)
-
-
-@pytest.fixture
-def analyst_client(client, analyst):
-    client.force_login(analyst)
-    return client
-
-
-@pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
 
 
 def test_it_shows_how_to_cite_the_position(korea_case, client):
