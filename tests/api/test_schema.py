@@ -388,25 +388,25 @@ def test_it_documents_that_reads_need_no_credentials(schema, api_client, korea_c
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "status"),
     [
         # Found by schemathesis (the schema gives `article` no maximum).
-        "/api/v1/positions/?article=99999999999999999999",
-        "/api/v1/positions/?outlet=a%00b",
-        "/api/v1/articles/?outlet=%00",
-        "/api/v1/positions/?stance=99999999999999999999",
-        "/api/v1/positions/?page_size=99999999999999999999",
-        "/api/v1/articles/?actor=99999999999999999999",
-        "/api/v1/positions/99999999999999999999/history/",
-        "/api/v1/gap/?a=%00&b=us",
+        ("/api/v1/positions/?article=99999999999999999999", 400),
+        ("/api/v1/positions/?outlet=a%00b", 400),
+        ("/api/v1/articles/?outlet=%00", 400),
+        ("/api/v1/positions/?stance=99999999999999999999", 400),
+        ("/api/v1/positions/?page_size=99999999999999999999", 400),
+        ("/api/v1/articles/?actor=99999999999999999999", 400),
+        ("/api/v1/positions/99999999999999999999/history/", 404),
+        ("/api/v1/gap/?a=%00&b=us", 400),
     ],
 )
 def test_it_answers_an_extreme_query_value_without_a_server_error(
-    api_client, korea_case, path
+    api_client, korea_case, path, status
 ):
     api_client.raise_request_exception = False
 
     response = api_client.get(path)
 
-    assert response.status_code in (200, 400, 404)
+    assert response.status_code == status
     assert response["Content-Type"] == "application/json"
