@@ -333,6 +333,7 @@ def curator_writes_api(in_test_transaction, korea_case, curator, settings):
 valid_reads = schemathesis.pytest.from_fixture("valid_reads_api").include(method="GET")
 
 
+@pytest.mark.fuzz
 @valid_reads.parametrize()
 @FUZZ_SETTINGS
 def test_it_answers_generated_reads_as_its_schema_says(case):
@@ -342,6 +343,7 @@ def test_it_answers_generated_reads_as_its_schema_says(case):
 any_reads = schemathesis.pytest.from_fixture("any_reads_api").include(method="GET")
 
 
+@pytest.mark.fuzz
 @any_reads.parametrize()
 @FUZZ_SETTINGS
 def test_it_never_fails_with_5xx_on_generated_valid_or_invalid_reads(case):
@@ -357,6 +359,7 @@ curator_writes = (
 )
 
 
+@pytest.mark.fuzz
 @curator_writes.parametrize()
 @FUZZ_SETTINGS
 def test_it_answers_generated_writes_as_its_schema_says(case):
