@@ -35,8 +35,14 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Tests run on every core (pytest-xdist); WORKERS=0 runs them in this process. A
+# module or directory that builds shared data is kept on one worker by an
+# xdist_group mark (--dist loadgroup). pytest-cov collects the workers' coverage.
+WORKERS ?= auto
+XDIST = -n $(WORKERS) --dist loadgroup
+
 test: install
-	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) --cov --cov-report= $(PYTEST_ARGS)
 	$(BIN)/coverage report --skip-covered --sort=cover | tail -n 15
 
 lint: install
@@ -49,8 +55,11 @@ audit: install
 	$(BIN)/python -m pip install --quiet pip-audit==2.10.1
 	$(BIN)/pip-audit --strict -r requirements.txt
 
-# Schemathesis over the whole API schema, against gunicorn on PostgreSQL.
+# The generated-input tests (pytest -m fuzz: schemathesis in-process and
+# hypothesis), then schemathesis over the whole API schema, against gunicorn
+# on PostgreSQL.
 fuzz: install
+	$(BIN)/pytest -m fuzz $(XDIST) $(PYTEST_ARGS)
 	EXAMPLES=$${EXAMPLES:-50} bash .ci/fuzz
 
 # 6 readers + 2 writing analysts for 60 s, demo data + 100,000 positions.

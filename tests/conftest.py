@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
 
 from positions.services import position_create
 from tests.factories import (
@@ -88,26 +89,112 @@ def _default_groups():
 
 @pytest.fixture
 def analysts(db):
+    """The analysts group, with the permissions its data migration gives it."""
     _default_groups()
     return Group.objects.get(name="analysts")
 
 
 @pytest.fixture
 def curators(db):
+    """The curators group, with the permissions its data migration gives it."""
     _default_groups()
     return Group.objects.get(name="curators")
 
 
+# --- users -------------------------------------------------------------------
+
+
+@pytest.fixture
+def reader(db):
+    """Logged in, but in no group: may read, may not write."""
+    return UserFactory(username="reader")
+
+
 @pytest.fixture
 def analyst(analysts):
+    """In the analysts group: records articles and positions; not staff."""
     return UserFactory(username="analyst", groups=[analysts])
 
 
 @pytest.fixture
+def staff_analyst(analysts):
+    """In the analysts group and staff, so the admin site lets them in."""
+    return UserFactory(username="staff-analyst", groups=[analysts], is_staff=True)
+
+
+@pytest.fixture
 def curator(curators):
+    """In the curators group, and staff: may change everything."""
     return UserFactory(username="curator", groups=[curators], is_staff=True)
 
 
 @pytest.fixture
 def superuser(db):
+    """Staff and superuser: every permission, without a group."""
     return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+# --- clients for pages: Django's test client, logged in with a session --------
+# Each is pytest-django's ``client``, so a test that also asks for ``client``
+# gets the same, logged-in, client.
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    """Django's test client logged in as the (non-staff) analyst, for pages."""
+    client.force_login(analyst)
+    return client
+
+
+@pytest.fixture
+def staff_analyst_client(client, staff_analyst):
+    """Django's test client logged in as the staff analyst, for the admin."""
+    client.force_login(staff_analyst)
+    return client
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    """Django's test client logged in as the curator, for pages and the admin."""
+    client.force_login(curator)
+    return client
+
+
+@pytest.fixture
+def superuser_client(client, superuser):
+    """Django's test client logged in as the superuser, for the admin."""
+    client.force_login(superuser)
+    return client
+
+
+# --- clients for the API: DRF's APIClient, authenticated without a session -----
+
+
+def _api_client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def api_client():
+    """DRF's APIClient with no credentials: an anonymous API caller."""
+    return APIClient()
+
+
+@pytest.fixture
+def reader_api(reader):
+    """DRF's APIClient authenticated as the reader (no group)."""
+    return _api_client_for(reader)
+
+
+@pytest.fixture
+def analyst_api(analyst):
+    """DRF's APIClient authenticated as the analyst."""
+    return _api_client_for(analyst)
+
+
+@pytest.fixture
+def curator_api(curator):
+    """DRF's APIClient authenticated as the curator."""
+    return _api_client_for(curator)

@@ -57,9 +57,10 @@ PAGE_SIZES = (5, 50)
 CEILING = 12
 AS_OF = "2020-06-30"
 
-# The tests only read what ``measured`` recorded; the mark makes pytest-django
-# set up the test database for the module-scoped fixture.
-pytestmark = pytest.mark.django_db
+# The tests only read what ``measured`` recorded; the django_db mark makes
+# pytest-django set up the test database for the module-scoped fixture, and the
+# xdist group keeps the module on one worker, so the worlds are built once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("synthetic-worlds")]
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,6 @@ CHANGELIST = "/admin/actors/actor/"
 
 
 @pytest.fixture
-def superuser_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-@pytest.fixture
 def usa(korea_case):
     """A duplicate of the United States, with a position and a member of its own."""
     usa = StateFactory(name="USA", slug="usa", short_name="U.S.", aliases=["America"])

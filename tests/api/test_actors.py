@@ -140,10 +140,8 @@ def test_it_rejects_a_bad_parameter_naming_it(api_client, korea_case, query, par
     assert list(response.json()) == [parameter]
 
 
-def test_it_creates_an_actor_with_a_slug_derived_from_the_name(
-    curator_client, korea_case
-):
-    response = curator_client.post(
+def test_it_creates_an_actor_with_a_slug_derived_from_the_name(curator_api, korea_case):
+    response = curator_api.post(
         "/api/v1/actors/",
         {"name": "European Union", "short_name": "EU", "kind": "organization"},
     )
@@ -158,8 +156,8 @@ def test_it_creates_an_actor_with_a_slug_derived_from_the_name(
     )
 
 
-def test_it_makes_a_derived_slug_unique(curator_client, korea_case):
-    response = curator_client.post("/api/v1/actors/", {"name": "U.S.", "kind": "group"})
+def test_it_makes_a_derived_slug_unique(curator_api, korea_case):
+    response = curator_api.post("/api/v1/actors/", {"name": "U.S.", "kind": "group"})
 
     assert response.status_code == 201
     assert response.json()["slug"] == "us-2"
@@ -167,8 +165,8 @@ def test_it_makes_a_derived_slug_unique(curator_client, korea_case):
     assert Actor.objects.get(slug="us").name == "United States"
 
 
-def test_it_keeps_a_slug_given_on_create(curator_client, korea_case):
-    response = curator_client.post(
+def test_it_keeps_a_slug_given_on_create(curator_api, korea_case):
+    response = curator_api.post(
         "/api/v1/actors/",
         {"name": "Kim Jong Un", "slug": "kju", "kind": "person", "aliases": ["KJU"]},
     )
@@ -178,10 +176,10 @@ def test_it_keeps_a_slug_given_on_create(curator_client, korea_case):
     assert (saved.name, saved.aliases) == ("Kim Jong Un", ["KJU"])
 
 
-def test_it_refuses_a_taken_name_and_saves_nothing(curator_client, korea_case):
+def test_it_refuses_a_taken_name_and_saves_nothing(curator_api, korea_case):
     before = actors()
 
-    response = curator_client.post(
+    response = curator_api.post(
         "/api/v1/actors/", {"name": "United States", "kind": "state"}
     )
 
@@ -190,8 +188,8 @@ def test_it_refuses_a_taken_name_and_saves_nothing(curator_client, korea_case):
     assert actors() == before
 
 
-def test_it_creates_a_person_with_inline_affiliations(curator_client, korea_case):
-    response = curator_client.post(
+def test_it_creates_a_person_with_inline_affiliations(curator_api, korea_case):
+    response = curator_api.post(
         "/api/v1/actors/",
         {
             "name": "Stephen Biegun",
@@ -225,11 +223,11 @@ def test_it_creates_a_person_with_inline_affiliations(curator_client, korea_case
     )
 
 
-def test_it_replaces_the_affiliations_on_update(curator_client, korea_case):
+def test_it_replaces_the_affiliations_on_update(curator_api, korea_case):
     pompeo = korea_case.pompeo
     bolton_affiliation = Affiliation.objects.get(person=korea_case.bolton)
 
-    response = curator_client.patch(
+    response = curator_api.patch(
         "/api/v1/actors/mike-pompeo/",
         {
             "affiliations": [
@@ -264,8 +262,8 @@ def test_it_replaces_the_affiliations_on_update(curator_client, korea_case):
     assert Affiliation.objects.get(person=korea_case.bolton) == bolton_affiliation
 
 
-def test_it_removes_affiliations_left_out_on_update(curator_client, korea_case):
-    response = curator_client.patch("/api/v1/actors/mike-pompeo/", {"affiliations": []})
+def test_it_removes_affiliations_left_out_on_update(curator_api, korea_case):
+    response = curator_api.patch("/api/v1/actors/mike-pompeo/", {"affiliations": []})
 
     assert response.status_code == 200
     assert response.json()["affiliations"] == []
@@ -273,12 +271,10 @@ def test_it_removes_affiliations_left_out_on_update(curator_client, korea_case):
     assert Affiliation.objects.filter(person=korea_case.bolton).count() == 1
 
 
-def test_it_keeps_affiliations_when_an_update_leaves_them_out(
-    curator_client, korea_case
-):
+def test_it_keeps_affiliations_when_an_update_leaves_them_out(curator_api, korea_case):
     before = affiliations()
 
-    response = curator_client.patch(
+    response = curator_api.patch(
         "/api/v1/actors/mike-pompeo/", {"description": "70th Secretary of State"}
     )
 
@@ -289,11 +285,11 @@ def test_it_keeps_affiliations_when_an_update_leaves_them_out(
 
 
 def test_it_refuses_a_new_actor_whose_affiliation_ends_before_it_starts(
-    curator_client, korea_case
+    curator_api, korea_case
 ):
     before_actors, before_affiliations = actors(), affiliations()
 
-    response = curator_client.post(
+    response = curator_api.post(
         "/api/v1/actors/",
         {
             "name": "Stephen Biegun",
@@ -316,11 +312,11 @@ def test_it_refuses_a_new_actor_whose_affiliation_ends_before_it_starts(
 
 
 def test_it_refuses_an_update_whose_affiliation_ends_before_it_starts(
-    curator_client, korea_case
+    curator_api, korea_case
 ):
     before_actors, before_affiliations = actors(), affiliations()
 
-    response = curator_client.put(
+    response = curator_api.put(
         "/api/v1/actors/mike-pompeo/",
         {
             "name": "Michael R. Pompeo",
@@ -348,10 +344,10 @@ def test_it_refuses_an_update_whose_affiliation_ends_before_it_starts(
     assert affiliations() == before_affiliations
 
 
-def test_it_refuses_affiliations_for_a_state(curator_client, korea_case):
+def test_it_refuses_affiliations_for_a_state(curator_api, korea_case):
     before = affiliations()
 
-    response = curator_client.patch(
+    response = curator_api.patch(
         "/api/v1/actors/south-korea/",
         {
             "affiliations": [
@@ -366,11 +362,11 @@ def test_it_refuses_affiliations_for_a_state(curator_client, korea_case):
 
 
 def test_it_refuses_an_affiliation_with_an_unknown_organization(
-    curator_client, korea_case
+    curator_api, korea_case
 ):
     before_actors, before_affiliations = actors(), affiliations()
 
-    response = curator_client.post(
+    response = curator_api.post(
         "/api/v1/actors/",
         {
             "name": "Stephen Biegun",
@@ -385,13 +381,11 @@ def test_it_refuses_an_affiliation_with_an_unknown_organization(
     assert affiliations() == before_affiliations
 
 
-def test_it_refuses_to_delete_an_actor_that_positions_refer_to(
-    curator_client, korea_case
-):
+def test_it_refuses_to_delete_an_actor_that_positions_refer_to(curator_api, korea_case):
     before_actors, before_affiliations = actors(), affiliations()
     positions = list(Position.objects.order_by("id").values())
 
-    response = curator_client.delete("/api/v1/actors/north-korea/")
+    response = curator_api.delete("/api/v1/actors/north-korea/")
 
     assert response.status_code == 409
     assert "2 positions" in response.json()["detail"]
@@ -401,12 +395,12 @@ def test_it_refuses_to_delete_an_actor_that_positions_refer_to(
 
 
 def test_it_refuses_to_delete_a_state_with_members_and_a_position(
-    curator_client, korea_case
+    curator_api, korea_case
 ):
     # Pompeo's and Bolton's affiliations would cascade; the position stops it all.
     before_actors, before_affiliations = actors(), affiliations()
 
-    response = curator_client.delete("/api/v1/actors/us/")
+    response = curator_api.delete("/api/v1/actors/us/")
 
     assert response.status_code == 409
     assert "1 position" in response.json()["detail"]
@@ -414,8 +408,8 @@ def test_it_refuses_to_delete_a_state_with_members_and_a_position(
     assert affiliations() == before_affiliations
 
 
-def test_it_deletes_an_actor_nothing_refers_to(curator_client, korea_case):
-    response = curator_client.delete("/api/v1/actors/mike-pompeo/")
+def test_it_deletes_an_actor_nothing_refers_to(curator_api, korea_case):
+    response = curator_api.delete("/api/v1/actors/mike-pompeo/")
 
     assert response.status_code == 204
     assert not Actor.objects.filter(slug="mike-pompeo").exists()
@@ -423,14 +417,14 @@ def test_it_deletes_an_actor_nothing_refers_to(curator_client, korea_case):
     assert Actor.objects.count() == 4
 
 
-def test_it_refuses_actor_writes_to_an_analyst(analyst_client, korea_case):
+def test_it_refuses_actor_writes_to_an_analyst(analyst_api, korea_case):
     before = actors()
 
-    created = analyst_client.post(
+    created = analyst_api.post(
         "/api/v1/actors/", {"name": "European Union", "kind": "organization"}
     )
-    changed = analyst_client.patch("/api/v1/actors/us/", {"short_name": "USA"})
-    deleted = analyst_client.delete("/api/v1/actors/mike-pompeo/")
+    changed = analyst_api.patch("/api/v1/actors/us/", {"short_name": "USA"})
+    deleted = analyst_api.delete("/api/v1/actors/mike-pompeo/")
 
     assert [created.status_code, changed.status_code, deleted.status_code] == [
         403,
@@ -440,15 +434,15 @@ def test_it_refuses_actor_writes_to_an_analyst(analyst_client, korea_case):
     assert actors() == before
 
 
-def test_it_refuses_an_update_with_a_stale_if_match(curator_client, korea_case):
-    stale = curator_client.get("/api/v1/actors/us/")["ETag"]
+def test_it_refuses_an_update_with_a_stale_if_match(curator_api, korea_case):
+    stale = curator_api.get("/api/v1/actors/us/")["ETag"]
     assert (
-        curator_client.patch("/api/v1/actors/us/", {"short_name": "USA"}).status_code
+        curator_api.patch("/api/v1/actors/us/", {"short_name": "USA"}).status_code
         == 200
     )
     before = actors()
 
-    response = curator_client.patch(
+    response = curator_api.patch(
         "/api/v1/actors/us/", {"short_name": "U.S."}, HTTP_IF_MATCH=stale
     )
 

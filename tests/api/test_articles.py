@@ -184,9 +184,9 @@ def test_it_rejects_a_bad_parameter_naming_it(api_client, korea_case, query, par
 
 
 def test_it_creates_an_article_under_its_normalised_url(
-    analyst_client, analyst, korea_case
+    analyst_api, analyst, korea_case
 ):
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/articles/",
         {
             "url": "HTTPS://WWW.NKNews.org:443/2019/03/hanoi/?utm_source=twitter&id=7#top",
@@ -209,11 +209,11 @@ def test_it_creates_an_article_under_its_normalised_url(
 
 
 def test_it_refuses_an_article_whose_url_is_a_duplicate_after_normalisation(
-    analyst_client, korea_case
+    analyst_api, korea_case
 ):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/articles/",
         {
             "url": "https://WWW.KoreaHerald.com/view.php?ud=20190328000716"
@@ -229,11 +229,11 @@ def test_it_refuses_an_article_whose_url_is_a_duplicate_after_normalisation(
     assert table() == before
 
 
-def test_it_refuses_an_update_to_a_duplicate_url(analyst_client, korea_case, press):
+def test_it_refuses_an_update_to_a_duplicate_url(analyst_api, korea_case, press):
     yonhap, _ = press
     before = table()
 
-    response = analyst_client.patch(
+    response = analyst_api.patch(
         f"/api/v1/articles/{yonhap.pk}/",
         {"url": "https://www.koreaherald.com/view.php?ud=20190328000716#top"},
     )
@@ -243,10 +243,10 @@ def test_it_refuses_an_update_to_a_duplicate_url(analyst_client, korea_case, pre
     assert table() == before
 
 
-def test_it_updates_an_article(analyst_client, korea_case, press):
+def test_it_updates_an_article(analyst_api, korea_case, press):
     yonhap, _ = press
 
-    response = analyst_client.patch(
+    response = analyst_api.patch(
         f"/api/v1/articles/{yonhap.pk}/", {"authors": "Kim Eun-jung"}
     )
 
@@ -257,12 +257,12 @@ def test_it_updates_an_article(analyst_client, korea_case, press):
 
 
 def test_it_refuses_to_delete_a_cited_article_with_409_saying_how_many(
-    curator_client, korea_case
+    curator_api, korea_case
 ):
     herald = korea_case.herald
     articles, positions = table(), list(Position.objects.values())
 
-    response = curator_client.delete(f"/api/v1/articles/{herald.pk}/")
+    response = curator_api.delete(f"/api/v1/articles/{herald.pk}/")
 
     assert response.status_code == 409
     assert "4 positions" in response.json()["detail"]
@@ -270,31 +270,31 @@ def test_it_refuses_to_delete_a_cited_article_with_409_saying_how_many(
     assert list(Position.objects.values()) == positions
 
 
-def test_it_deletes_an_article_nobody_cites(curator_client, korea_case, press):
+def test_it_deletes_an_article_nobody_cites(curator_api, korea_case, press):
     yonhap, _ = press
 
-    response = curator_client.delete(f"/api/v1/articles/{yonhap.pk}/")
+    response = curator_api.delete(f"/api/v1/articles/{yonhap.pk}/")
 
     assert response.status_code == 204
     assert not Article.objects.filter(pk=yonhap.pk).exists()
     assert Article.objects.count() == 2
 
 
-def test_it_refuses_deletion_to_an_analyst(analyst_client, korea_case, press):
+def test_it_refuses_deletion_to_an_analyst(analyst_api, korea_case, press):
     yonhap, _ = press
     before = table()
 
-    response = analyst_client.delete(f"/api/v1/articles/{yonhap.pk}/")
+    response = analyst_api.delete(f"/api/v1/articles/{yonhap.pk}/")
 
     assert response.status_code == 403
     assert table() == before
 
 
-def test_it_refuses_writes_to_a_reader(reader_client, korea_case, press):
+def test_it_refuses_writes_to_a_reader(reader_api, korea_case, press):
     yonhap, _ = press
     before = table()
 
-    created = reader_client.post(
+    created = reader_api.post(
         "/api/v1/articles/",
         {
             "url": "https://example.org/a",
@@ -303,24 +303,24 @@ def test_it_refuses_writes_to_a_reader(reader_client, korea_case, press):
             "published_on": "2019-03-02",
         },
     )
-    changed = reader_client.patch(f"/api/v1/articles/{yonhap.pk}/", {"title": "X"})
+    changed = reader_api.patch(f"/api/v1/articles/{yonhap.pk}/", {"title": "X"})
 
     assert (created.status_code, changed.status_code) == (403, 403)
     assert table() == before
 
 
-def test_it_refuses_an_update_with_a_stale_if_match(analyst_client, korea_case, press):
+def test_it_refuses_an_update_with_a_stale_if_match(analyst_api, korea_case, press):
     yonhap, _ = press
-    stale = analyst_client.get(f"/api/v1/articles/{yonhap.pk}/")["ETag"]
+    stale = analyst_api.get(f"/api/v1/articles/{yonhap.pk}/")["ETag"]
     assert (
-        analyst_client.patch(
+        analyst_api.patch(
             f"/api/v1/articles/{yonhap.pk}/", {"authors": "First"}
         ).status_code
         == 200
     )
     before = table()
 
-    response = analyst_client.patch(
+    response = analyst_api.patch(
         f"/api/v1/articles/{yonhap.pk}/", {"authors": "Second"}, HTTP_IF_MATCH=stale
     )
 

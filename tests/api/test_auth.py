@@ -136,11 +136,11 @@ def test_it_refuses_anonymous_reads_when_public_read_is_off(
 
 @pytest.mark.parametrize("path", READ_PATHS)
 def test_it_lets_a_logged_in_reader_read_when_public_read_is_off(
-    reader_client, korea_case, settings, path
+    reader_api, korea_case, settings, path
 ):
     settings.PUBLIC_READ = False
 
-    response = reader_client.get(path)
+    response = reader_api.get(path)
 
     assert response.status_code == 200
 
@@ -182,8 +182,8 @@ def test_it_throttles_the_third_anonymous_request_with_retry_after(
     assert "detail" in third.json()
 
 
-def test_it_throttles_a_user_at_the_user_rate(reader_client, korea_case, low_rates):
-    statuses = [reader_client.get("/api/v1/actors/").status_code for _ in range(4)]
+def test_it_throttles_a_user_at_the_user_rate(reader_api, korea_case, low_rates):
+    statuses = [reader_api.get("/api/v1/actors/").status_code for _ in range(4)]
 
     assert statuses == [200, 200, 200, 429]
 
@@ -211,50 +211,61 @@ def test_it_cannot_be_dodged_by_forging_x_forwarded_for(
     assert statuses == [200, 200, 429]
 
 
-def _error_responses(korea_case, reader_client, analyst_client, settings):
+def _error_responses(korea_case, reader_api, analyst_api, settings):
+    """(the status expected, the response) of requests that must fail."""
     anonymous = APIClient()
-    yield anonymous.get("/api/v1/positions/?actor=nobody")
-    yield anonymous.get("/api/v1/positions/?stated_after=2019-99-99")
-    yield anonymous.get("/api/v1/positions/?stance_min=seven")
-    yield anonymous.get("/api/v1/positions/?cursor=%%%")
-    yield anonymous.get("/api/v1/stances/?as_of=not-a-date")
-    yield anonymous.get("/api/v1/changes/?kind=u-turn")
-    yield anonymous.get("/api/v1/gap/")
-    yield anonymous.get("/api/v1/positions/999999/")
-    yield anonymous.get("/api/v1/positions/999999/history/")
-    yield anonymous.get("/api/v1/actors/nobody/")
-    yield anonymous.post("/api/v1/positions/", {}, format="json")
-    yield reader_client.post("/api/v1/positions/", {}, format="json")
-    yield analyst_client.post(
-        "/api/v1/positions/", "{not json", content_type="application/json"
+    yield 400, anonymous.get("/api/v1/positions/?actor=nobody")
+    yield 400, anonymous.get("/api/v1/positions/?stated_after=2019-99-99")
+    yield 400, anonymous.get("/api/v1/positions/?stance_min=seven")
+    yield 400, anonymous.get("/api/v1/positions/?cursor=%%%")
+    yield 400, anonymous.get("/api/v1/stances/?as_of=not-a-date")
+    yield 400, anonymous.get("/api/v1/changes/?kind=u-turn")
+    yield 400, anonymous.get("/api/v1/gap/")
+    yield 404, anonymous.get("/api/v1/positions/999999/")
+    yield 404, anonymous.get("/api/v1/positions/999999/history/")
+    yield 404, anonymous.get("/api/v1/actors/nobody/")
+    yield 401, anonymous.post("/api/v1/positions/", {}, format="json")
+    yield 403, reader_api.post("/api/v1/positions/", {}, format="json")
+    yield (
+        400,
+        analyst_api.post(
+            "/api/v1/positions/", "{not json", content_type="application/json"
+        ),
     )
-    yield analyst_client.post(
-        "/api/v1/positions/",
-        {"actor": "mike-pompeo", "proposal": "big-deal", "stance": 9},
-        format="json",
+    yield (
+        400,
+        analyst_api.post(
+            "/api/v1/positions/",
+            {"actor": "mike-pompeo", "proposal": "big-deal", "stance": 9},
+            format="json",
+        ),
     )
-    yield analyst_client.post(
-        "/api/v1/positions/bulk/", {"not": "a list"}, format="json"
+    yield (
+        400,
+        analyst_api.post("/api/v1/positions/bulk/", {"not": "a list"}, format="json"),
     )
-    yield analyst_client.delete(f"/api/v1/articles/{korea_case.herald.pk}/")
-    yield analyst_client.put(
-        f"/api/v1/positions/{korea_case.us_big_deal.pk}/",
-        {"stance": 1, "version": 1},
-        format="json",
-        HTTP_IF_MATCH='"stale"',
+    yield 403, analyst_api.delete(f"/api/v1/articles/{korea_case.herald.pk}/")
+    yield (
+        412,
+        analyst_api.put(
+            f"/api/v1/positions/{korea_case.us_big_deal.pk}/",
+            {"stance": 1, "version": 1},
+            format="json",
+            HTTP_IF_MATCH='"stale"',
+        ),
     )
     settings.PUBLIC_READ = False
-    yield anonymous.get("/api/v1/changes/?format=csv")
+    yield 401, anonymous.get("/api/v1/changes/?format=csv")
 
 
 def test_it_never_puts_a_traceback_in_an_error_response(
-    korea_case, reader_client, analyst_client, settings
+    korea_case, reader_api, analyst_api, settings
 ):
-    responses = list(
-        _error_responses(korea_case, reader_client, analyst_client, settings)
+    expected, responses = zip(
+        *_error_responses(korea_case, reader_api, analyst_api, settings), strict=True
     )
 
-    assert all(400 <= response.status_code < 500 for response in responses), [
+    assert [response.status_code for response in responses] == list(expected), [
         (response.status_code, response.content[:200]) for response in responses
     ]
     for response in responses:

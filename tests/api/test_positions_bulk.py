@@ -24,8 +24,8 @@ def row(korea_case, **changes):
     return {key: value for key, value in data.items() if value is not ...}
 
 
-def test_it_saves_every_row_of_a_valid_list(analyst_client, analyst, korea_case):
-    response = analyst_client.post(
+def test_it_saves_every_row_of_a_valid_list(analyst_api, analyst, korea_case):
+    response = analyst_api.post(
         "/api/v1/positions/bulk/",
         [
             row(korea_case, quote="step by step"),
@@ -52,10 +52,10 @@ def test_it_saves_every_row_of_a_valid_list(analyst_client, analyst, korea_case)
     assert Position.objects.count() == 7
 
 
-def test_it_saves_nothing_when_one_row_breaks_a_rule(analyst_client, korea_case):
+def test_it_saves_nothing_when_one_row_breaks_a_rule(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/bulk/",
         [
             row(korea_case),
@@ -71,10 +71,10 @@ def test_it_saves_nothing_when_one_row_breaks_a_rule(analyst_client, korea_case)
     assert table() == before
 
 
-def test_it_names_every_bad_row(analyst_client, korea_case):
+def test_it_names_every_bad_row(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/bulk/",
         [
             row(korea_case, actor="mike-pompeo"),
@@ -92,10 +92,10 @@ def test_it_names_every_bad_row(analyst_client, korea_case):
     assert table() == before
 
 
-def test_it_refuses_two_identical_rows_in_one_list(analyst_client, korea_case):
+def test_it_refuses_two_identical_rows_in_one_list(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/bulk/", [row(korea_case), row(korea_case, stance=-2)]
     )
 
@@ -104,10 +104,10 @@ def test_it_refuses_two_identical_rows_in_one_list(analyst_client, korea_case):
     assert table() == before
 
 
-def test_it_saves_nothing_when_a_row_has_a_shape_error(analyst_client, korea_case):
+def test_it_saves_nothing_when_a_row_has_a_shape_error(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/bulk/",
         [row(korea_case), row(korea_case, proposal=...), row(korea_case, actor="us")],
     )
@@ -117,10 +117,10 @@ def test_it_saves_nothing_when_a_row_has_a_shape_error(analyst_client, korea_cas
     assert table() == before
 
 
-def test_it_keys_shape_errors_by_row_index(analyst_client, korea_case):
+def test_it_keys_shape_errors_by_row_index(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/bulk/", [row(korea_case), row(korea_case, proposal=...)]
     )
 
@@ -129,10 +129,10 @@ def test_it_keys_shape_errors_by_row_index(analyst_client, korea_case):
     assert table() == before
 
 
-def test_it_keys_the_shape_errors_of_several_rows_by_index(analyst_client, korea_case):
+def test_it_keys_the_shape_errors_of_several_rows_by_index(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/bulk/",
         [
             row(korea_case),
@@ -149,39 +149,39 @@ def test_it_keys_the_shape_errors_of_several_rows_by_index(analyst_client, korea
     assert table() == before
 
 
-def test_it_refuses_a_body_that_is_not_a_list(analyst_client, korea_case):
+def test_it_refuses_a_body_that_is_not_a_list(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post("/api/v1/positions/bulk/", row(korea_case))
+    response = analyst_api.post("/api/v1/positions/bulk/", row(korea_case))
 
     assert response.status_code == 400
     assert "list" in str(response.json())
     assert table() == before
 
 
-def test_it_refuses_a_list_of_non_objects(analyst_client, korea_case):
+def test_it_refuses_a_list_of_non_objects(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post("/api/v1/positions/bulk/", [row(korea_case), 7])
+    response = analyst_api.post("/api/v1/positions/bulk/", [row(korea_case), 7])
 
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["1"]
     assert table() == before
 
 
-def test_it_refuses_bulk_writes_to_a_reader(reader_client, korea_case):
+def test_it_refuses_bulk_writes_to_a_reader(reader_api, korea_case):
     before = table()
 
-    response = reader_client.post("/api/v1/positions/bulk/", [row(korea_case)])
+    response = reader_api.post("/api/v1/positions/bulk/", [row(korea_case)])
 
     assert response.status_code == 403
     assert table() == before
 
 
-def test_it_answers_unreadable_json_in_the_bulk_error_shape(analyst_client, korea_case):
+def test_it_answers_unreadable_json_in_the_bulk_error_shape(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.generic(
+    response = analyst_api.generic(
         "POST", "/api/v1/positions/bulk/", '[{"a":', content_type="application/json"
     )
 
@@ -194,7 +194,7 @@ def test_it_answers_unreadable_json_in_the_bulk_error_shape(analyst_client, kore
 
 
 def test_it_reads_the_database_as_often_for_many_rows_as_for_few(
-    analyst_client, korea_case
+    analyst_api, korea_case
 ):
     def queries(count: int, offset: int) -> int:
         rows = [
@@ -207,7 +207,7 @@ def test_it_reads_the_database_as_often_for_many_rows_as_for_few(
             for day in range(count)
         ]
         with CaptureQueriesContext(connection) as context:
-            response = analyst_client.post("/api/v1/positions/bulk/", rows)
+            response = analyst_api.post("/api/v1/positions/bulk/", rows)
         assert response.status_code == 201, response.content
         return len(context)
 
@@ -216,8 +216,8 @@ def test_it_reads_the_database_as_often_for_many_rows_as_for_few(
     assert queries(40, offset=0) == queries(4, offset=100)
 
 
-def test_it_names_an_unknown_slug_among_preloaded_ones(analyst_client, korea_case):
-    response = analyst_client.post(
+def test_it_names_an_unknown_slug_among_preloaded_ones(analyst_api, korea_case):
+    response = analyst_api.post(
         "/api/v1/positions/bulk/",
         [row(korea_case), row(korea_case, actor="atlantis", stated_on="2019-03-27")],
     )

@@ -20,11 +20,11 @@ def create(client, korea_case):
 
 
 def test_it_lists_the_created_version_with_who_and_what(
-    reader_client, analyst_client, korea_case
+    reader_api, analyst_api, korea_case
 ):
-    position_id = create(analyst_client, korea_case)
+    position_id = create(analyst_api, korea_case)
 
-    response = reader_client.get(f"/api/v1/positions/{position_id}/history/")
+    response = reader_api.get(f"/api/v1/positions/{position_id}/history/")
 
     assert response.status_code == 200
     [created] = response.json()
@@ -47,17 +47,17 @@ def test_it_lists_the_created_version_with_who_and_what(
 
 
 def test_it_lists_every_version_oldest_first(
-    reader_client, analyst_client, curator_client, korea_case
+    reader_api, analyst_api, curator_api, korea_case
 ):
-    position_id = create(analyst_client, korea_case)
-    edit = analyst_client.patch(
+    position_id = create(analyst_api, korea_case)
+    edit = analyst_api.patch(
         f"/api/v1/positions/{position_id}/", {"stance": 1, "confidence": "high"}
     )
-    second_edit = curator_client.patch(
+    second_edit = curator_api.patch(
         f"/api/v1/positions/{position_id}/", {"note": "hedged in Hanoi"}
     )
 
-    response = reader_client.get(f"/api/v1/positions/{position_id}/history/")
+    response = reader_api.get(f"/api/v1/positions/{position_id}/history/")
 
     assert (edit.status_code, second_edit.status_code) == (200, 200)
     versions = response.json()
@@ -75,13 +75,13 @@ def test_it_lists_every_version_oldest_first(
 
 
 def test_it_keeps_the_history_of_a_deleted_position(
-    reader_client, analyst_client, curator_client, korea_case
+    reader_api, analyst_api, curator_api, korea_case
 ):
-    position_id = create(analyst_client, korea_case)
-    analyst_client.patch(f"/api/v1/positions/{position_id}/", {"stance": -1})
-    deleted = curator_client.delete(f"/api/v1/positions/{position_id}/")
+    position_id = create(analyst_api, korea_case)
+    analyst_api.patch(f"/api/v1/positions/{position_id}/", {"stance": -1})
+    deleted = curator_api.delete(f"/api/v1/positions/{position_id}/")
 
-    response = reader_client.get(f"/api/v1/positions/{position_id}/history/")
+    response = reader_api.get(f"/api/v1/positions/{position_id}/history/")
 
     assert deleted.status_code == 204
     assert not Position.objects.filter(pk=position_id).exists()

@@ -37,8 +37,8 @@ def detail(position):
     return f"/api/v1/positions/{position.pk}/"
 
 
-def test_it_creates_a_position_for_the_given_side(analyst_client, analyst, korea_case):
-    response = analyst_client.post("/api/v1/positions/", body(korea_case))
+def test_it_creates_a_position_for_the_given_side(analyst_api, analyst, korea_case):
+    response = analyst_api.post("/api/v1/positions/", body(korea_case))
 
     assert response.status_code == 201, response.content
     data = response.json()
@@ -64,10 +64,8 @@ def test_it_creates_a_position_for_the_given_side(analyst_client, analyst, korea
     assert Position.objects.count() == 5
 
 
-def test_it_defaults_confidence_to_medium(analyst_client, korea_case):
-    response = analyst_client.post(
-        "/api/v1/positions/", body(korea_case, confidence=...)
-    )
+def test_it_defaults_confidence_to_medium(analyst_api, korea_case):
+    response = analyst_api.post("/api/v1/positions/", body(korea_case, confidence=...))
 
     assert response.status_code == 201
     assert response.json()["confidence"] == "medium"
@@ -76,10 +74,8 @@ def test_it_defaults_confidence_to_medium(analyst_client, korea_case):
     )
 
 
-def test_it_takes_the_side_of_the_speaker_on_the_stated_date(
-    analyst_client, korea_case
-):
-    response = analyst_client.post(
+def test_it_takes_the_side_of_the_speaker_on_the_stated_date(analyst_api, korea_case):
+    response = analyst_api.post(
         "/api/v1/positions/",
         body(korea_case, actor=..., speaker="mike-pompeo", stated_on="2019-03-29"),
     )
@@ -96,12 +92,12 @@ def test_it_takes_the_side_of_the_speaker_on_the_stated_date(
 
 
 def test_it_refuses_a_speaker_without_affiliation_and_saves_nothing(
-    analyst_client, korea_case
+    analyst_api, korea_case
 ):
     PersonFactory(name="Choe Son-hui", slug="choe-son-hui")
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/", body(korea_case, actor=..., speaker="choe-son-hui")
     )
 
@@ -111,11 +107,11 @@ def test_it_refuses_a_speaker_without_affiliation_and_saves_nothing(
     assert table() == before
 
 
-def test_it_refuses_a_speaker_whose_affiliation_had_ended(analyst_client, korea_case):
+def test_it_refuses_a_speaker_whose_affiliation_had_ended(analyst_api, korea_case):
     later = ArticleFactory(published_on=D(2019, 10, 1))
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/",
         body(
             korea_case,
@@ -131,10 +127,10 @@ def test_it_refuses_a_speaker_whose_affiliation_had_ended(analyst_client, korea_
     assert table() == before
 
 
-def test_it_refuses_stated_on_two_days_after_the_article(analyst_client, korea_case):
+def test_it_refuses_stated_on_two_days_after_the_article(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/", body(korea_case, stated_on="2019-03-30")
     )
 
@@ -144,8 +140,8 @@ def test_it_refuses_stated_on_two_days_after_the_article(analyst_client, korea_c
     assert table() == before
 
 
-def test_it_accepts_stated_on_one_day_after_the_article(analyst_client, korea_case):
-    response = analyst_client.post(
+def test_it_accepts_stated_on_one_day_after_the_article(analyst_api, korea_case):
+    response = analyst_api.post(
         "/api/v1/positions/", body(korea_case, stated_on="2019-03-29")
     )
 
@@ -153,10 +149,10 @@ def test_it_accepts_stated_on_one_day_after_the_article(analyst_client, korea_ca
     assert Position.objects.get(pk=response.json()["id"]).stated_on == D(2019, 3, 29)
 
 
-def test_it_refuses_a_person_as_the_side(analyst_client, korea_case):
+def test_it_refuses_a_person_as_the_side(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/", body(korea_case, actor="mike-pompeo")
     )
 
@@ -166,10 +162,10 @@ def test_it_refuses_a_person_as_the_side(analyst_client, korea_case):
     assert table() == before
 
 
-def test_it_refuses_a_state_as_the_speaker(analyst_client, korea_case):
+def test_it_refuses_a_state_as_the_speaker(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/", body(korea_case, speaker="north-korea")
     )
 
@@ -178,10 +174,10 @@ def test_it_refuses_a_state_as_the_speaker(analyst_client, korea_case):
     assert table() == before
 
 
-def test_it_refuses_an_exact_duplicate(analyst_client, korea_case):
+def test_it_refuses_an_exact_duplicate(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/",
         body(korea_case, actor="us", stance=1, quote="", note="", confidence=...),
     )
@@ -191,13 +187,13 @@ def test_it_refuses_an_exact_duplicate(analyst_client, korea_case):
     assert table() == before
 
 
-def test_it_refuses_an_exact_duplicate_with_a_speaker(analyst_client, korea_case):
-    first = analyst_client.post(
+def test_it_refuses_an_exact_duplicate_with_a_speaker(analyst_api, korea_case):
+    first = analyst_api.post(
         "/api/v1/positions/", body(korea_case, actor="us", speaker="mike-pompeo")
     )
     before = table()
 
-    second = analyst_client.post(
+    second = analyst_api.post(
         "/api/v1/positions/",
         body(korea_case, actor=..., speaker="mike-pompeo", stance=2),
     )
@@ -223,21 +219,21 @@ def test_it_refuses_an_exact_duplicate_with_a_speaker(analyst_client, korea_case
     ],
 )
 def test_it_refuses_a_malformed_body_naming_the_field(
-    analyst_client, korea_case, changes, field
+    analyst_api, korea_case, changes, field
 ):
     before = table()
 
-    response = analyst_client.post("/api/v1/positions/", body(korea_case, **changes))
+    response = analyst_api.post("/api/v1/positions/", body(korea_case, **changes))
 
     assert response.status_code == 400
     assert list(response.json()) == [field]
     assert table() == before
 
 
-def test_it_ignores_negotiation_and_stance_label_on_create(analyst_client, korea_case):
+def test_it_ignores_negotiation_and_stance_label_on_create(analyst_api, korea_case):
     NegotiationFactory(title="Iran talks", slug="iran-talks")
 
-    response = analyst_client.post(
+    response = analyst_api.post(
         "/api/v1/positions/",
         body(
             korea_case,
@@ -253,11 +249,11 @@ def test_it_ignores_negotiation_and_stance_label_on_create(analyst_client, korea
     assert (saved.proposal.negotiation, saved.stance) == (korea_case.talks, -1)
 
 
-def test_it_ignores_negotiation_and_stance_label_on_update(analyst_client, korea_case):
+def test_it_ignores_negotiation_and_stance_label_on_update(analyst_api, korea_case):
     position = korea_case.us_big_deal
     NegotiationFactory(title="Iran talks", slug="iran-talks")
 
-    response = analyst_client.patch(
+    response = analyst_api.patch(
         detail(position),
         {"stance": 1, "negotiation": "iran-talks", "stance_label": "rejects outright"},
     )
@@ -270,13 +266,11 @@ def test_it_ignores_negotiation_and_stance_label_on_update(analyst_client, korea
 
 
 def test_it_updates_a_position_and_raises_its_version_by_one(
-    analyst_client, analyst, korea_case
+    analyst_api, analyst, korea_case
 ):
     position = korea_case.dprk_big_deal
 
-    response = analyst_client.patch(
-        detail(position), {"stance": -1, "note": "softened"}
-    )
+    response = analyst_api.patch(detail(position), {"stance": -1, "note": "softened"})
 
     assert response.status_code == 200
     assert response.json()["version"] == 2
@@ -288,10 +282,10 @@ def test_it_updates_a_position_and_raises_its_version_by_one(
     assert Position.history.filter(id=position.pk).latest().history_user == analyst
 
 
-def test_it_replaces_a_position_with_put(analyst_client, korea_case):
+def test_it_replaces_a_position_with_put(analyst_api, korea_case):
     position = korea_case.rok_road_map
 
-    response = analyst_client.put(
+    response = analyst_api.put(
         detail(position),
         body(korea_case, actor="south-korea", proposal="phased-deal", stance=0),
     )
@@ -307,11 +301,11 @@ def test_it_replaces_a_position_with_put(analyst_client, korea_case):
 
 
 def test_it_refuses_an_update_breaking_a_rule_and_changes_nothing(
-    analyst_client, korea_case
+    analyst_api, korea_case
 ):
     before = table()
 
-    response = analyst_client.patch(
+    response = analyst_api.patch(
         detail(korea_case.us_big_deal), {"stated_on": "2019-04-30"}
     )
 
@@ -320,11 +314,11 @@ def test_it_refuses_an_update_breaking_a_rule_and_changes_nothing(
     assert table() == before
 
 
-def test_it_answers_404_for_an_unknown_position(analyst_client, korea_case):
+def test_it_answers_404_for_an_unknown_position(analyst_api, korea_case):
     before = table()
 
-    read = analyst_client.get("/api/v1/positions/999999/")
-    write = analyst_client.patch("/api/v1/positions/999999/", {"stance": 1})
+    read = analyst_api.get("/api/v1/positions/999999/")
+    write = analyst_api.patch("/api/v1/positions/999999/", {"stance": 1})
 
     assert (read.status_code, write.status_code) == (404, 404)
     assert table() == before
@@ -359,17 +353,17 @@ def test_it_refuses_writes_from_anonymous_visitors(api_client, korea_case):
 
 
 def test_it_lets_a_reader_without_permissions_read_but_not_write(
-    reader_client, korea_case
+    reader_api, korea_case
 ):
     position = korea_case.us_big_deal
     before = table()
 
-    read = reader_client.get(detail(position))
+    read = reader_api.get(detail(position))
     writes = [
-        reader_client.post("/api/v1/positions/", body(korea_case)),
-        reader_client.put(detail(position), body(korea_case, actor="us")),
-        reader_client.patch(detail(position), {"stance": -2}),
-        reader_client.delete(detail(position)),
+        reader_api.post("/api/v1/positions/", body(korea_case)),
+        reader_api.put(detail(position), body(korea_case, actor="us")),
+        reader_api.patch(detail(position), {"stance": -2}),
+        reader_api.delete(detail(position)),
     ]
 
     assert read.status_code == 200
@@ -377,17 +371,17 @@ def test_it_lets_a_reader_without_permissions_read_but_not_write(
     assert table() == before
 
 
-def test_it_refuses_deletion_to_an_analyst(analyst_client, korea_case):
+def test_it_refuses_deletion_to_an_analyst(analyst_api, korea_case):
     before = table()
 
-    response = analyst_client.delete(detail(korea_case.us_big_deal))
+    response = analyst_api.delete(detail(korea_case.us_big_deal))
 
     assert response.status_code == 403
     assert table() == before
 
 
-def test_it_refuses_creating_an_actor_to_an_analyst(analyst_client, korea_case):
-    response = analyst_client.post(
+def test_it_refuses_creating_an_actor_to_an_analyst(analyst_api, korea_case):
+    response = analyst_api.post(
         "/api/v1/actors/", {"name": "European Union", "kind": "organization"}
     )
 
@@ -395,10 +389,10 @@ def test_it_refuses_creating_an_actor_to_an_analyst(analyst_client, korea_case):
     assert not Actor.objects.filter(name="European Union").exists()
 
 
-def test_it_lets_a_curator_delete_a_position(curator_client, curator, korea_case):
+def test_it_lets_a_curator_delete_a_position(curator_api, curator, korea_case):
     position = korea_case.us_big_deal
 
-    response = curator_client.delete(detail(position))
+    response = curator_api.delete(detail(position))
 
     assert response.status_code == 204
     assert not Position.objects.filter(pk=position.pk).exists()
@@ -416,22 +410,22 @@ def test_it_sends_an_etag_with_a_single_position(api_client, korea_case):
     assert response["ETag"] == f'"{position.pk}-v1"'
 
 
-def test_it_changes_the_etag_when_the_position_changes(analyst_client, korea_case):
+def test_it_changes_the_etag_when_the_position_changes(analyst_api, korea_case):
     position = korea_case.us_big_deal
-    old = analyst_client.get(detail(position))["ETag"]
+    old = analyst_api.get(detail(position))["ETag"]
 
-    analyst_client.patch(detail(position), {"stance": 1})
-    new = analyst_client.get(detail(position))["ETag"]
+    analyst_api.patch(detail(position), {"stance": 1})
+    new = analyst_api.get(detail(position))["ETag"]
 
     assert new != old
     assert Position.objects.get(pk=position.pk).version == 2
 
 
-def test_it_accepts_a_patch_with_the_current_if_match(analyst_client, korea_case):
+def test_it_accepts_a_patch_with_the_current_if_match(analyst_api, korea_case):
     position = korea_case.us_big_deal
-    etag = analyst_client.get(detail(position))["ETag"]
+    etag = analyst_api.get(detail(position))["ETag"]
 
-    response = analyst_client.patch(detail(position), {"stance": 1}, HTTP_IF_MATCH=etag)
+    response = analyst_api.patch(detail(position), {"stance": 1}, HTTP_IF_MATCH=etag)
 
     assert response.status_code == 200
     assert row(position)["stance"] == 1
@@ -440,14 +434,14 @@ def test_it_accepts_a_patch_with_the_current_if_match(analyst_client, korea_case
 
 @pytest.mark.parametrize("method", ["put", "patch"])
 def test_it_refuses_an_update_with_a_stale_if_match_with_412(
-    analyst_client, korea_case, method
+    analyst_api, korea_case, method
 ):
     position = korea_case.us_big_deal
-    stale = analyst_client.get(detail(position))["ETag"]
-    assert analyst_client.patch(detail(position), {"note": "first"}).status_code == 200
+    stale = analyst_api.get(detail(position))["ETag"]
+    assert analyst_api.patch(detail(position), {"note": "first"}).status_code == 200
     before = table()
 
-    response = getattr(analyst_client, method)(
+    response = getattr(analyst_api, method)(
         detail(position),
         body(korea_case, actor="us", stance=-2, note="second"),
         HTTP_IF_MATCH=stale,
@@ -459,37 +453,35 @@ def test_it_refuses_an_update_with_a_stale_if_match_with_412(
 
 
 def test_it_refuses_a_delete_with_a_stale_if_match_with_412(
-    analyst_client, curator_client, korea_case
+    analyst_api, curator_api, korea_case
 ):
     position = korea_case.us_big_deal
-    stale = curator_client.get(detail(position))["ETag"]
-    assert analyst_client.patch(detail(position), {"stance": 1}).status_code == 200
+    stale = curator_api.get(detail(position))["ETag"]
+    assert analyst_api.patch(detail(position), {"stance": 1}).status_code == 200
     before = table()
 
-    response = curator_client.delete(detail(position), HTTP_IF_MATCH=stale)
+    response = curator_api.delete(detail(position), HTTP_IF_MATCH=stale)
 
     assert response.status_code == 412
     assert table() == before
 
 
-def test_it_deletes_with_the_current_if_match(curator_client, korea_case):
+def test_it_deletes_with_the_current_if_match(curator_api, korea_case):
     position = korea_case.us_big_deal
-    etag = curator_client.get(detail(position))["ETag"]
+    etag = curator_api.get(detail(position))["ETag"]
 
-    response = curator_client.delete(detail(position), HTTP_IF_MATCH=etag)
+    response = curator_api.delete(detail(position), HTTP_IF_MATCH=etag)
 
     assert response.status_code == 204
     assert not Position.objects.filter(pk=position.pk).exists()
 
 
-def test_it_refuses_a_patch_based_on_an_older_version_with_409(
-    analyst_client, korea_case
-):
+def test_it_refuses_a_patch_based_on_an_older_version_with_409(analyst_api, korea_case):
     position = korea_case.us_big_deal
-    assert analyst_client.patch(detail(position), {"note": "first"}).status_code == 200
+    assert analyst_api.patch(detail(position), {"note": "first"}).status_code == 200
     before = table()
 
-    response = analyst_client.patch(detail(position), {"note": "second", "version": 1})
+    response = analyst_api.patch(detail(position), {"note": "second", "version": 1})
 
     assert response.status_code == 409
     assert "version 2" in response.json()["detail"]
@@ -497,10 +489,10 @@ def test_it_refuses_a_patch_based_on_an_older_version_with_409(
     assert row(position)["note"] == "first"
 
 
-def test_it_accepts_a_patch_based_on_the_current_version(analyst_client, korea_case):
+def test_it_accepts_a_patch_based_on_the_current_version(analyst_api, korea_case):
     position = korea_case.us_big_deal
 
-    response = analyst_client.patch(detail(position), {"note": "ok", "version": 1})
+    response = analyst_api.patch(detail(position), {"note": "ok", "version": 1})
 
     assert response.status_code == 200
     assert response.json()["version"] == 2
@@ -508,15 +500,13 @@ def test_it_accepts_a_patch_based_on_the_current_version(analyst_client, korea_c
 
 
 def test_it_lets_only_the_first_of_two_analysts_editing_one_version_win(
-    analyst_client, curator_client, korea_case
+    analyst_api, curator_api, korea_case
 ):
     position = korea_case.dprk_phased
-    seen_by_both = analyst_client.get(detail(position)).json()["version"]
+    seen_by_both = analyst_api.get(detail(position)).json()["version"]
 
-    first = analyst_client.patch(
-        detail(position), {"stance": 1, "version": seen_by_both}
-    )
-    second = curator_client.patch(
+    first = analyst_api.patch(detail(position), {"stance": 1, "version": seen_by_both})
+    second = curator_api.patch(
         detail(position), {"stance": -1, "version": seen_by_both}
     )
 

@@ -111,8 +111,8 @@ def test_it_rejects_a_bad_parameter_naming_it(api_client, korea_case, query, par
     assert list(response.json()) == [parameter]
 
 
-def test_it_creates_a_proposal_by_slugs_with_a_derived_slug(curator_client, korea_case):
-    response = curator_client.post(
+def test_it_creates_a_proposal_by_slugs_with_a_derived_slug(curator_api, korea_case):
+    response = curator_api.post(
         "/api/v1/proposals/",
         {
             "title": "Freeze for freeze",
@@ -133,10 +133,10 @@ def test_it_creates_a_proposal_by_slugs_with_a_derived_slug(curator_client, kore
     )
 
 
-def test_it_makes_a_derived_slug_unique(curator_client, korea_case):
+def test_it_makes_a_derived_slug_unique(curator_api, korea_case):
     other = NegotiationFactory(title="Other talks", slug="other")
 
-    response = curator_client.post(
+    response = curator_api.post(
         "/api/v1/proposals/", {"title": "Big deal", "negotiation": other.slug}
     )
 
@@ -155,11 +155,11 @@ def test_it_makes_a_derived_slug_unique(curator_client, korea_case):
     ],
 )
 def test_it_refuses_a_bad_body_naming_the_field(
-    curator_client, korea_case, changes, field
+    curator_api, korea_case, changes, field
 ):
     before = table()
 
-    response = curator_client.post(
+    response = curator_api.post(
         "/api/v1/proposals/",
         {"title": "Freeze for freeze", "negotiation": "talks", **changes},
     )
@@ -170,11 +170,11 @@ def test_it_refuses_a_bad_body_naming_the_field(
 
 
 def test_it_refuses_a_second_proposal_with_the_same_title_in_a_negotiation(
-    curator_client, korea_case
+    curator_api, korea_case
 ):
     before = table()
 
-    response = curator_client.post(
+    response = curator_api.post(
         "/api/v1/proposals/", {"title": "Big deal", "negotiation": "talks"}
     )
 
@@ -182,10 +182,8 @@ def test_it_refuses_a_second_proposal_with_the_same_title_in_a_negotiation(
     assert table() == before
 
 
-def test_it_updates_the_originator_by_slug(curator_client, korea_case):
-    response = curator_client.patch(
-        "/api/v1/proposals/big-deal/", {"originated_by": "us"}
-    )
+def test_it_updates_the_originator_by_slug(curator_api, korea_case):
+    response = curator_api.patch("/api/v1/proposals/big-deal/", {"originated_by": "us"})
 
     assert response.status_code == 200
     assert response.json()["originated_by"] == "us"
@@ -194,18 +192,18 @@ def test_it_updates_the_originator_by_slug(curator_client, korea_case):
     assert korea_case.big_deal.title == "Big deal"
 
 
-def test_it_clears_the_originator_with_null(curator_client, jcpoa):
-    response = curator_client.patch("/api/v1/proposals/jcpoa/", {"originated_by": None})
+def test_it_clears_the_originator_with_null(curator_api, jcpoa):
+    response = curator_api.patch("/api/v1/proposals/jcpoa/", {"originated_by": None})
 
     assert response.status_code == 200
     jcpoa.refresh_from_db()
     assert jcpoa.originated_by is None
 
 
-def test_it_refuses_an_update_to_an_unknown_negotiation(curator_client, korea_case):
+def test_it_refuses_an_update_to_an_unknown_negotiation(curator_api, korea_case):
     before = table()
 
-    response = curator_client.patch(
+    response = curator_api.patch(
         "/api/v1/proposals/big-deal/", {"negotiation": "brexit"}
     )
 
@@ -214,32 +212,32 @@ def test_it_refuses_an_update_to_an_unknown_negotiation(curator_client, korea_ca
     assert table() == before
 
 
-def test_it_refuses_to_delete_a_proposal_with_positions(curator_client, korea_case):
+def test_it_refuses_to_delete_a_proposal_with_positions(curator_api, korea_case):
     before = table()
 
-    response = curator_client.delete("/api/v1/proposals/big-deal/")
+    response = curator_api.delete("/api/v1/proposals/big-deal/")
 
     assert response.status_code == 409
     assert "2 positions" in response.json()["detail"]
     assert table() == before
 
 
-def test_it_deletes_a_proposal_without_positions(curator_client, jcpoa):
-    response = curator_client.delete("/api/v1/proposals/jcpoa/")
+def test_it_deletes_a_proposal_without_positions(curator_api, jcpoa):
+    response = curator_api.delete("/api/v1/proposals/jcpoa/")
 
     assert response.status_code == 204
     assert not Proposal.objects.filter(slug="jcpoa").exists()
     assert Proposal.objects.count() == 3
 
 
-def test_it_refuses_writes_to_an_analyst(analyst_client, korea_case):
+def test_it_refuses_writes_to_an_analyst(analyst_api, korea_case):
     before = table()
 
-    created = analyst_client.post(
+    created = analyst_api.post(
         "/api/v1/proposals/", {"title": "Freeze for freeze", "negotiation": "talks"}
     )
-    changed = analyst_client.patch("/api/v1/proposals/big-deal/", {"summary": "x"})
-    deleted = analyst_client.delete("/api/v1/proposals/road-map/")
+    changed = analyst_api.patch("/api/v1/proposals/big-deal/", {"summary": "x"})
+    deleted = analyst_api.delete("/api/v1/proposals/road-map/")
 
     assert [created.status_code, changed.status_code, deleted.status_code] == [
         403,

@@ -14,12 +14,6 @@ MODEL_PAGES = [
 
 
 @pytest.fixture
-def superuser_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-@pytest.fixture
 def shown(korea_case):
     korea_case.pompeo_affiliation = korea_case.pompeo.affiliations.get()
     return korea_case

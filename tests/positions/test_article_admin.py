@@ -1,18 +1,10 @@
 import datetime
 
-import pytest
-
 from positions.models import Article, Position
 from tests.factories import ArticleFactory, PositionFactory
 
 ADD_URL = "/admin/positions/article/add/"
 NEW_URL = "https://www.example.org/news/2019/03/29/pompeo-seoul"
-
-
-@pytest.fixture
-def superuser_client(client, superuser):
-    client.force_login(superuser)
-    return client
 
 
 def article_data(**overrides):

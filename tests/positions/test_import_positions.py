@@ -4,7 +4,6 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from rest_framework.test import APIClient
 
 from positions.models import Article, Confidence, Position
 
@@ -31,11 +30,6 @@ NK_NEWS = {
     "article_outlet": "NK News",
     "article_published_on": "2019-03-29",
 }
-
-
-@pytest.fixture
-def api_client():
-    return APIClient()
 
 
 def _export(api_client) -> list[dict]:

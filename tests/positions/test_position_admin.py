@@ -1,31 +1,12 @@
 import datetime
 
-import pytest
 from django.contrib.messages import get_messages
 
 from actors.models import Actor
 from positions.models import Position
 from positions.services import position_update
-from tests.factories import UserFactory
 
 DELETED_URL = "/admin/positions/position/deleted/"
-
-
-@pytest.fixture
-def superuser_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-@pytest.fixture
-def staff_analyst(analysts):
-    return UserFactory(username="staff-analyst", groups=[analysts], is_staff=True)
-
-
-@pytest.fixture
-def analyst_client(client, staff_analyst):
-    client.force_login(staff_analyst)
-    return client
 
 
 def change_url(position):
@@ -208,12 +189,14 @@ def test_it_reverts_a_position_to_an_earlier_version_from_its_history(
     assert position.history.latest().history_user == superuser
 
 
-def test_it_lets_an_analyst_add_a_position(analyst_client, korea_case, staff_analyst):
+def test_it_lets_an_analyst_add_a_position(
+    staff_analyst_client, korea_case, staff_analyst
+):
     k = korea_case
     data = form_data(k.us_big_deal, proposal=k.road_map.pk, stance=-1)
     del data["version"]
 
-    response = analyst_client.post("/admin/positions/position/add/", data)
+    response = staff_analyst_client.post("/admin/positions/position/add/", data)
 
     assert response.status_code == 302
     position = Position.objects.get(actor=k.us, proposal=k.road_map)
@@ -222,11 +205,11 @@ def test_it_lets_an_analyst_add_a_position(analyst_client, korea_case, staff_ana
     assert position.history.get().history_user == staff_analyst
 
 
-def test_it_forbids_an_analyst_to_delete_an_actor(analyst_client, korea_case):
+def test_it_forbids_an_analyst_to_delete_an_actor(staff_analyst_client, korea_case):
     actor = korea_case.rok
 
-    page = analyst_client.get(f"/admin/actors/actor/{actor.pk}/delete/")
-    response = analyst_client.post(
+    page = staff_analyst_client.get(f"/admin/actors/actor/{actor.pk}/delete/")
+    response = staff_analyst_client.post(
         f"/admin/actors/actor/{actor.pk}/delete/", {"post": "yes"}
     )
 
@@ -235,10 +218,10 @@ def test_it_forbids_an_analyst_to_delete_an_actor(analyst_client, korea_case):
     assert Actor.objects.filter(pk=actor.pk).exists()
 
 
-def test_it_forbids_an_analyst_to_delete_a_position(analyst_client, korea_case):
+def test_it_forbids_an_analyst_to_delete_a_position(staff_analyst_client, korea_case):
     position = korea_case.us_big_deal
 
-    response = analyst_client.post(
+    response = staff_analyst_client.post(
         f"/admin/positions/position/{position.pk}/delete/", {"post": "yes"}
     )
 

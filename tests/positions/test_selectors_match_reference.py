@@ -115,6 +115,7 @@ def world(db):
     return actors, proposals, articles
 
 
+@pytest.mark.fuzz
 @settings(
     max_examples=60,
     deadline=None,

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from positions.selectors import RESOLUTION_RULE
 from tests.factories import ArticleFactory, PositionFactory
+from tests.html import elements, text
 
 D = datetime.date.fromisoformat
 
@@ -20,24 +21,8 @@ def _url(slug):
     return reverse("positions:actor-detail", args=[slug])
 
 
-def _elements(node, tag, css_class=None):
-    for child in getattr(node, "children", []):
-        if isinstance(child, str):
-            continue
-        classes = (dict(child.attributes).get("class") or "").split()
-        if child.name == tag and (css_class is None or css_class in classes):
-            yield child
-        yield from _elements(child, tag, css_class)
-
-
-def _text(node) -> str:
-    if isinstance(node, str):
-        return node
-    return " ".join(" ".join(_text(child) for child in node.children).split())
-
-
 def _section(response, title_id):
-    for section in _elements(parse_html(response.text), "section"):
+    for section in elements(parse_html(response.text), "section"):
         if dict(section.attributes).get("aria-labelledby") == title_id:
             return section
     return None
@@ -62,8 +47,8 @@ def test_it_shows_the_profile(korea_case, client):
     response = client.get(_url("north-korea"))
 
     assert response.status_code == 200
-    [heading] = _elements(parse_html(response.text), "h1")
-    assert _text(heading) == "North Korea (DPRK)"
+    [heading] = elements(parse_html(response.text), "h1")
+    assert text(heading) == "North Korea (DPRK)"
     assert "State · also written Pyongyang, DPRK regime" in response.text
     assert "The Democratic People&#x27;s Republic of Korea." in response.text
 
@@ -73,10 +58,10 @@ def test_it_shows_a_persons_roles(korea_case, client):
 
     roles = _section(response, "affiliations-title")
     assert roles is not None
-    assert _text(roles) == (
+    assert text(roles) == (
         "Roles Secretary of State, United States April 26, 2018 – now"
     )
-    assert [dict(a.attributes)["href"] for a in _elements(roles, "a")] == [_url("us")]
+    assert [dict(a.attributes)["href"] for a in elements(roles, "a")] == [_url("us")]
 
 
 def test_it_shows_the_people_speaking_for_a_state(korea_case, client):
@@ -85,7 +70,7 @@ def test_it_shows_the_people_speaking_for_a_state(korea_case, client):
     members = _section(response, "members-title")
     assert members is not None
     # (The text of each link stands apart from the comma after it.)
-    assert _text(members) == (
+    assert text(members) == (
         "People speaking for US "
         "John Bolton , National Security Advisor April 9, 2018 – Sept. 10, 2019 "
         "Mike Pompeo , Secretary of State April 26, 2018 – now"
@@ -100,24 +85,24 @@ def test_it_shows_the_current_stance_per_proposal_with_a_small_chart_each(
     response = client.get(_url("north-korea"))
 
     stances = _section(response, "stances-title")
-    [body] = _elements(stances, "tbody")
-    rows = list(_elements(body, "tr"))
-    assert [[_text(td) for td in _elements(row, "td")][:3] for row in rows] == [
+    [body] = elements(stances, "tbody")
+    rows = list(elements(body, "tr"))
+    assert [[text(td) for td in elements(row, "td")][:3] for row in rows] == [
         ["Big deal", "supports / open to", "April 10, 2019"],
         ["Phased deal", "demands / strongly supports", "March 28, 2019"],
     ]
     big_deal_row, phased_row = rows
     assert reverse("positions:position-detail", args=[later.pk]) in [
-        dict(a.attributes)["href"] for a in _elements(big_deal_row, "a")
+        dict(a.attributes)["href"] for a in elements(big_deal_row, "a")
     ]
     for row, points in ((big_deal_row, 2), (phased_row, 1)):
-        [spark] = _elements(row, "svg")
+        [spark] = elements(row, "svg")
         attributes = dict(spark.attributes)
         assert attributes["role"] == "img"
         assert attributes["viewbox"] == "0 0 220 56"
-        assert len(list(_elements(spark, "path"))) == 1
-        assert len(list(_elements(spark, "circle"))) == points
-    assert RESOLUTION_RULE in _text(stances)
+        assert len(list(elements(spark, "path"))) == 1
+        assert len(list(elements(spark, "circle"))) == points
+    assert RESOLUTION_RULE in text(stances)
 
 
 def test_it_puts_the_small_charts_on_one_time_axis(korea_case, client):
@@ -126,7 +111,7 @@ def test_it_puts_the_small_charts_on_one_time_axis(korea_case, client):
     stances = _section(response, "stances-title")
     # 2019-03-15 and 2019-03-28 on one axis: the later day is further right.
     big_deal_x, phased_x = (
-        float(dict(circle.attributes)["cx"]) for circle in _elements(stances, "circle")
+        float(dict(circle.attributes)["cx"]) for circle in elements(stances, "circle")
     )
     assert big_deal_x < phased_x
 
@@ -137,9 +122,7 @@ def test_it_lists_recent_changes(korea_case, client):
     response = client.get(_url("north-korea"))
 
     changes = _section(response, "changes-title")
-    rows = [
-        [_text(td) for td in _elements(tr, "td")] for tr in _elements(changes, "tr")
-    ]
+    rows = [[text(td) for td in elements(tr, "td")] for tr in elements(changes, "tr")]
     assert [row for row in rows if row] == [
         [
             "April 10, 2019",
@@ -150,7 +133,7 @@ def test_it_lists_recent_changes(korea_case, client):
         ]
     ]
     assert reverse("positions:position-detail", args=[later.pk]) in [
-        dict(a.attributes)["href"] for a in _elements(changes, "a")
+        dict(a.attributes)["href"] for a in elements(changes, "a")
     ]
 
 
@@ -168,8 +151,8 @@ def test_it_lists_the_positions_a_person_stated(korea_case, client):
     response = client.get(_url("mike-pompeo"))
 
     positions = _section(response, "positions-title")
-    assert "“a big deal, all at once”" in _text(positions)
-    assert "Positions stated, newest first" in _text(positions)
+    assert "“a big deal, all at once”" in text(positions)
+    assert "Positions stated, newest first" in text(positions)
 
 
 def test_it_answers_404_for_an_unknown_actor(db, client):
@@ -207,4 +190,4 @@ def test_it_runs_as_many_queries_with_40_positions_as_with_4(korea_case, client)
 
     assert with_forty == with_four
     stances = _section(client.get(_url("north-korea")), "stances-title")
-    assert len(list(_elements(stances, "svg"))) == 3
+    assert len(list(elements(stances, "svg"))) == 3

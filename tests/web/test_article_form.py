@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from positions.models import Article, Position
 from tests.factories import PositionFactory, UserFactory
+from tests.html import elements, text
 
 D = datetime.date.fromisoformat
 
@@ -30,22 +31,6 @@ def _edit_url(article):
     return reverse("positions:article-edit", args=[article.pk])
 
 
-def _elements(node, tag, css_class=None):
-    for child in getattr(node, "children", []):
-        if isinstance(child, str):
-            continue
-        classes = (dict(child.attributes).get("class") or "").split()
-        if child.name == tag and (css_class is None or css_class in classes):
-            yield child
-        yield from _elements(child, tag, css_class)
-
-
-def _text(node) -> str:
-    if isinstance(node, str):
-        return node
-    return " ".join(" ".join(_text(child) for child in node.children).split())
-
-
 def _fields(node):
     """The controls a browser submits, outside the JavaScript row template."""
     for child in getattr(node, "children", []):
@@ -60,7 +45,7 @@ def _fields(node):
 def _form_data(response) -> dict:
     """What submitting the article form unchanged would post."""
     assert response.status_code == 200
-    [form] = _elements(parse_html(response.text), "form", "article-form")
+    [form] = elements(parse_html(response.text), "form", "article-form")
     data = {}
     for field in _fields(form):
         attributes = dict(field.attributes)
@@ -68,9 +53,9 @@ def _form_data(response) -> dict:
         if name is None:
             continue
         if field.name == "textarea":
-            data[name] = _text(field)
+            data[name] = text(field)
         elif field.name == "select":
-            options = list(_elements(field, "option"))
+            options = list(elements(field, "option"))
             chosen = [o for o in options if "selected" in dict(o.attributes)]
             data[name] = dict((chosen or options)[0].attributes)["value"]
         elif attributes.get("type") == "checkbox":
@@ -99,30 +84,18 @@ def _new_form(client, rows=1, **article) -> dict:
 
 def _field_errors(response, name) -> list[str]:
     """Error messages shown next to the input called ``name``."""
-    for field in _elements(parse_html(response.text), "div", "field"):
+    for field in elements(parse_html(response.text), "div", "field"):
         if any(dict(c.attributes).get("name") == name for c in _fields(field)):
-            return [_text(p) for p in _elements(field, "p", "error")]
+            return [text(p) for p in elements(field, "p", "error")]
     raise AssertionError(f"no field {name}")
 
 
 def _errors(response) -> list[str]:
-    return [_text(p) for p in _elements(parse_html(response.text), "p", "error")]
+    return [text(p) for p in elements(parse_html(response.text), "p", "error")]
 
 
 def _counts():
     return Article.objects.count(), Position.objects.count()
-
-
-@pytest.fixture
-def analyst_client(client, analyst):
-    client.force_login(analyst)
-    return client
-
-
-@pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
 
 
 def test_it_saves_an_article_with_two_positions_in_one_post(

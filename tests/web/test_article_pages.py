@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from config.lib.limits import PAGE_SIZE
 from tests.factories import ArticleFactory, PositionFactory
+from tests.html import elements, link
 
 D = datetime.date.fromisoformat
 
@@ -16,32 +17,14 @@ ARTICLE_DETAIL_QUERY_COUNT = 2
 LIST_URL = reverse("positions:article-list")
 
 
-def _elements(node, tag, css_class=None):
-    for child in getattr(node, "children", []):
-        if isinstance(child, str):
-            continue
-        classes = (dict(child.attributes).get("class") or "").split()
-        if child.name == tag and (css_class is None or css_class in classes):
-            yield child
-        yield from _elements(child, tag, css_class)
-
-
 def _listed(response) -> list[int]:
     """Ids of the articles listed on a page, in order."""
-    [listing] = _elements(parse_html(response.text), "ul", "articles")
+    [listing] = elements(parse_html(response.text), "ul", "articles")
     prefix = LIST_URL
     return [
         int(dict(a.attributes)["href"].removeprefix(prefix).strip("/"))
-        for a in _elements(listing, "a")
+        for a in elements(listing, "a")
     ]
-
-
-def _link(response, rel):
-    for a in _elements(parse_html(response.text), "a"):
-        attributes = dict(a.attributes)
-        if attributes.get("rel") == rel:
-            return attributes["href"]
-    return None
 
 
 @pytest.fixture
@@ -138,7 +121,7 @@ def test_it_pages_through_every_article_exactly_once(korea_case, client):
         assert response.status_code == 200
         seen.extend(_listed(response))
         pages += 1
-        url = _link(response, "next")
+        url = link(response, "next")
 
     assert pages == 3
     assert sorted(seen) == sorted(set(seen))
@@ -151,11 +134,11 @@ def test_it_pages_back_to_the_newer_articles(korea_case, client):
         ArticleFactory(published_on=D("2019-01-01") + datetime.timedelta(index))
     first = client.get(LIST_URL)
 
-    second = client.get(_link(first, "next"))
-    back = client.get(_link(second, "prev"))
+    second = client.get(link(first, "next"))
+    back = client.get(link(second, "prev"))
 
-    assert _link(first, "prev") is None
-    assert _link(second, "next") is None
+    assert link(first, "prev") is None
+    assert link(second, "next") is None
     assert len(_listed(second)) == 6
     assert _listed(back) == _listed(first)
 
@@ -168,9 +151,9 @@ def test_it_keeps_the_filters_on_the_next_page(korea_case, client):
     ArticleFactory(outlet="NK News")
 
     first = client.get(LIST_URL, {"outlet": "Yonhap"})
-    second = client.get(_link(first, "next"))
+    second = client.get(link(first, "next"))
 
-    assert "outlet=Yonhap" in _link(first, "next")
+    assert "outlet=Yonhap" in link(first, "next")
     assert len(_listed(first) + _listed(second)) == PAGE_SIZE + 5
 
 
@@ -191,7 +174,7 @@ def test_it_lists_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(ARTICLE_LIST_QUERY_COUNT):
         first = client.get(LIST_URL)
     with django_assert_max_num_queries(ARTICLE_LIST_QUERY_COUNT):
-        client.get(_link(first, "next"))
+        client.get(link(first, "next"))
 
 
 def test_it_shows_every_position_of_an_article(press, client):
@@ -200,14 +183,14 @@ def test_it_shows_every_position_of_an_article(press, client):
     response = client.get(reverse("positions:article-detail", args=[herald.pk]))
 
     assert response.status_code == 200
-    [listing] = _elements(parse_html(response.text), "ul", "positions")
-    links = {dict(a.attributes)["href"] for a in _elements(listing, "a")}
+    [listing] = elements(parse_html(response.text), "ul", "positions")
+    links = {dict(a.attributes)["href"] for a in elements(listing, "a")}
     positions = list(herald.positions.all())
     assert len(positions) == 4
     assert {
         reverse("positions:position-detail", args=[p.pk]) for p in positions
     } <= links
-    assert len(list(_elements(listing, "li", "position"))) == 4
+    assert len(list(elements(listing, "li", "position"))) == 4
     # Not the positions of other articles.
     for other in press["yonhap"].positions.all():
         assert reverse("positions:position-detail", args=[other.pk]) not in links

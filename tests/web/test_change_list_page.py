@@ -12,6 +12,7 @@ from tests.factories import (
     ProposalFactory,
     StateFactory,
 )
+from tests.html import elements, link, text
 
 D = datetime.date.fromisoformat
 
@@ -22,41 +23,18 @@ CHANGE_LIST_QUERY_COUNT = 2
 URL = reverse("positions:change-list")
 
 
-def _elements(node, tag, css_class=None):
-    for child in getattr(node, "children", []):
-        if isinstance(child, str):
-            continue
-        classes = (dict(child.attributes).get("class") or "").split()
-        if child.name == tag and (css_class is None or css_class in classes):
-            yield child
-        yield from _elements(child, tag, css_class)
-
-
-def _text(node) -> str:
-    if isinstance(node, str):
-        return node
-    return " ".join(" ".join(_text(child) for child in node.children).split())
-
-
 def _rows(response) -> list[tuple[str, ...]]:
     """(date, actor, proposal, kind) of each change listed."""
     assert response.status_code == 200
     rows = [
-        tuple(_text(td) for td in _elements(tr, "td"))[:4]
-        for tr in _elements(parse_html(response.text), "tr")
+        tuple(text(td) for td in elements(tr, "td"))[:4]
+        for tr in elements(parse_html(response.text), "tr")
     ]
     return [row for row in rows if row]
 
 
 def _errors(response) -> list[str]:
-    return [_text(p) for p in _elements(parse_html(response.text), "p", "error")]
-
-
-def _next_link(response):
-    for a in _elements(parse_html(response.text), "a"):
-        if dict(a.attributes).get("rel") == "next":
-            return dict(a.attributes)["href"]
-    return None
+    return [text(p) for p in elements(parse_html(response.text), "p", "error")]
 
 
 @pytest.fixture
@@ -88,7 +66,7 @@ def test_it_lists_shifts_and_reversals_newest_first(moves, client):
         ("April 10, 2019", "North Korea", "Big deal", "reversal"),
     ]
     stances = [
-        _text(tr.children[-1]) for tr in _elements(parse_html(response.text), "tr")
+        text(tr.children[-1]) for tr in elements(parse_html(response.text), "tr")
     ][1:]
     assert stances == [
         "supports / open to → demands / strongly supports",
@@ -150,7 +128,7 @@ def test_it_shows_the_chosen_kinds_ticked(moves, client):
 
     ticked = [
         dict(box.attributes)["value"]
-        for box in _elements(parse_html(response.text), "input")
+        for box in elements(parse_html(response.text), "input")
         if dict(box.attributes).get("name") == "kind"
         and "checked" in dict(box.attributes)
     ]
@@ -220,7 +198,7 @@ def test_it_pages_through_every_change_exactly_once(moves, client):
         response = client.get(url)
         seen.extend(_rows(response))
         pages += 1
-        url = _next_link(response)
+        url = link(response, "next")
 
     assert pages == 2
     assert len(seen) == PAGE_SIZE + 20 + 3
@@ -232,9 +210,9 @@ def test_it_keeps_the_filters_on_the_next_page(moves, client):
     _many_changes(PAGE_SIZE + 20)
 
     first = client.get(URL, {"kind": "reversal"})
-    second = client.get(_next_link(first))
+    second = client.get(link(first, "next"))
 
-    assert "kind=reversal" in _next_link(first)
+    assert "kind=reversal" in link(first, "next")
     assert len(_rows(first)) + len(_rows(second)) == PAGE_SIZE + 21
     assert {row[3] for row in _rows(second)} == {"reversal"}
 
@@ -254,4 +232,4 @@ def test_it_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(CHANGE_LIST_QUERY_COUNT):
         first = client.get(URL)
     with django_assert_max_num_queries(CHANGE_LIST_QUERY_COUNT):
-        client.get(_next_link(first))
+        client.get(link(first, "next"))

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from positions.selectors import RESOLUTION_RULE
 from tests.factories import ArticleFactory, PositionFactory
+from tests.html import elements, text
 
 D = datetime.date.fromisoformat
 
@@ -22,38 +23,22 @@ def _url(**query):
     return url
 
 
-def _elements(node, tag, css_class=None):
-    for child in getattr(node, "children", []):
-        if isinstance(child, str):
-            continue
-        classes = (dict(child.attributes).get("class") or "").split()
-        if child.name == tag and (css_class is None or css_class in classes):
-            yield child
-        yield from _elements(child, tag, css_class)
-
-
-def _text(node) -> str:
-    if isinstance(node, str):
-        return node
-    return " ".join(" ".join(_text(child) for child in node.children).split())
-
-
 def _matrix(response) -> dict:
     """{(actor, proposal): the cell element} of the stance matrix."""
-    [table] = _elements(parse_html(response.text), "table", "matrix")
-    [head] = _elements(table, "thead")
-    proposals = [_text(th) for th in _elements(head, "th")][1:]
-    [body] = _elements(table, "tbody")
+    [table] = elements(parse_html(response.text), "table", "matrix")
+    [head] = elements(table, "thead")
+    proposals = [text(th) for th in elements(head, "th")][1:]
+    [body] = elements(table, "tbody")
     cells = {}
-    for row in _elements(body, "tr"):
-        [actor] = _elements(row, "th")
-        for proposal, cell in zip(proposals, _elements(row, "td"), strict=True):
-            cells[_text(actor), proposal] = cell
+    for row in elements(body, "tr"):
+        [actor] = elements(row, "th")
+        for proposal, cell in zip(proposals, elements(row, "td"), strict=True):
+            cells[text(actor), proposal] = cell
     return cells
 
 
 def _links(node) -> list[str]:
-    return [dict(a.attributes)["href"] for a in _elements(node, "a")]
+    return [dict(a.attributes)["href"] for a in elements(node, "a")]
 
 
 def test_it_shows_every_participant_on_every_proposal(korea_case, client):
@@ -66,7 +51,7 @@ def test_it_shows_every_participant_on_every_proposal(korea_case, client):
         for actor in ("North Korea", "South Korea", "United States")
         for proposal in ("Big deal", "Phased deal", "Road map")
     }
-    shown = {key: _text(cell) for key, cell in cells.items() if _links(cell)}
+    shown = {key: text(cell) for key, cell in cells.items() if _links(cell)}
     assert shown == {
         ("North Korea", "Big deal"): "rejects outright last stated March 15, 2019",
         ("North Korea", "Phased deal"): (
@@ -80,7 +65,7 @@ def test_it_shows_every_participant_on_every_proposal(korea_case, client):
         ),
     }
     assert all(
-        _text(cell) == "no position" for key, cell in cells.items() if key not in shown
+        text(cell) == "no position" for key, cell in cells.items() if key not in shown
     )
 
 
@@ -99,7 +84,7 @@ def test_it_links_each_cell_to_the_position_standing_for_it(korea_case, client):
 def test_it_shows_the_stances_as_of_the_chosen_date(korea_case, client):
     cells = _matrix(client.get(_url(as_of="2019-03-20")))
 
-    with_stance = {key: _text(cell) for key, cell in cells.items() if _links(cell)}
+    with_stance = {key: text(cell) for key, cell in cells.items() if _links(cell)}
     assert with_stance == {
         ("North Korea", "Big deal"): "rejects outright last stated March 15, 2019"
     }
@@ -108,7 +93,7 @@ def test_it_shows_the_stances_as_of_the_chosen_date(korea_case, client):
 def test_it_counts_the_as_of_date_itself(korea_case, client):
     cells = _matrix(client.get(_url(as_of="2019-03-15")))
 
-    assert _text(cells["North Korea", "Big deal"]).startswith("rejects outright")
+    assert text(cells["North Korea", "Big deal"]).startswith("rejects outright")
 
 
 def test_it_shows_no_stance_before_the_first_position(korea_case, client):
@@ -116,7 +101,7 @@ def test_it_shows_no_stance_before_the_first_position(korea_case, client):
 
     cells = _matrix(response)
     assert len(cells) == 9
-    assert all(_text(cell) == "no position" for cell in cells.values())
+    assert all(text(cell) == "no position" for cell in cells.values())
     assert "Stances as of March 14, 2019" in response.text
 
 
@@ -134,11 +119,11 @@ def test_it_marks_a_day_whose_sources_disagree_as_disputed(korea_case, client):
     before = _matrix(client.get(_url(as_of="2019-03-19")))
 
     # Same confidence: the most recently recorded (-1) stands for the day.
-    assert _text(disputed["United States", "Phased deal"]) == (
+    assert text(disputed["United States", "Phased deal"]) == (
         "opposes / sceptical disputed last stated March 20, 2019"
     )
-    assert "disputed" not in _text(disputed["North Korea", "Big deal"])
-    assert _text(before["United States", "Phased deal"]) == "no position"
+    assert "disputed" not in text(disputed["North Korea", "Big deal"])
+    assert text(before["United States", "Phased deal"]) == "no position"
 
 
 def test_it_prints_the_resolution_rule(korea_case, client):
@@ -164,16 +149,14 @@ def test_it_draws_the_gap_between_the_main_parties_as_a_chart_and_a_table(
 
     assert "Gap between North Korea and South Korea" in response.text
     page = parse_html(response.text)
-    [chart] = [
-        svg for svg in _elements(page, "svg") if dict(svg.attributes).get("role")
-    ]
+    [chart] = [svg for svg in elements(page, "svg") if dict(svg.attributes).get("role")]
     attributes = dict(chart.attributes)
     assert attributes["role"] == "img"
     assert attributes["aria-label"].startswith("Gap between the two sides")
     # No shared proposal on 03-15 breaks the line; 03-20 and 03-28 are points.
-    assert len(list(_elements(chart, "circle"))) == 2
-    [table] = _elements(page, "table", "compact")
-    rows = [[_text(td) for td in _elements(tr, "td")] for tr in _elements(table, "tr")]
+    assert len(list(elements(chart, "circle"))) == 2
+    [table] = elements(page, "table", "compact")
+    rows = [[text(td) for td in elements(tr, "td")] for tr in elements(table, "tr")]
     assert [row for row in rows if row] == [
         ["March 15, 2019", "none shared", "0"],
         ["March 20, 2019", "3.00", "1"],
@@ -193,10 +176,10 @@ def test_it_explains_each_gap_point_in_a_tooltip(korea_case, client):
 
     [chart] = [
         svg
-        for svg in _elements(parse_html(response.text), "svg")
+        for svg in elements(parse_html(response.text), "svg")
         if dict(svg.attributes).get("role")
     ]
-    titles = [_text(title) for title in _elements(chart, "circle")]
+    titles = [text(title) for title in elements(chart, "circle")]
     assert titles
     assert all("shared proposal" in title for title in titles)
 

@@ -1,12 +1,12 @@
 import datetime
 
-import pytest
 from django.test.html import parse_html
 from django.urls import reverse
 
 from positions.models import Position
 from positions.services import position_update
 from tests.factories import UserFactory
+from tests.html import elements, text
 
 D = datetime.date.fromisoformat
 
@@ -17,25 +17,9 @@ def _url(position, name="position-detail"):
     return reverse(f"positions:{name}", args=[position.pk])
 
 
-def _elements(node, tag, css_class=None):
-    for child in getattr(node, "children", []):
-        if isinstance(child, str):
-            continue
-        classes = (dict(child.attributes).get("class") or "").split()
-        if child.name == tag and (css_class is None or css_class in classes):
-            yield child
-        yield from _elements(child, tag, css_class)
-
-
-def _text(node) -> str:
-    if isinstance(node, str):
-        return node
-    return " ".join(" ".join(_text(child) for child in node.children).split())
-
-
 def _history(response) -> list[list[str]]:
-    [table] = _elements(parse_html(response.text), "table", "compact")
-    rows = [[_text(td) for td in _elements(tr, "td")] for tr in _elements(table, "tr")]
+    [table] = elements(parse_html(response.text), "table", "compact")
+    rows = [[text(td) for td in elements(tr, "td")] for tr in elements(table, "tr")]
     return [row for row in rows if row]
 
 
@@ -61,20 +45,8 @@ def _stored(position):
 
 
 def _message(response) -> str:
-    [message] = _elements(parse_html(response.text), "li", "message")
-    return _text(message)
-
-
-@pytest.fixture
-def analyst_client(client, analyst):
-    client.force_login(analyst)
-    return client
-
-
-@pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
+    [message] = elements(parse_html(response.text), "li", "message")
+    return text(message)
 
 
 def test_it_shows_how_to_cite_the_position(korea_case, client):
@@ -83,8 +55,8 @@ def test_it_shows_how_to_cite_the_position(korea_case, client):
     response = client.get(_url(position))
 
     assert response.status_code == 200
-    [citation] = _elements(parse_html(response.text), "textarea", "citation")
-    assert _text(citation) == (
+    [citation] = elements(parse_html(response.text), "textarea", "citation")
+    assert text(citation) == (
         "North Korea: rejects outright on “Big deal” (2019-03-15). Source: "
         "“South Korean nuclear envoy to propose ‘phased denuke approach’”, "
         "The Korea Herald, 2019-03-28, "
@@ -182,18 +154,18 @@ def test_it_refuses_an_edit_based_on_a_stale_version(korea_case, analyst_client)
     page = parse_html(response.text)
     [note] = [
         field
-        for field in _elements(page, "textarea")
+        for field in elements(page, "textarea")
         if dict(field.attributes)["name"] == "note"
     ]
-    assert _text(note) == "theirs"
+    assert text(note) == "theirs"
     [stance] = [
         field
-        for field in _elements(page, "select")
+        for field in elements(page, "select")
         if dict(field.attributes)["name"] == "stance"
     ]
     [selected] = [
         dict(o.attributes)["value"]
-        for o in _elements(stance, "option")
+        for o in elements(stance, "option")
         if "selected" in dict(o.attributes)
     ]
     assert selected == "-1"
@@ -271,9 +243,9 @@ def test_it_refuses_to_delete_a_position_changed_meanwhile(korea_case, curator_c
 
 def _actions(response) -> list[str]:
     return [
-        _text(a)
-        for paragraph in _elements(parse_html(response.text), "p", "actions")
-        for a in _elements(paragraph, "a")
+        text(a)
+        for paragraph in elements(parse_html(response.text), "p", "actions")
+        for a in elements(paragraph, "a")
     ]
 
 

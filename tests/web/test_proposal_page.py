@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from positions.selectors import RESOLUTION_RULE
 from tests.factories import ArticleFactory, PositionFactory, ProposalFactory
+from tests.html import elements, text
 
 D = datetime.date.fromisoformat
 
@@ -24,34 +25,18 @@ def _position_url(position):
     return reverse("positions:position-detail", args=[position.pk])
 
 
-def _elements(node, tag, css_class=None):
-    for child in getattr(node, "children", []):
-        if isinstance(child, str):
-            continue
-        classes = (dict(child.attributes).get("class") or "").split()
-        if child.name == tag and (css_class is None or css_class in classes):
-            yield child
-        yield from _elements(child, tag, css_class)
-
-
-def _text(node) -> str:
-    if isinstance(node, str):
-        return node
-    return " ".join(" ".join(_text(child) for child in node.children).split())
-
-
 def _chart(response):
-    [chart] = _elements(parse_html(response.text), "svg", "chart-svg")
+    [chart] = elements(parse_html(response.text), "svg", "chart-svg")
     return chart
 
 
 def _points(chart) -> list[tuple[str, str]]:
     """(link, tooltip) of every point of the chart."""
     return [
-        (dict(link.attributes)["href"], _text(title))
-        for link in _elements(chart, "a")
-        for circle in _elements(link, "circle")
-        for title in _elements(circle, "title")
+        (dict(link.attributes)["href"], text(title))
+        for link in elements(chart, "a")
+        for circle in elements(link, "circle")
+        for title in elements(circle, "title")
     ]
 
 
@@ -77,15 +62,15 @@ def test_it_draws_one_step_line_per_actor(korea_case, client):
     attributes = dict(chart.attributes)
     assert attributes["role"] == "img"
     assert "Big deal" in attributes["aria-label"]
-    series = list(_elements(chart, "g", "series"))
+    series = list(elements(chart, "g", "series"))
     assert len(series) == 2
-    assert [len(list(_elements(group, "path"))) for group in series] == [1, 1]
-    circles = [len(list(_elements(group, "circle"))) for group in series]
+    assert [len(list(elements(group, "path"))) for group in series] == [1, 1]
+    circles = [len(list(elements(group, "circle"))) for group in series]
     assert sorted(circles) == [1, 2]
     # A legend names each line.
-    [legend] = _elements(parse_html(response.text), "ul", "legend")
-    assert "North Korea" in _text(legend)
-    assert "United States" in _text(legend)
+    [legend] = elements(parse_html(response.text), "ul", "legend")
+    assert "North Korea" in text(legend)
+    assert "United States" in text(legend)
 
 
 def test_it_links_each_point_to_its_position_with_the_quote_in_a_tooltip(
@@ -136,14 +121,14 @@ def test_it_shows_the_same_data_as_a_table(korea_case, client):
 
     response = client.get(_url())
 
-    [table] = _elements(parse_html(response.text), "table", "compact")
-    rows = [[_text(td) for td in _elements(tr, "td")] for tr in _elements(table, "tr")]
+    [table] = elements(parse_html(response.text), "table", "compact")
+    rows = [[text(td) for td in elements(tr, "td")] for tr in elements(table, "tr")]
     assert sorted(row for row in rows if row) == [
         ["North Korea", "April 10, 2019", "supports / open to"],
         ["North Korea", "March 15, 2019", "rejects outright"],
         ["United States", "March 28, 2019", "demands / strongly supports"],
     ]
-    links = [dict(a.attributes)["href"] for a in _elements(table, "a")]
+    links = [dict(a.attributes)["href"] for a in elements(table, "a")]
     assert sorted(links) == sorted(
         _position_url(p)
         for p in (korea_case.dprk_big_deal, korea_case.us_big_deal, later)
@@ -158,15 +143,15 @@ def test_it_lists_the_positions_with_quotes_and_sources_newest_first(
 
     response = client.get(_url())
 
-    [listing] = _elements(parse_html(response.text), "ul", "positions")
-    rows = [_text(row) for row in _elements(listing, "li")]
+    [listing] = elements(parse_html(response.text), "ul", "positions")
+    rows = [text(row) for row in elements(listing, "li")]
     assert len(rows) == 3
     assert rows[0].startswith("April 10, 2019 North Korea supports / open to")
     assert "“open to a big deal”" in rows[0]
     assert "Source: Yonhap, April 10, 2019" in rows[0]
     assert rows[1].startswith("March 28, 2019 United States")
     assert "“threatened to pull out of nuclear negotiations”" in rows[2]
-    links = [dict(a.attributes)["href"] for a in _elements(listing, "a")]
+    links = [dict(a.attributes)["href"] for a in elements(listing, "a")]
     assert _position_url(later) in links
     assert reverse("positions:article-detail", args=[later.article_id]) in links
 
@@ -176,11 +161,9 @@ def test_it_lists_the_changes_on_the_proposal(korea_case, client):
 
     response = client.get(_url())
 
-    tables = list(_elements(parse_html(response.text), "table"))
-    [changes] = [t for t in tables if "Stance changes" in _text(t)]
-    rows = [
-        [_text(td) for td in _elements(tr, "td")] for tr in _elements(changes, "tr")
-    ]
+    tables = list(elements(parse_html(response.text), "table"))
+    [changes] = [t for t in tables if "Stance changes" in text(t)]
+    rows = [[text(td) for td in elements(tr, "td")] for tr in elements(changes, "tr")]
     assert [row for row in rows if row] == [
         [
             "April 10, 2019",
@@ -191,7 +174,7 @@ def test_it_lists_the_changes_on_the_proposal(korea_case, client):
         ]
     ]
     assert _position_url(later) in [
-        dict(a.attributes)["href"] for a in _elements(changes, "a")
+        dict(a.attributes)["href"] for a in elements(changes, "a")
     ]
 
 

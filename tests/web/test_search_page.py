@@ -6,39 +6,25 @@ from django.test.html import parse_html
 from django.urls import reverse
 
 from tests.factories import ArticleFactory, PositionFactory
+from tests.html import elements, text
 
 URL = reverse("positions:search")
 SEARCH_QUERY_COUNT = 4
 
 
-def _elements(node, tag):
-    for child in getattr(node, "children", []):
-        if isinstance(child, str):
-            continue
-        if child.name == tag:
-            yield child
-        yield from _elements(child, tag)
-
-
-def _text(node) -> str:
-    if isinstance(node, str):
-        return node
-    return " ".join(" ".join(_text(child) for child in node.children).split())
-
-
 def _results(response) -> dict[str, list[str]]:
     """The links listed under each heading of the results."""
     assert response.status_code == 200
-    [main] = _elements(parse_html(response.text), "main")
+    [main] = elements(parse_html(response.text), "main")
     results, heading = {}, None
     for child in main.children:
         if isinstance(child, str):
             continue
         if child.name == "h2":
-            heading = _text(child)
+            heading = text(child)
         elif child.name == "ul" and heading:
             results[heading] = [
-                dict(a.attributes)["href"] for a in _elements(child, "a")
+                dict(a.attributes)["href"] for a in elements(child, "a")
             ]
     return results
 
