@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
 from rest_framework import exceptions
 
 from actors.models import Actor
@@ -29,8 +30,76 @@ class SlugsField(ExistingRowsField):
         return super().clean(value) or None
 
 
+PERSON_AS_SIDE = (
+    "“%(value)s” is a person: a person speaks for a side, never is one. "
+    "Name the state, organization or group instead."
+)
+
+
+def _person_among(names) -> str | None:
+    return (
+        Actor.objects.persons()
+        .filter(slug__in=list(names))
+        .values_list("slug", flat=True)
+        .first()
+    )
+
+
+def _person_as_side(slug: str) -> ValidationError:
+    return ValidationError(
+        PERSON_AS_SIDE, code="person_as_side", params={"value": slug}
+    )
+
+
+class SidesField(SlugsField):
+    """Ids of actors named by slug, each a side: a person is an error. Sides
+    are checked with the one query of any slug; a person costs one more
+    query, on the way to the error only."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Actor.objects.sides(), **kwargs)
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError:
+            person = _person_among(self.to_python(value))
+            if person is not None:
+                raise _person_as_side(person) from None
+            raise
+
+
+class SideChoiceField(forms.ModelChoiceField):
+    """One actor by slug, a side: a person is an error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Actor.objects.sides(), to_field_name="slug", **kwargs)
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError:
+            person = _person_among([value]) if value else None
+            if person is not None:
+                raise _person_as_side(person) from None
+            raise
+
+
+class FlagField(forms.TypedChoiceField):
+    """``true`` or ``false``, strictly (``yes`` is an error, not "no filter")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("true", "true"), ("false", "false")],
+            coerce=lambda value: value == "true",
+            empty_value=None,
+            required=False,
+            **kwargs,
+        )
+
+
 class PairScopeParameters(ParameterForm):
-    actor = SlugsField(Actor.objects.all())
+    actor = SidesField()
     proposal = SlugsField(Proposal.objects.all())
     negotiation = SlugsField(Negotiation.objects.all())
 
@@ -72,6 +141,7 @@ class ChangesParameters(PairScopeParameters):
     kind = forms.MultipleChoiceField(
         choices=[(kind, kind) for kind in CHANGE_KINDS], required=False
     )
+    contested = FlagField()
 
     def arguments(self) -> dict:
         """``change_list``'s arguments."""
@@ -80,12 +150,13 @@ class ChangesParameters(PairScopeParameters):
             "since": data["since"],
             "until": data["until"],
             "kinds": data["kind"] or DEFAULT_CHANGE_KINDS,
+            "contested": data["contested"],
         }
 
 
 class GapParameters(ParameterForm):
-    a = forms.ModelChoiceField(Actor.objects.all(), to_field_name="slug")
-    b = forms.ModelChoiceField(Actor.objects.all(), to_field_name="slug")
+    a = SideChoiceField()
+    b = SideChoiceField()
     negotiation = SlugsField(Negotiation.objects.all())
     since = forms.DateField(required=False)
     until = forms.DateField(required=False)

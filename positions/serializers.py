@@ -13,7 +13,7 @@ from positions.models import (
     Stance,
 )
 from positions.position_fields import FIELD_NAMES
-from positions.selectors import CHANGE_KINDS
+from positions.selectors import CHANGE_KINDS, RESOLUTIONS
 
 
 class ConfidenceField(serializers.ChoiceField):
@@ -158,7 +158,25 @@ class StanceSerializer(serializers.Serializer):
     stance_label = serializers.CharField()
     stated_on = serializers.DateField()
     position = serializers.IntegerField(source="position_id")
-    disputed = serializers.BooleanField()
+    disputed = serializers.BooleanField(
+        help_text="Whether any two positions of that date disagree, at any confidence."
+    )
+    resolution = serializers.ChoiceField(
+        choices=list(RESOLUTIONS),
+        help_text="How the day was resolved among its highest-confidence positions: "
+        "one position (`single`), all agreeing (`unanimous`), the stance most of them "
+        "give (`plurality`) or a tie between stances, won by the most recently "
+        "recorded (`tie`).",
+    )
+    day_stance_min = serializers.ChoiceField(
+        choices=Stance.choices, help_text="The lowest stance of that date."
+    )
+    day_stance_max = serializers.ChoiceField(
+        choices=Stance.choices, help_text="The highest stance of that date."
+    )
+    day_positions = serializers.IntegerField(
+        help_text="How many positions the pair has on that date."
+    )
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -171,7 +189,12 @@ class ChangeSerializer(serializers.Serializer):
     to_position = serializers.IntegerField(source="to_position_id")
     changed_on = serializers.DateField()
     disputed = serializers.BooleanField(
-        help_text="Whether the sources of the day of the change disagree."
+        help_text="Whether some position of the from-date or the to-date disagrees."
+    )
+    contested = serializers.BooleanField(
+        help_text="Whether the from-date or the to-date was resolved by plurality "
+        "or tie: its highest-confidence sources disagreed, so the change may be an "
+        "artefact of coding rather than a move."
     )
 
 

@@ -38,6 +38,7 @@ from positions.selectors.positions import (
 )
 from positions.selectors.rows import Change, GapPoint, ResolvedStance
 from positions.selectors.search import SearchResults, search_everything
+from positions.selectors.sql import RESOLUTIONS
 from positions.selectors.stances import (
     RESOLUTION_RULE,
     position_timeline,
@@ -48,6 +49,7 @@ from positions.selectors.stances import (
 __all__ = [
     "CHANGE_KINDS",
     "DEFAULT_CHANGE_KINDS",
+    "RESOLUTIONS",
     "RESOLUTION_RULE",
     "Change",
     "GapPoint",

@@ -20,6 +20,10 @@ class ResolvedStance:
     stance: int = column("r.stance")
     position_id: int = column("r.position_id")
     disputed: bool = column("r.disputed")
+    resolution: str = column("r.resolution")
+    day_stance_min: int = column("r.day_stance_min")
+    day_stance_max: int = column("r.day_stance_max")
+    day_positions: int = column("r.day_positions")
     actor_name: str = column("a.name")
     actor_short_name: str = column("a.short_name")
     proposal_title: str = column("pr.title")
@@ -27,6 +31,10 @@ class ResolvedStance:
     @property
     def stance_label(self) -> str:
         return Stance(self.stance).label
+
+    @property
+    def day_range_labels(self) -> tuple[str, str]:
+        return Stance(self.day_stance_min).label, Stance(self.day_stance_max).label
 
     @property
     def actor_label(self) -> str:
@@ -47,7 +55,10 @@ class Change:
     to_stance: int = column("r.stance")
     from_position_id: int | None = column("r.from_position_id")
     to_position_id: int = column("r.position_id")
-    disputed: bool = column("r.disputed")
+    disputed: bool = column("r.disputed_change")
+    contested: bool = column("r.contested")
+    from_resolution: str | None = column("r.from_resolution")
+    to_resolution: str = column("r.resolution")
     actor_name: str = column("a.name")
     actor_short_name: str = column("a.short_name")
     proposal_title: str = column("pr.title")

@@ -8,6 +8,7 @@ from actors.models import Actor
 from tests.factories import (
     ArticleFactory,
     NegotiationFactory,
+    PersonFactory,
     PositionFactory,
     ProposalFactory,
     StateFactory,
@@ -205,3 +206,15 @@ def test_it_runs_as_many_queries_for_many_dates_as_for_few(api_client, sides):
 
     assert len(response.json()["points"]) == 5 + 40
     assert many == few
+
+
+@pytest.mark.parametrize("side", ["a", "b"])
+def test_it_rejects_a_person_as_a_side_naming_the_parameter(api_client, sides, side):
+    PersonFactory(slug="a-person")
+    other = "b" if side == "a" else "a"
+
+    response = api_client.get(f"/api/v1/gap/?{side}=a-person&{other}=side-a")
+
+    assert response.status_code == 400
+    assert list(response.json()) == [side]
+    assert "person" in response.json()[side][0]
