@@ -44,7 +44,11 @@ def home_overview() -> dict:
 def _tooltip(day: ResolvedStance, position: Position | None) -> str:
     parts = [f"{day.stated_on}: {Stance(day.stance).label}"]
     if day.disputed:
-        parts.append("(disputed: sources of this day disagree)")
+        low, high = day.day_range_labels
+        parts.append(
+            f"(disputed: {day.day_positions} sources of this day range from "
+            f"“{low}” to “{high}”; resolved by {day.resolution})"
+        )
     if position is not None:
         if position.quote:
             parts.append(f"“{position.quote}”")
@@ -64,6 +68,8 @@ def observations_by(days: list[ResolvedStance], key) -> dict:
                 href=reverse("positions:position-detail", args=[day.position_id]),
                 title=_tooltip(day, positions.get(day.position_id)),
                 disputed=day.disputed,
+                low=day.day_stance_min if day.disputed else None,
+                high=day.day_stance_max if day.disputed else None,
             )
         )
     return grouped

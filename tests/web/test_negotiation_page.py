@@ -133,10 +133,15 @@ def test_it_marks_a_day_whose_sources_disagree_as_disputed(korea_case, client):
     disputed = _matrix(client.get(_url(as_of="2019-03-25")))
     before = _matrix(client.get(_url(as_of="2019-03-19")))
 
-    # Same confidence: the most recently recorded (-1) stands for the day.
-    assert _text(disputed["United States", "Phased deal"]) == (
-        "opposes / sceptical disputed last stated March 20, 2019"
+    # Same confidence, one each: a tie, won by the most recently recorded (-1);
+    # the cell shows the range of the day.
+    cell = disputed["United States", "Phased deal"]
+    assert _text(cell) == (
+        "opposes / sceptical disputed -1 to +1 last stated March 20, 2019"
     )
+    [badge] = _elements(cell, "span", "badge-disputed")
+    assert "2 positions" in dict(badge.attributes)["title"]
+    assert "resolved by tie" in dict(badge.attributes)["title"]
     assert "disputed" not in _text(disputed["North Korea", "Big deal"])
     assert _text(before["United States", "Phased deal"]) == "no position"
 
