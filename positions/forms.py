@@ -284,3 +284,21 @@ class MatrixOptions(forms.Form):
         super().__init__(data, **kwargs)
         for name in ("a", "b"):
             self.fields[name].queryset = negotiation.participants.all()
+
+
+class CompareOptions(forms.Form):
+    """The comparison page's two dates; the first must come before the second."""
+
+    from_date = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    to_date = forms.DateField(
+        label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from_date"), data.get("to_date")
+        if start is not None and end is not None and start >= end:
+            self.add_error("from_date", "Choose a date before the second one.")
+        return data

@@ -158,6 +158,7 @@ class GapParameters(ParameterForm):
     a = SideChoiceField()
     b = SideChoiceField()
     negotiation = SlugsField(Negotiation.objects.all())
+    proposal = SlugsField(Proposal.objects.all())
     since = forms.DateField(required=False)
     until = forms.DateField(required=False)
 
@@ -168,8 +169,49 @@ class GapParameters(ParameterForm):
             "a": data["a"],
             "b": data["b"],
             "negotiations": data["negotiation"],
+            "proposals": data["proposal"],
             "since": data["since"],
             "until": data["until"],
+        }
+
+
+class DiffParameters(PairScopeParameters):
+    from_date = forms.DateField()
+    to_date = forms.DateField()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from_date"), data.get("to_date")
+        if start is not None and end is not None and start >= end:
+            self.add_error("from_date", "Must be before to_date.")
+        return data
+
+    def arguments(self) -> dict:
+        """``diff_rows``'s arguments."""
+        data = self.cleaned_data
+        return self.scope() | {
+            "from_date": data["from_date"],
+            "to_date": data["to_date"],
+        }
+
+
+class SummaryParameters(ParameterForm):
+    since = forms.DateField(required=False)
+    until = forms.DateField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since is not None and until is not None and since > until:
+            self.add_error("since", "Must be on or before until.")
+        return data
+
+    def arguments(self) -> dict:
+        """``actor_summary``'s arguments, but the actor."""
+        data = self.cleaned_data
+        return {
+            "since": data["since"],
+            "until": data["until"] or datetime.date.today(),
         }
 
 
@@ -214,6 +256,8 @@ def _change_after(key) -> tuple[datetime.date, int]:
 STANCE_CURSOR = CursorKey(
     of=lambda row: [row.actor_slug, row.proposal_slug], parse=_stance_after
 )
+# (actor slug, proposal slug) of the last row of a page of a diff.
+DIFF_CURSOR = STANCE_CURSOR
 # (change date, position id) of the last change of a page.
 CHANGE_CURSOR = CursorKey(
     of=lambda row: [row.changed_on.isoformat(), row.to_position_id],

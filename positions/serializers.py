@@ -214,10 +214,45 @@ class TimelineSerializer(serializers.Serializer):
     series = TimelineSeriesSerializer(many=True)
 
 
+class GapTermSerializer(serializers.Serializer):
+    proposal = serializers.CharField()
+    a_stance = serializers.ChoiceField(choices=Stance.choices)
+    b_stance = serializers.ChoiceField(choices=Stance.choices)
+    a_stated_on = serializers.DateField()
+    b_stated_on = serializers.DateField()
+    a_position = serializers.IntegerField(
+        help_text="The position standing for a's as-of stance."
+    )
+    b_position = serializers.IntegerField(
+        help_text="The position standing for b's as-of stance."
+    )
+
+
 class GapPointSerializer(serializers.Serializer):
     date = serializers.DateField()
     gap = serializers.FloatField(allow_null=True)
     proposals = serializers.IntegerField()
+    terms = GapTermSerializer(
+        many=True, help_text="The proposals both sides have a stance on that date."
+    )
+    moved_a = serializers.FloatField(
+        allow_null=True,
+        help_text="a's contribution to the change of the gap since the previous "
+        "point (negative: towards b), the Shapley split over the proposals shared "
+        "then. Null on the first point and after a null gap.",
+    )
+    moved_b = serializers.FloatField(
+        allow_null=True, help_text="b's contribution, as for `moved_a`."
+    )
+    composition = serializers.FloatField(
+        allow_null=True,
+        help_text="What proposals entering the shared set add to the change: "
+        "moved_a + moved_b + composition is the change of the gap.",
+    )
+    changed = serializers.ListField(
+        child=serializers.ChoiceField(choices=["a", "b"]),
+        help_text="The sides that changed a stance on that date.",
+    )
 
 
 class GapSerializer(serializers.Serializer):
@@ -274,3 +309,62 @@ class BulkErrorSerializer(serializers.Serializer):
         help_text="Errors of each invalid row, keyed by its index in the list "
         "(or by `request` when the body is not a list at all).",
     )
+
+
+class DiffSerializer(serializers.Serializer):
+    """A pair whose as-of stance differs between ``from_date`` and ``to_date``."""
+
+    actor = serializers.CharField(source="actor_slug")
+    proposal = serializers.CharField(source="proposal_slug")
+    kind = serializers.ChoiceField(
+        choices=["new", "shift", "reversal"],
+        help_text="`new`: no stance on from_date; `reversal`: the sign flips "
+        "between the two dates; else `shift`.",
+    )
+    from_stance = serializers.ChoiceField(choices=Stance.choices, allow_null=True)
+    from_stance_label = serializers.CharField(allow_null=True)
+    from_stated_on = serializers.DateField(allow_null=True)
+    from_position = serializers.IntegerField(
+        source="from_position_id",
+        allow_null=True,
+        help_text="The position standing for the as-of stance on from_date.",
+    )
+    from_disputed = serializers.BooleanField(allow_null=True)
+    to_stance = serializers.ChoiceField(choices=Stance.choices)
+    to_stance_label = serializers.CharField()
+    to_stated_on = serializers.DateField()
+    to_position = serializers.IntegerField(
+        source="to_position_id",
+        help_text="The position standing for the as-of stance on to_date.",
+    )
+    to_disputed = serializers.BooleanField()
+    positions_between = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The positions standing for the pair's changes after from_date, "
+        "up to to_date inclusive (ascending ids; space-separated in CSV).",
+    )
+
+
+class ProposalSummarySerializer(serializers.Serializer):
+    proposal = serializers.CharField(source="proposal_slug")
+    stance_at_since = serializers.ChoiceField(choices=Stance.choices, allow_null=True)
+    stance_at_until = serializers.ChoiceField(choices=Stance.choices, allow_null=True)
+    shifts = serializers.IntegerField(help_text="Uncontested shifts in the period.")
+    reversals = serializers.IntegerField(
+        help_text="Uncontested reversals in the period."
+    )
+    contested_changes = serializers.IntegerField(
+        help_text="Contested shifts and reversals in the period, counted apart."
+    )
+    verdict = serializers.ChoiceField(
+        choices=["reversal", "shift", "no_change"],
+        help_text="`reversal` if an uncontested reversal falls in the period, else "
+        "`shift` if an uncontested shift does, else `no_change`.",
+    )
+
+
+class ActorSummarySerializer(serializers.Serializer):
+    actor = serializers.CharField()
+    since = serializers.DateField(allow_null=True)
+    until = serializers.DateField()
+    proposals = ProposalSummarySerializer(many=True)

@@ -16,12 +16,13 @@ from dataclasses import field, fields
 from django.db import connection
 
 from actors.models import Actor
-from positions.models import Position, Proposal
+from positions.models import Negotiation, Position, Proposal
 from positions.position_fields import as_date
 
 POSITION = Position._meta.db_table
 PROPOSAL = Proposal._meta.db_table
 ACTOR = Actor._meta.db_table
+PARTICIPANTS = Negotiation.participants.through._meta.db_table
 
 # The columns a scope names actors, proposals and negotiations by: those of
 # positions (p, joined to their proposal pr), or of candidate pairs (actor a
@@ -45,6 +46,8 @@ def _converter(kind):
         return lambda value: None if value is None else as_date(value)
     if kind is bool:
         return bool
+    if kind == bool | None:
+        return lambda value: None if value is None else bool(value)
     return None
 
 
@@ -96,6 +99,19 @@ def date_bounds(column_sql: str, *, since, until, params: dict) -> list[str]:
         conditions.append(f"{column_sql} <= %(until)s")
         params["until"] = until
     return conditions
+
+
+def id_list(column_sql: str) -> str:
+    """An aggregate of ``column``'s ids as one text, comma-separated
+    (``split_ids`` reads it back): each database spells it its own way."""
+    if connection.vendor == "postgresql":
+        return f"STRING_AGG(CAST({column_sql} AS TEXT), ',')"
+    return f"GROUP_CONCAT({column_sql}, ',')"
+
+
+def split_ids(text: str | None) -> list[int]:
+    """The ids of an ``id_list``, ascending."""
+    return sorted(int(item) for item in text.split(",")) if text else []
 
 
 def limit_clause(limit: int | None) -> str:

@@ -14,8 +14,15 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from positions.models import Position
-from positions.selectors import change_list, gap_series, resolved_days, stances_as_of
+from positions.models import Position, Proposal
+from positions.selectors import (
+    actor_summary,
+    change_list,
+    diff_rows,
+    gap_series,
+    resolved_days,
+    stances_as_of,
+)
 from tests.factories import ArticleFactory, ProposalFactory, StateFactory
 
 START = datetime.date(2020, 1, 1)
@@ -145,20 +152,122 @@ def locals_of(stance, position_id, resolution, disputed):
     }
 
 
-def ref_gap(rows, a, b):
-    change_days = sorted(
-        {c[0] for c in ref_changes(rows) if c[2] in (a, b)},
-    )
-    points = []
-    for day in change_days:
-        stances = ref_as_of(rows, day)
-        diffs = [
-            abs(stances[(a, p)][1] - stances[(b, p)][1])
-            for (actor, p) in stances
-            if actor == a and (b, p) in stances
-        ]
-        points.append((day, mean(diffs) if diffs else None, len(diffs)))
+def ref_gap(rows, a, b, *, proposals=None, since=None):
+    """[(day, gap, shared count, terms, moved_a, moved_b, composition,
+    changed)], terms as {proposal: (a stance, b stance, a date, b date, a
+    position, b position)}: DESIGN.md's gap and its Shapley split, straight
+    from the definitions."""
+    rows = [r for r in rows if proposals is None or r["proposal"] in proposals]
+    details = ref_resolved_details(rows)
+    change_days = defaultdict(set)
+    for change in ref_changes(rows):
+        if change[2] in (a, b):
+            change_days[change[0]].add("a" if change[2] == a else "b")
+    days = sorted(change_days)
+    if since is not None:
+        days = [since] + [day for day in days if day > since]
+
+    def stance_of(actor, proposal, on):
+        standing = [d for d in details.get((actor, proposal), []) if d[0] <= on]
+        return standing[-1] if standing else None
+
+    def terms_on(on):
+        terms = {}
+        for proposal in {pair[1] for pair in details}:
+            x, y = stance_of(a, proposal, on), stance_of(b, proposal, on)
+            if x and y:
+                terms[proposal] = (x[1][0], y[1][0], x[0], y[0], x[1][1], y[1][1])
+        return terms
+
+    points, previous = [], None
+    for day in days:
+        terms = terms_on(day)
+        gap = mean(abs(t[0] - t[1]) for t in terms.values()) if terms else None
+        moved_a = moved_b = composition = None
+        if previous is not None and previous[1] is not None:
+            shared = previous[3]
+            old_a = {p: t[0] for p, t in shared.items()}
+            old_b = {p: t[1] for p, t in shared.items()}
+            new_a = {p: terms[p][0] for p in shared}
+            new_b = {p: terms[p][1] for p in shared}
+
+            def g(x, y, shared=shared):
+                return mean(abs(x[p] - y[p]) for p in shared)
+
+            moved_a = (
+                (g(new_a, old_b) - g(old_a, old_b))
+                + (g(new_a, new_b) - g(old_a, new_b))
+            ) / 2
+            moved_b = (
+                (g(old_a, new_b) - g(old_a, old_b))
+                + (g(new_a, new_b) - g(new_a, old_b))
+            ) / 2
+            composition = gap - g(new_a, new_b)
+        changed = tuple(sorted(change_days.get(day, ())))
+        point = (day, gap, len(terms), terms, moved_a, moved_b, composition, changed)
+        points.append(point)
+        previous = point
     return points
+
+
+def ref_diff(rows, from_date, to_date):
+    """{(actor, proposal): (kind, from (day, stance, position, disputed) or
+    None, to (…), positions between)} of the pairs whose as-of stance
+    differs between the two dates."""
+    resolved = ref_resolved_days(rows)
+    changes = ref_changes(rows)
+    diff = {}
+    for pair, days in resolved.items():
+        before = [d for d in days if d[0] <= from_date]
+        after = [d for d in days if d[0] <= to_date]
+        if not after or (before and before[-1][1] == after[-1][1]):
+            continue
+        start = before[-1] if before else None
+        end = after[-1]
+        if start is None:
+            kind = "new"
+        elif start[1] * end[1] < 0:
+            kind = "reversal"
+        else:
+            kind = "shift"
+        between = sorted(
+            c[1]
+            for c in changes
+            if (c[2], c[3]) == pair and from_date < c[0] <= to_date
+        )
+        diff[pair] = (kind, start, end, between)
+    return diff
+
+
+def ref_summary(rows, actor, since, until):
+    """{proposal: (stance at since, stance at until, shifts, reversals,
+    contested changes, verdict)} of the proposals ``actor`` has a stance on
+    by ``until``."""
+    summary = {}
+    for (side, proposal), days in ref_resolved_days(rows).items():
+        at_until = [d for d in days if d[0] <= until]
+        if side != actor or not at_until:
+            continue
+        at_since = [d for d in days if d[0] <= since]
+        moves = [
+            c
+            for c in ref_changes(rows)
+            if (c[2], c[3]) == (side, proposal)
+            and c[4] != "initial"
+            and since <= c[0] <= until
+        ]
+        shifts = sum(1 for c in moves if c[4] == "shift" and not c[9])
+        reversals = sum(1 for c in moves if c[4] == "reversal" and not c[9])
+        verdict = "reversal" if reversals else "shift" if shifts else "no_change"
+        summary[proposal] = (
+            at_since[-1][1] if at_since else None,
+            at_until[-1][1],
+            shifts,
+            reversals,
+            sum(1 for c in moves if c[9]),
+            verdict,
+        )
+    return summary
 
 
 # --- the property ----------------------------------------------------------
@@ -271,9 +380,70 @@ def _check_everything(rows, actors, proposals, as_of_offset):
             )
         ] == [c for c in expected_changes if c[-1] is contested]
 
+    later = on + datetime.timedelta(days=2)
+    assert {
+        (d.actor_id, d.proposal_id): (
+            d.kind,
+            None
+            if d.from_stance is None
+            else (d.from_stated_on, d.from_stance, d.from_position_id, d.from_disputed),
+            (d.to_stated_on, d.to_stance, d.to_position_id, d.to_disputed),
+            d.positions_between,
+        )
+        for d in diff_rows(from_date=on, to_date=later, proposals=proposals)
+    } == ref_diff(rows, on, later)
+
+    for actor in actors:
+        assert {
+            s.proposal_id: (
+                s.stance_at_since,
+                s.stance_at_until,
+                s.shifts,
+                s.reversals,
+                s.contested_changes,
+                s.verdict,
+            )
+            for s in actor_summary(actor=actor, since=on, until=later)
+        } == ref_summary(rows, actor.pk, on, later)
+
     a, b = actors
-    points = gap_series(a=a, b=b)
-    expected = ref_gap(rows, a.pk, b.pk)
-    assert [(p.date, p.proposals) for p in points] == [(d, n) for d, _, n in expected]
-    for point, (_, gap, _) in zip(points, expected, strict=True):
+    _check_gap(rows, a, b, proposals=None, since=None)
+    _check_gap(rows, b, a, proposals=proposals[1:], since=on)
+
+
+def _check_gap(rows, a, b, *, proposals, since):
+    points = gap_series(a=a, b=b, proposals=proposals, since=since)
+    expected = ref_gap(
+        rows,
+        a.pk,
+        b.pk,
+        proposals=None if proposals is None else {p.pk for p in proposals},
+        since=since,
+    )
+    slugs = dict(Proposal.objects.values_list("slug", "pk"))
+    assert [(p.date, p.proposals, p.changed) for p in points] == [
+        (day, count, changed) for day, _, count, *_, changed in expected
+    ]
+    for point, (_, gap, _, terms, moved_a, moved_b, composition, _) in zip(
+        points, expected, strict=True
+    ):
         assert point.gap == pytest.approx(gap)
+        assert {
+            slugs[t.proposal]: (
+                t.a_stance,
+                t.b_stance,
+                t.a_stated_on,
+                t.b_stated_on,
+                t.a_position,
+                t.b_position,
+            )
+            for t in point.terms
+        } == terms
+        assert point.moved_a == pytest.approx(moved_a)
+        assert point.moved_b == pytest.approx(moved_b)
+        assert point.composition == pytest.approx(composition)
+    for before, point in zip(points, points[1:], strict=False):
+        if before.gap is not None:
+            change = point.gap - before.gap
+            parts = point.moved_a + point.moved_b + point.composition
+            assert parts == pytest.approx(change, abs=1e-12)
