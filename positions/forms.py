@@ -302,3 +302,21 @@ class CompareOptions(forms.Form):
         if start is not None and end is not None and start >= end:
             self.add_error("from_date", "Choose a date before the second one.")
         return data
+
+
+class PeriodOptions(forms.Form):
+    """The actor page's period for the flip-o-meter; both dates optional."""
+
+    since = forms.DateField(
+        required=False, label="Since", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since is not None and until is not None and since > until:
+            self.add_error("since", "Choose a date on or before the second one.")
+        return data

@@ -20,6 +20,7 @@ from positions.selectors.gap import gap_series
 from positions.selectors.positions import positions_by_id
 from positions.selectors.rows import GapPoint, ResolvedStance
 from positions.selectors.stances import RESOLUTION_RULE, resolved_days, stances_as_of
+from positions.selectors.summary import actor_summary
 
 # How much each page shows. Decades of a busy side are tens of thousands of
 # days: the charts cover the period of the latest positions instead, and
@@ -76,9 +77,17 @@ def observations_by(days: list[ResolvedStance], key) -> dict:
     return grouped
 
 
-def actor_page(*, actor: Actor, today: datetime.date) -> dict:
+def actor_page(
+    *,
+    actor: Actor,
+    today: datetime.date,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> dict:
     """The actor's current stance per proposal, each with a small chart on
-    one shared time axis, its latest changes and roles."""
+    one shared time axis, its latest changes and roles, and for a side the
+    flip-o-meter over ``since`` to ``until`` (default: its whole record to
+    ``today``)."""
     current = stances_as_of(on=today, actors=[actor])
     window_start = recent_period_start(actors=[actor], positions=ACTOR_CHART_POSITIONS)
     days = resolved_days(actors=[actor], stated_from=window_start)
@@ -106,6 +115,11 @@ def actor_page(*, actor: Actor, today: datetime.date) -> dict:
         "changes": change_list(actors=[actor], limit=PAGE_CHANGES),
         "window_start": window_start,
         "resolution_rule": RESOLUTION_RULE,
+        "flips": None
+        if actor.kind == Actor.Kind.PERSON
+        else actor_summary(actor=actor, since=since, until=until or today),
+        "flips_since": since,
+        "flips_until": until or today,
     }
 
 

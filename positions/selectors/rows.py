@@ -227,6 +227,10 @@ class ProposalSummary:
         return "no_change"
 
     @property
+    def verdict_label(self) -> str:
+        return self.verdict.replace("_", " ")
+
+    @property
     def since_label(self) -> str:
         return (
             "" if self.stance_at_since is None else Stance(self.stance_at_since).label
