@@ -21,6 +21,14 @@ urlpatterns = [
     path("timeline/", positions_api.TimelineView.as_view(), name="timeline"),
     path("changes/", positions_api.ChangesView.as_view(), name="changes"),
     path("gap/", positions_api.GapView.as_view(), name="gap"),
+    path("diff/", positions_api.DiffView.as_view(), name="diff"),
+    # Before the router, whose actor detail route would take "summary" for
+    # nothing; the view is the positions app's, as actors never imports it.
+    path(
+        "actors/<slug:slug>/summary/",
+        positions_api.ActorSummaryView.as_view(),
+        name="actor-summary",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: no inline script,
     # so the Content-Security-Policy holds on the docs page too.

@@ -75,6 +75,9 @@ class Observation:
     href: str = ""
     title: str = ""
     disputed: bool = False
+    # A disputed day's lowest and highest stance, drawn as a range.
+    low: float | None = None
+    high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,13 @@ class Point:
     href: str
     title: str
     disputed: bool
+    # The y of a disputed day's range (its highest stance is the smaller y).
+    y_low: float | None = None
+    y_high: float | None = None
+
+    @property
+    def has_range(self) -> bool:
+        return self.y_low is not None and self.y_high is not None
 
 
 @dataclass(frozen=True)
@@ -186,7 +196,16 @@ def stance_chart(
     for label, key, observations in lines:
         ordered = sorted(observations, key=lambda o: o.day)
         points = [
-            Point(x(o.day), y(o.value), o.href, o.title, o.disputed) for o in ordered
+            Point(
+                x(o.day),
+                y(o.value),
+                o.href,
+                o.title,
+                o.disputed,
+                y_low=None if o.low is None else y(o.low),
+                y_high=None if o.high is None else y(o.high),
+            )
+            for o in ordered
         ]
         chart.series.append(
             Series(

@@ -15,7 +15,8 @@ FEED_LENGTH = 50
 
 class ChangesFeed(Feed):
     """Atom feed of stance changes, newest first; ``?actor=`` and ``?negotiation=``
-    (repeatable) narrow it, as on the changes page."""
+    (repeatable) narrow it and ``?contested=false`` leaves contested changes
+    out, as on the changes page."""
 
     feed_type = Atom1Feed
     description_template = None
@@ -48,18 +49,27 @@ class ChangesFeed(Feed):
         return change_list(**arguments, limit=FEED_LENGTH)
 
     def item_title(self, change):
+        marked = " (contested)" if change.contested else ""
         if change.kind == "initial":
-            return f"{change.actor_name}: first stance on {change.proposal_title}, {change.to_label}"
+            return f"{change.actor_name}: first stance on {change.proposal_title}, {change.to_label}{marked}"
         return (
             f"{change.actor_name}: {change.kind} on {change.proposal_title}, "
-            f"from {change.from_label} to {change.to_label}"
+            f"from {change.from_label} to {change.to_label}{marked}"
         )
 
     def item_description(self, change):
         disputed = (
-            " Sources of that day disagree (disputed)." if change.disputed else ""
+            " Sources of that day or the one before disagree (disputed)."
+            if change.disputed
+            else ""
         )
-        return f"Changed on {change.changed_on}.{disputed}"
+        contested = (
+            " Contested: the highest-confidence sources disagreed, so this may be"
+            " an artefact of coding rather than a move."
+            if change.contested
+            else ""
+        )
+        return f"Changed on {change.changed_on}.{disputed}{contested}"
 
     def item_link(self, change):
         return reverse("positions:position-detail", args=[change.to_position_id])

@@ -290,3 +290,39 @@ class SearchForm(forms.Form):
     """The search box. A NUL or an overlong query is an error shown on the page."""
 
     q = forms.CharField(required=False, max_length=200, label="Search")
+
+
+class CompareOptions(forms.Form):
+    """The comparison page's two dates; the first must come before the second."""
+
+    from_date = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    to_date = forms.DateField(
+        label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from_date"), data.get("to_date")
+        if start is not None and end is not None and start >= end:
+            self.add_error("from_date", "Choose a date before the second one.")
+        return data
+
+
+class PeriodOptions(forms.Form):
+    """The actor page's period for the flip-o-meter; both dates optional."""
+
+    since = forms.DateField(
+        required=False, label="Since", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since is not None and until is not None and since > until:
+            self.add_error("since", "Choose a date on or before the second one.")
+        return data

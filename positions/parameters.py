@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
 from rest_framework import exceptions
 
 from actors.models import Actor
@@ -29,8 +30,76 @@ class SlugsField(ExistingRowsField):
         return super().clean(value) or None
 
 
+PERSON_AS_SIDE = (
+    "“%(value)s” is a person: a person speaks for a side, never is one. "
+    "Name the state, organization or group instead."
+)
+
+
+def _person_among(names) -> str | None:
+    return (
+        Actor.objects.persons()
+        .filter(slug__in=list(names))
+        .values_list("slug", flat=True)
+        .first()
+    )
+
+
+def _person_as_side(slug: str) -> ValidationError:
+    return ValidationError(
+        PERSON_AS_SIDE, code="person_as_side", params={"value": slug}
+    )
+
+
+class SidesField(SlugsField):
+    """Ids of actors named by slug, each a side: a person is an error. Sides
+    are checked with the one query of any slug; a person costs one more
+    query, on the way to the error only."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Actor.objects.sides(), **kwargs)
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError:
+            person = _person_among(self.to_python(value))
+            if person is not None:
+                raise _person_as_side(person) from None
+            raise
+
+
+class SideChoiceField(forms.ModelChoiceField):
+    """One actor by slug, a side: a person is an error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Actor.objects.sides(), to_field_name="slug", **kwargs)
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError:
+            person = _person_among([value]) if value else None
+            if person is not None:
+                raise _person_as_side(person) from None
+            raise
+
+
+class FlagField(forms.TypedChoiceField):
+    """``true`` or ``false``, strictly (``yes`` is an error, not "no filter")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("true", "true"), ("false", "false")],
+            coerce=lambda value: value == "true",
+            empty_value=None,
+            required=False,
+            **kwargs,
+        )
+
+
 class PairScopeParameters(ParameterForm):
-    actor = SlugsField(Actor.objects.all())
+    actor = SidesField()
     proposal = SlugsField(Proposal.objects.all())
     negotiation = SlugsField(Negotiation.objects.all())
 
@@ -72,6 +141,7 @@ class ChangesParameters(PairScopeParameters):
     kind = forms.MultipleChoiceField(
         choices=[(kind, kind) for kind in CHANGE_KINDS], required=False
     )
+    contested = FlagField()
 
     def arguments(self) -> dict:
         """``change_list``'s arguments."""
@@ -80,13 +150,15 @@ class ChangesParameters(PairScopeParameters):
             "since": data["since"],
             "until": data["until"],
             "kinds": data["kind"] or DEFAULT_CHANGE_KINDS,
+            "contested": data["contested"],
         }
 
 
 class GapParameters(ParameterForm):
-    a = forms.ModelChoiceField(Actor.objects.all(), to_field_name="slug")
-    b = forms.ModelChoiceField(Actor.objects.all(), to_field_name="slug")
+    a = SideChoiceField()
+    b = SideChoiceField()
     negotiation = SlugsField(Negotiation.objects.all())
+    proposal = SlugsField(Proposal.objects.all())
     since = forms.DateField(required=False)
     until = forms.DateField(required=False)
 
@@ -97,8 +169,49 @@ class GapParameters(ParameterForm):
             "a": data["a"],
             "b": data["b"],
             "negotiations": data["negotiation"],
+            "proposals": data["proposal"],
             "since": data["since"],
             "until": data["until"],
+        }
+
+
+class DiffParameters(PairScopeParameters):
+    from_date = forms.DateField()
+    to_date = forms.DateField()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from_date"), data.get("to_date")
+        if start is not None and end is not None and start >= end:
+            self.add_error("from_date", "Must be before to_date.")
+        return data
+
+    def arguments(self) -> dict:
+        """``diff_rows``'s arguments."""
+        data = self.cleaned_data
+        return self.scope() | {
+            "from_date": data["from_date"],
+            "to_date": data["to_date"],
+        }
+
+
+class SummaryParameters(ParameterForm):
+    since = forms.DateField(required=False)
+    until = forms.DateField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since is not None and until is not None and since > until:
+            self.add_error("since", "Must be on or before until.")
+        return data
+
+    def arguments(self) -> dict:
+        """``actor_summary``'s arguments, but the actor."""
+        data = self.cleaned_data
+        return {
+            "since": data["since"],
+            "until": data["until"] or datetime.date.today(),
         }
 
 
@@ -147,6 +260,8 @@ STANCE_CURSOR = CursorKey(
 TIMELINE_CURSOR = CursorKey(
     of=lambda series: [series.actor_slug, series.proposal_slug], parse=_stance_after
 )
+# (actor slug, proposal slug) of the last row of a page of a diff.
+DIFF_CURSOR = STANCE_CURSOR
 # (change date, position id) of the last change of a page.
 CHANGE_CURSOR = CursorKey(
     of=lambda row: [row.changed_on.isoformat(), row.to_position_id],

@@ -14,7 +14,7 @@ from positions.models import (
     Stance,
 )
 from positions.position_fields import FIELD_NAMES
-from positions.selectors import CHANGE_KINDS
+from positions.selectors import CHANGE_KINDS, RESOLUTIONS
 
 
 class ConfidenceField(serializers.ChoiceField):
@@ -181,7 +181,25 @@ class StanceSerializer(serializers.Serializer):
     stance_label = serializers.CharField()
     stated_on = serializers.DateField()
     position = serializers.IntegerField(source="position_id")
-    disputed = serializers.BooleanField()
+    disputed = serializers.BooleanField(
+        help_text="Whether any two positions of that date disagree, at any confidence."
+    )
+    resolution = serializers.ChoiceField(
+        choices=list(RESOLUTIONS),
+        help_text="How the day was resolved among its highest-confidence positions: "
+        "one position (`single`), all agreeing (`unanimous`), the stance most of them "
+        "give (`plurality`) or a tie between stances, won by the most recently "
+        "recorded (`tie`).",
+    )
+    day_stance_min = serializers.ChoiceField(
+        choices=Stance.choices, help_text="The lowest stance of that date."
+    )
+    day_stance_max = serializers.ChoiceField(
+        choices=Stance.choices, help_text="The highest stance of that date."
+    )
+    day_positions = serializers.IntegerField(
+        help_text="How many positions the pair has on that date."
+    )
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -194,7 +212,12 @@ class ChangeSerializer(serializers.Serializer):
     to_position = serializers.IntegerField(source="to_position_id")
     changed_on = serializers.DateField()
     disputed = serializers.BooleanField(
-        help_text="Whether the sources of the day of the change disagree."
+        help_text="Whether some position of the from-date or the to-date disagrees."
+    )
+    contested = serializers.BooleanField(
+        help_text="Whether the from-date or the to-date was resolved by plurality "
+        "or tie: its highest-confidence sources disagreed, so the change may be an "
+        "artefact of coding rather than a move."
     )
 
 
@@ -221,10 +244,45 @@ class TimelineSerializer(serializers.Serializer):
 TIMELINE_CSV_HEADER = ["actor", "proposal", "stated_on", "stance", "position"]
 
 
+class GapTermSerializer(serializers.Serializer):
+    proposal = serializers.CharField()
+    a_stance = serializers.ChoiceField(choices=Stance.choices)
+    b_stance = serializers.ChoiceField(choices=Stance.choices)
+    a_stated_on = serializers.DateField()
+    b_stated_on = serializers.DateField()
+    a_position = serializers.IntegerField(
+        help_text="The position standing for a's as-of stance."
+    )
+    b_position = serializers.IntegerField(
+        help_text="The position standing for b's as-of stance."
+    )
+
+
 class GapPointSerializer(serializers.Serializer):
     date = serializers.DateField()
     gap = serializers.FloatField(allow_null=True)
     proposals = serializers.IntegerField()
+    terms = GapTermSerializer(
+        many=True, help_text="The proposals both sides have a stance on that date."
+    )
+    moved_a = serializers.FloatField(
+        allow_null=True,
+        help_text="a's contribution to the change of the gap since the previous "
+        "point (negative: towards b), the Shapley split over the proposals shared "
+        "then. Null on the first point and after a null gap.",
+    )
+    moved_b = serializers.FloatField(
+        allow_null=True, help_text="b's contribution, as for `moved_a`."
+    )
+    composition = serializers.FloatField(
+        allow_null=True,
+        help_text="What proposals entering the shared set add to the change: "
+        "moved_a + moved_b + composition is the change of the gap.",
+    )
+    changed = serializers.ListField(
+        child=serializers.ChoiceField(choices=["a", "b"]),
+        help_text="The sides that changed a stance on that date.",
+    )
 
 
 class GapSerializer(serializers.Serializer):
@@ -284,3 +342,62 @@ class BulkErrorSerializer(serializers.Serializer):
         help_text="Errors of each invalid row, keyed by its index in the list "
         "(or by `request` when the body is not a list at all).",
     )
+
+
+class DiffSerializer(serializers.Serializer):
+    """A pair whose as-of stance differs between ``from_date`` and ``to_date``."""
+
+    actor = serializers.CharField(source="actor_slug")
+    proposal = serializers.CharField(source="proposal_slug")
+    kind = serializers.ChoiceField(
+        choices=["new", "shift", "reversal"],
+        help_text="`new`: no stance on from_date; `reversal`: the sign flips "
+        "between the two dates; else `shift`.",
+    )
+    from_stance = serializers.ChoiceField(choices=Stance.choices, allow_null=True)
+    from_stance_label = serializers.CharField(allow_null=True)
+    from_stated_on = serializers.DateField(allow_null=True)
+    from_position = serializers.IntegerField(
+        source="from_position_id",
+        allow_null=True,
+        help_text="The position standing for the as-of stance on from_date.",
+    )
+    from_disputed = serializers.BooleanField(allow_null=True)
+    to_stance = serializers.ChoiceField(choices=Stance.choices)
+    to_stance_label = serializers.CharField()
+    to_stated_on = serializers.DateField()
+    to_position = serializers.IntegerField(
+        source="to_position_id",
+        help_text="The position standing for the as-of stance on to_date.",
+    )
+    to_disputed = serializers.BooleanField()
+    positions_between = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The positions standing for the pair's changes after from_date, "
+        "up to to_date inclusive (ascending ids; space-separated in CSV).",
+    )
+
+
+class ProposalSummarySerializer(serializers.Serializer):
+    proposal = serializers.CharField(source="proposal_slug")
+    stance_at_since = serializers.ChoiceField(choices=Stance.choices, allow_null=True)
+    stance_at_until = serializers.ChoiceField(choices=Stance.choices, allow_null=True)
+    shifts = serializers.IntegerField(help_text="Uncontested shifts in the period.")
+    reversals = serializers.IntegerField(
+        help_text="Uncontested reversals in the period."
+    )
+    contested_changes = serializers.IntegerField(
+        help_text="Contested shifts and reversals in the period, counted apart."
+    )
+    verdict = serializers.ChoiceField(
+        choices=["reversal", "shift", "no_change"],
+        help_text="`reversal` if an uncontested reversal falls in the period, else "
+        "`shift` if an uncontested shift does, else `no_change`.",
+    )
+
+
+class ActorSummarySerializer(serializers.Serializer):
+    actor = serializers.CharField()
+    since = serializers.DateField(allow_null=True)
+    until = serializers.DateField()
+    proposals = ProposalSummarySerializer(many=True)

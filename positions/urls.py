@@ -21,6 +21,11 @@ urlpatterns = [
         negotiations.negotiation_detail,
         name="negotiation-detail",
     ),
+    path(
+        "negotiations/<slug:slug>/compare/",
+        negotiations.negotiation_compare,
+        name="negotiation-compare",
+    ),
     path("proposals/<slug:slug>/", proposals.proposal_detail, name="proposal-detail"),
     path("actors/<slug:slug>/", actors.actor_detail, name="actor-detail"),
     path("articles/", articles.article_list, name="article-list"),

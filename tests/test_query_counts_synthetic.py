@@ -232,6 +232,40 @@ CASES = [
         "/api/v1/gap/?a={w.actor}&b={w.other}&negotiation={w.negotiation}"
         "&since=1990-01-01&until=2026-12-31",
     ),
+    Case(
+        "api changes contested=false",
+        "/api/v1/changes/?contested=false&kind=initial&kind=shift&kind=reversal",
+        paged=True,
+    ),
+    Case(
+        "api gap proposal since",
+        "/api/v1/gap/?a={w.actor}&b={w.other}&proposal={w.proposal}&since=2000-01-01",
+    ),
+    Case(
+        "api diff negotiation",
+        "/api/v1/diff/?negotiation={w.negotiation}&from_date=2000-01-01"
+        "&to_date=" + AS_OF,
+        paged=True,
+    ),
+    Case(
+        "api diff next page",
+        "/api/v1/diff/?negotiation={w.negotiation}&from_date=2000-01-01"
+        "&to_date=" + AS_OF,
+        paged=True,
+        follow_next=True,
+    ),
+    Case(
+        "api diff actor proposal",
+        "/api/v1/diff/?actor={w.actor}&actor={w.other}&proposal={w.proposal}"
+        "&from_date=1990-01-01&to_date=2026-12-31",
+        paged=True,
+        few_rows=True,
+    ),
+    Case(
+        "api actor summary",
+        "/api/v1/actors/{w.actor}/summary/?since=2000-01-01&until=2026-12-31",
+    ),
+    Case("api actor summary whole record", "/api/v1/actors/{w.actor}/summary/"),
     # CSV exports (streamed; the content is consumed while counting).
     Case("csv positions", "/api/v1/positions/?format=csv", paged=True),
     Case(
@@ -245,12 +279,23 @@ CASES = [
         "/api/v1/changes/?format=csv&kind=initial&kind=shift&kind=reversal",
         paged=True,
     ),
+    Case(
+        "csv diff",
+        "/api/v1/diff/?format=csv&negotiation={w.negotiation}&from_date=2000-01-01"
+        "&to_date=" + AS_OF,
+        paged=True,
+    ),
     # Pages (anonymous reads; PUBLIC_READ is on by default).
     Case("page home", "/", web=True),
     Case("page negotiation", "/negotiations/{w.negotiation}/", web=True),
     Case(
         "page negotiation as_of a b",
         "/negotiations/{w.negotiation}/?as_of=" + AS_OF + "&a={w.actor}&b={w.other}",
+        web=True,
+    ),
+    Case(
+        "page negotiation compare",
+        "/negotiations/{w.negotiation}/compare/?from_date=2000-01-01&to_date=" + AS_OF,
         web=True,
     ),
     Case("page proposal", "/proposals/{w.proposal}/", web=True),
@@ -271,10 +316,17 @@ CASES = [
         "/changes/?actor={w.actor}&kind=initial&kind=shift&kind=reversal",
         web=True,
     ),
+    Case("page changes contested=false", "/changes/?contested=false", web=True),
+    Case(
+        "page actor period",
+        "/actors/{w.actor}/?since=2000-01-01&until=2026-12-31",
+        web=True,
+    ),
     Case("page search", "/search/?q=tariff", web=True),
     Case("page search actor", "/search/?q=synthetic", web=True),
     Case("feed changes", "/changes/feed/", web=True),
     Case("feed changes actor", "/changes/feed/?actor={w.actor}", web=True),
+    Case("feed changes contested=false", "/changes/feed/?contested=false", web=True),
 ]
 
 

@@ -65,11 +65,16 @@ class CSVFormatMixin:
         return super().finalize_response(request, response, *args, **kwargs)
 
 
+def _cell(value):
+    # A list of ids (a diff's positions_between) is one cell, space-separated.
+    return " ".join(map(str, value)) if isinstance(value, list) else value
+
+
 def serializer_csv(serializer_class, items):
     """Header and rows of a flat serializer's output, for the small analysis lists."""
     header = list(serializer_class().fields)
     rows = (
-        [item[name] for name in header]
+        [_cell(item[name]) for name in header]
         for item in serializer_class(items, many=True).data
     )
     return header, rows

@@ -50,7 +50,7 @@ def _scope_parameters(*extra):
     ]
 
 
-def _date_parameter(name, description):
+def date_parameter(name, description):
     return OpenApiParameter(name, OpenApiTypes.DATE, description=description)
 
 
@@ -62,7 +62,7 @@ PAGE_PARAMETERS = [
 ]
 
 
-def _paged_schema(*, summary, description, parameters, name, serializer_class):
+def paged_schema(*, summary, description, parameters, name, serializer_class):
     return extend_schema(
         summary=summary,
         description=description,
@@ -124,10 +124,10 @@ class StancesView(PagedAnalysisView):
     def select(self, **arguments):
         return selectors.stances_as_of(**arguments)
 
-    @_paged_schema(
+    @paged_schema(
         summary="As-of stances (the matrix)",
         description=selectors.RESOLUTION_RULE,
-        parameters=[_date_parameter("as_of", "Inclusive; default today.")],
+        parameters=[date_parameter("as_of", "Inclusive; default today.")],
         name="StancePage",
         serializer_class=StanceSerializer,
     )
@@ -144,15 +144,15 @@ class ChangesView(PagedAnalysisView):
     def select(self, **arguments):
         return selectors.change_list(**arguments)
 
-    @_paged_schema(
+    @paged_schema(
         summary="Stance changes, newest first",
         description="A change is a date whose resolved stance differs from the "
         "pair's previous date's: `reversal` when the sign flips, `shift` otherwise, "
         "`initial` for a pair's first date (listed only with `kind=initial`). "
         + selectors.RESOLUTION_RULE,
         parameters=[
-            _date_parameter("since", "Inclusive."),
-            _date_parameter("until", "Inclusive."),
+            date_parameter("since", "Inclusive."),
+            date_parameter("until", "Inclusive."),
             OpenApiParameter(
                 "kind",
                 str,
@@ -177,8 +177,8 @@ class TimelineView(CSVFormatMixin, AnalysisView):
         "Paged by series (pairs by actor, then proposal slug); "
         "`?format=csv` gives every point of every series, one per line.",
         parameters=_scope_parameters(
-            _date_parameter("stated_after", "Inclusive."),
-            _date_parameter("stated_before", "Inclusive."),
+            date_parameter("stated_after", "Inclusive."),
+            date_parameter("stated_before", "Inclusive."),
             *PAGE_PARAMETERS,
             CSV_PARAMETER,
         ),
@@ -226,15 +226,26 @@ class GapView(AnalysisView):
         summary="Gap between two actors over time",
         description="One point per date on which either side's as-of stance "
         "changes: the mean absolute difference of their stances over the proposals "
-        "both have one on (`proposals`); `gap` is null when there is none.",
+        "both have one on (`proposals`, listed in `terms`); `gap` is null when there "
+        "is none. Against the previous point, `moved_a + moved_b + composition` is "
+        "the change of the gap: each side's contribution (the Shapley split of the "
+        "movement over the proposals shared before) and what proposals entering the "
+        "shared set add. With `since`, the first point is the level on `since`. "
+        "A person is never a side: `a` or `b` naming one is a 400.",
         parameters=[
-            OpenApiParameter("a", str, required=True, description="Actor slug."),
-            OpenApiParameter("b", str, required=True, description="Actor slug."),
+            OpenApiParameter("a", str, required=True, description="Side slug."),
+            OpenApiParameter("b", str, required=True, description="Side slug."),
             OpenApiParameter(
                 "negotiation", str, many=True, description="Negotiation slug."
             ),
-            _date_parameter("since", "Inclusive."),
-            _date_parameter("until", "Inclusive."),
+            OpenApiParameter(
+                "proposal",
+                str,
+                many=True,
+                description="Proposal slug (repeat for OR): only these count.",
+            ),
+            date_parameter("since", "The first point is the level on this date."),
+            date_parameter("until", "Inclusive."),
         ],
         responses={200: GapSerializer, 400: ERRORS[400]},
     )

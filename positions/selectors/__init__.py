@@ -2,8 +2,9 @@
 
 One module an area: ``sql`` (what the analyses share, the resolution rule
 among it), ``rows`` (what they return), ``stances``, ``changes``, ``gap``,
+``diff`` (what moved between two dates), ``summary`` (the flip-o-meter),
 ``positions`` (plain reads), ``pages`` (what each page shows) and
-``search``. The names below are the package's public vocabulary.
+``search`` and ``timeline``. The names below are the package's public vocabulary.
 """
 
 from positions.selectors.changes import (
@@ -12,10 +13,12 @@ from positions.selectors.changes import (
     change_list,
     recent_period_start,
 )
+from positions.selectors.diff import diff_rows
 from positions.selectors.gap import gap_series
 from positions.selectors.pages import (
     Matrix,
     actor_page,
+    compare_page,
     home_overview,
     main_parties,
     negotiation_matrix,
@@ -37,28 +40,48 @@ from positions.selectors.positions import (
     positions_for_export,
     proposal_positions,
 )
-from positions.selectors.rows import Change, GapPoint, ResolvedStance
+from positions.selectors.rows import (
+    Change,
+    DiffRow,
+    GapMove,
+    GapPoint,
+    GapTerm,
+    ResolvedStance,
+)
 from positions.selectors.search import SearchResults, search_everything
-from positions.selectors.stances import RESOLUTION_RULE, resolved_days, stances_as_of
+from positions.selectors.sql import RESOLUTIONS
+from positions.selectors.stances import (
+    RESOLUTION_RULE,
+    resolved_days,
+    stances_as_of,
+)
+from positions.selectors.summary import actor_summary
 from positions.selectors.timeline import Series, position_timeline, timeline_series
 
 __all__ = [
     "CHANGE_KINDS",
     "DEFAULT_CHANGE_KINDS",
+    "RESOLUTIONS",
     "RESOLUTION_RULE",
     "Change",
+    "DiffRow",
+    "GapMove",
+    "GapTerm",
     "GapPoint",
     "Matrix",
     "ResolvedStance",
     "SearchResults",
     "Series",
     "actor_page",
+    "actor_summary",
     "actor_positions",
     "actor_proposals",
     "article_positions",
     "bulk_references",
     "change_list",
+    "compare_page",
     "deleted_positions",
+    "diff_rows",
     "gap_series",
     "home_overview",
     "main_parties",

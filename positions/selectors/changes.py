@@ -8,6 +8,7 @@ from actors.models import Actor
 from positions.models import Negotiation, Position, Proposal
 from positions.selectors.rows import Change
 from positions.selectors.sql import (
+    CONTESTED_RESOLUTIONS,
     SEQUENCED_CTE,
     SLUG_JOINS,
     WINDOWED_POSITIONS,
@@ -41,6 +42,7 @@ def change_list(
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     kinds: Iterable[str] = DEFAULT_CHANGE_KINDS,
+    contested: bool | None = None,
     after: tuple[datetime.date, int] | None = None,
     limit: int | None = None,
 ) -> list[Change]:
@@ -51,6 +53,9 @@ def change_list(
     choose which changes are listed, not which earlier date one is compared
     with. Kind ``reversal`` when from × to < 0, ``shift`` otherwise, and
     ``initial`` for a pair's first date, which is listed only when asked for.
+    A change is ``contested`` when its from-date or to-date was resolved by
+    plurality or tie, and ``disputed`` when a position of either date
+    disagrees; ``contested`` True or False keeps only those, None all.
     ``after`` (a change date and its position id) and ``limit`` fetch one page.
     """
     kinds = list(kinds)
@@ -66,6 +71,7 @@ def change_list(
         "since": since,
         "until": until,
         "kinds": kinds,
+        "contested": contested,
         "after": after,
         "limit": limit,
     }
@@ -117,25 +123,20 @@ def recent_period_start(
     )
 
 
-def _changes(
-    *,
-    actors,
-    proposals,
-    negotiations,
-    since,
-    until,
-    kinds,
-    after,
-    limit,
-    window_start=None,
-) -> list[Change]:
-    scope = PairScope(
-        actors=ids(actors), proposals=ids(proposals), negotiations=negotiations
-    )
-    conditions = ["(r.from_stance IS NULL OR r.from_stance <> r.stance)"]
-    params = dict(scope.params)
+def classified_changes_ctes(scope: PairScope, *, window_start, params: dict) -> str:
+    """``WITH …, classified AS (…)``: every resolved date of the pairs in
+    ``scope`` with its previous date's stance, its ``kind`` and its flags.
+
+    With ``window_start``, only dates from then on are read (each compared
+    with its pair's last date before it) and kept, the rest of the history
+    is not read. ``disputed_change``: a position of the from-date or the
+    to-date disagrees; ``contested``: the from-date or the to-date was
+    resolved by plurality or tie.
+    """
+    params.update(scope.params)
     if window_start is None:
         source = f"WITH {resolution_ctes(scoped_positions(scope))}"
+        kept = "1 = 1"
     else:
         source = (
             f"WITH {windowed_positions_ctes(scope)},"
@@ -143,16 +144,12 @@ def _changes(
         )
         params["window_start"] = window_start
         # Earlier dates only gave the first dates of the period their "from".
-        conditions.append("r.stated_on >= %(window_start)s")
-    conditions += date_bounds("r.stated_on", since=since, until=until, params=params)
-    conditions.append(in_list("r.kind", "kind", kinds, params))
-    if after is not None:
-        conditions.append(
-            "(r.stated_on < %(after_day)s"
-            " OR (r.stated_on = %(after_day)s AND r.position_id < %(after_id)s))"
-        )
-        params |= {"after_day": after[0], "after_id": after[1]}
-    sql = f"""
+        kept = "stated_on >= %(window_start)s"
+    contested = in_list("resolution", "contested", CONTESTED_RESOLUTIONS, params)
+    from_contested = in_list(
+        "from_resolution", "from_contested", CONTESTED_RESOLUTIONS, params
+    )
+    return f"""
     {source},
     {SEQUENCED_CTE},
     classified AS (
@@ -161,9 +158,48 @@ def _changes(
                    WHEN from_stance IS NULL THEN 'initial'
                    WHEN from_stance * stance < 0 THEN 'reversal'
                    ELSE 'shift'
-               END AS kind
+               END AS kind,
+               CASE WHEN disputed = 1 OR from_disputed = 1 THEN 1 ELSE 0 END
+                   AS disputed_change,
+               CASE WHEN {contested} OR {from_contested} THEN 1 ELSE 0 END
+                   AS contested
         FROM sequenced
+        WHERE {kept}
+    )"""  # noqa: S608
+
+
+def _changes(
+    *,
+    actors,
+    proposals,
+    negotiations,
+    since,
+    until,
+    kinds,
+    contested,
+    after,
+    limit,
+    window_start=None,
+) -> list[Change]:
+    scope = PairScope(
+        actors=ids(actors), proposals=ids(proposals), negotiations=negotiations
     )
+    params: dict = {}
+    ctes = classified_changes_ctes(scope, window_start=window_start, params=params)
+    conditions = ["(r.from_stance IS NULL OR r.from_stance <> r.stance)"]
+    conditions += date_bounds("r.stated_on", since=since, until=until, params=params)
+    conditions.append(in_list("r.kind", "kind", kinds, params))
+    if contested is not None:
+        conditions.append("r.contested = %(contested_flag)s")
+        params["contested_flag"] = 1 if contested else 0
+    if after is not None:
+        conditions.append(
+            "(r.stated_on < %(after_day)s"
+            " OR (r.stated_on = %(after_day)s AND r.position_id < %(after_id)s))"
+        )
+        params |= {"after_day": after[0], "after_id": after[1]}
+    sql = f"""
+    {ctes}
     SELECT {select_list(Change)}
     FROM classified r {SLUG_JOINS}
     WHERE {" AND ".join(conditions)}

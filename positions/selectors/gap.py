@@ -1,25 +1,106 @@
-"""The gap between two sides over time, computed in the database.
+"""The gap between two sides over time, and who moved, computed in the database.
 
 The gap on D is the mean absolute difference of the two actors' as-of
-stances over the proposals both have one on (DESIGN.md, "Derived views").
+stances over the proposals both have one on (DESIGN.md, "Derived views");
+its change from one point to the next splits exactly into what each side's
+moves contributed (the Shapley split over the proposals shared before) and
+what proposals entering the shared set added.
 """
 
+import bisect
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from actors.models import Actor
-from positions.models import Negotiation
-from positions.position_fields import as_date
-from positions.selectors.rows import GapPoint
+from positions.models import Negotiation, Proposal
+from positions.selectors.rows import GapMove, GapPoint, GapRow, GapTerm
 from positions.selectors.sql import (
+    PROPOSAL,
     SEQUENCED_CTE,
     PairScope,
-    date_bounds,
-    fetch,
+    fetch_rows,
+    ids,
     negotiation_ids,
     resolution_ctes,
     scoped_positions,
+    select_list,
 )
+
+# Per proposal and date, each side's resolved stance of that date (if any),
+# then the stance it holds (carried forward: a running count numbers the
+# stretches a value holds), then what it held before. Each row's step of the
+# running total and of the shared count, and twice each side's contribution
+# over the proposals shared before (integers, halved in Python), make the
+# series linear in the two sides' dates. Joining every date to every stance
+# that holds on it was quadratic: minutes on PostgreSQL at a few thousand
+# positions.
+GAP_CTES = """
+    said AS (
+        SELECT proposal_id, stated_on AS day,
+               MAX(CASE WHEN actor_id = %(a)s THEN stance END) AS a_said,
+               MAX(CASE WHEN actor_id = %(a)s THEN position_id END) AS a_said_by,
+               MAX(CASE WHEN actor_id = %(a)s AND (from_stance IS NULL
+                        OR from_stance <> stance) THEN 1 ELSE 0 END) AS a_changed,
+               MAX(CASE WHEN actor_id = %(b)s THEN stance END) AS b_said,
+               MAX(CASE WHEN actor_id = %(b)s THEN position_id END) AS b_said_by,
+               MAX(CASE WHEN actor_id = %(b)s AND (from_stance IS NULL
+                        OR from_stance <> stance) THEN 1 ELSE 0 END) AS b_changed
+        FROM sequenced
+        GROUP BY proposal_id, stated_on
+    ),
+    stretches AS (
+        SELECT said.*,
+               COUNT(a_said) OVER (PARTITION BY proposal_id ORDER BY day) AS a_stretch,
+               COUNT(b_said) OVER (PARTITION BY proposal_id ORDER BY day) AS b_stretch
+        FROM said
+    ),
+    held AS (
+        SELECT proposal_id, day, a_changed, b_changed,
+               MAX(a_said) OVER a_held AS a_stance,
+               MAX(a_said_by) OVER a_held AS a_position,
+               MAX(CASE WHEN a_said IS NOT NULL THEN day END) OVER a_held
+                   AS a_stated_on,
+               MAX(b_said) OVER b_held AS b_stance,
+               MAX(b_said_by) OVER b_held AS b_position,
+               MAX(CASE WHEN b_said IS NOT NULL THEN day END) OVER b_held
+                   AS b_stated_on
+        FROM stretches
+        WINDOW a_held AS (PARTITION BY proposal_id, a_stretch),
+               b_held AS (PARTITION BY proposal_id, b_stretch)
+    ),
+    held_before AS (
+        SELECT held.*,
+               LAG(a_stance) OVER by_proposal AS a_before,
+               LAG(b_stance) OVER by_proposal AS b_before
+        FROM held
+        WINDOW by_proposal AS (PARTITION BY proposal_id ORDER BY day)
+    ),
+    steps AS (
+        SELECT held_before.*,
+               COALESCE(ABS(a_stance - b_stance), 0)
+                 - COALESCE(ABS(a_before - b_before), 0) AS total_step,
+               CASE WHEN a_stance IS NULL OR b_stance IS NULL THEN 0 ELSE 1 END
+                 - CASE WHEN a_before IS NULL OR b_before IS NULL THEN 0 ELSE 1 END
+                 AS shared_step,
+               CASE WHEN a_before IS NULL OR b_before IS NULL THEN 0
+                    ELSE ABS(a_stance - b_before) - ABS(a_before - b_before)
+                         + ABS(a_stance - b_stance) - ABS(a_before - b_stance)
+               END AS a_move2,
+               CASE WHEN a_before IS NULL OR b_before IS NULL THEN 0
+                    ELSE ABS(a_before - b_stance) - ABS(a_before - b_before)
+                         + ABS(a_stance - b_stance) - ABS(a_stance - b_before)
+               END AS b_move2
+        FROM held_before
+    ),
+    gap_rows AS (
+        SELECT steps.*,
+               SUM(total_step) OVER (ORDER BY day) AS total,
+               SUM(shared_step) OVER (ORDER BY day) AS shared,
+               SUM(a_move2) OVER (PARTITION BY day) AS day_a_move2,
+               SUM(b_move2) OVER (PARTITION BY day) AS day_b_move2,
+               MAX(a_changed + b_changed) OVER (PARTITION BY day) AS day_changed
+        FROM steps
+    )"""
 
 
 def gap_series(
@@ -28,87 +109,159 @@ def gap_series(
     b: Actor,
     negotiation: Negotiation | None = None,
     negotiations: Iterable[Negotiation] | None = None,
+    proposals: Iterable[Proposal] | None = None,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> list[GapPoint]:
-    """The gap between ``a`` and ``b`` on every date either one's as-of stance changes.
+    """The gap between ``a`` and ``b`` on every date either one's as-of stance
+    changes, oldest first; with ``since``, the first point is the level on
+    ``since``; ``until`` is inclusive.
 
     The gap is the mean of |stance of a − stance of b| over the proposals both
     have an as-of stance on that date (0 = agree everywhere, 4 = opposite
-    extremes); ``proposals`` counts them, and ``gap`` is None when it is 0.
-    As-of stances use the whole history; ``since`` and ``until`` (inclusive)
-    only choose which dates are listed. Oldest first.
+    extremes); ``proposals`` counts them, ``gap`` is None when it is 0, and
+    ``terms`` lists them. ``proposals`` (the argument) restricts the
+    proposals considered. Against the previous point, ``moved_a + moved_b +
+    composition`` is the change of the gap: the Shapley split of the movement
+    over the previous point's shared proposals, and what proposals entering
+    the shared set add; all three are None on the first point and after a
+    null gap. ``changed`` names the sides that changed a stance that date.
+    As-of stances use the whole history.
     """
     scope = PairScope(
-        actors=[a.pk, b.pk], negotiations=negotiation_ids(negotiation, negotiations)
+        actors=[a.pk, b.pk],
+        proposals=ids(proposals),
+        negotiations=negotiation_ids(negotiation, negotiations),
     )
     params = scope.params | {"a": a.pk, "b": b.pk}
-    day_conditions = date_bounds("day", since=since, until=until, params=params)
-    where = " AND ".join(day_conditions) if day_conditions else "1 = 1"
-    # Linear in the two actors' changes: per proposal, each side's as-of
-    # stance is carried forward to every change of either side (a running
-    # count numbers the stretches a value holds), each change adds its
-    # difference minus the one it replaces, and running sums over the dates
-    # give the total and the number of shared proposals. Joining every date
-    # to every stance that holds on it was quadratic: minutes on PostgreSQL
-    # at a few thousand positions.
+    bound = "1 = 1"
+    if until is not None:
+        bound = "r.day <= %(until)s"
+        params["until"] = until
     sql = f"""
-    WITH {resolution_ctes(scoped_positions(scope))}, {SEQUENCED_CTE},
-    events AS (
-        SELECT proposal_id, stated_on AS day,
-               MAX(CASE WHEN actor_id = %(a)s THEN stance END) AS a_new,
-               MAX(CASE WHEN actor_id = %(b)s THEN stance END) AS b_new
-        FROM sequenced
-        WHERE from_stance IS NULL OR from_stance <> stance
-        GROUP BY proposal_id, stated_on
-    ),
-    stretches AS (
-        SELECT events.*,
-               COUNT(a_new) OVER (PARTITION BY proposal_id ORDER BY day) AS a_stretch,
-               COUNT(b_new) OVER (PARTITION BY proposal_id ORDER BY day) AS b_stretch
-        FROM events
-    ),
-    held AS (
-        SELECT proposal_id, day,
-               MAX(a_new) OVER (PARTITION BY proposal_id, a_stretch) AS a_stance,
-               MAX(b_new) OVER (PARTITION BY proposal_id, b_stretch) AS b_stance
-        FROM stretches
-    ),
-    differences AS (
-        SELECT proposal_id, day, ABS(a_stance - b_stance) AS difference
-        FROM held
-    ),
-    steps AS (
-        SELECT day,
-               COALESCE(difference, 0)
-                 - COALESCE(LAG(difference) OVER by_proposal, 0) AS total_step,
-               CASE WHEN difference IS NULL THEN 0 ELSE 1 END
-                 - CASE WHEN LAG(difference) OVER by_proposal IS NULL THEN 0 ELSE 1 END
-                 AS shared_step
-        FROM differences
-        WINDOW by_proposal AS (PARTITION BY proposal_id ORDER BY day)
-    ),
-    dated AS (
-        SELECT day, SUM(total_step) AS total_step, SUM(shared_step) AS shared_step
-        FROM steps
-        GROUP BY day
-    ),
-    running AS (
-        SELECT day,
-               SUM(total_step) OVER (ORDER BY day) AS total,
-               SUM(shared_step) OVER (ORDER BY day) AS shared
-        FROM dated
-    )
-    SELECT day, total, shared
-    FROM running
-    WHERE {where}
-    ORDER BY day
+    WITH {resolution_ctes(scoped_positions(scope))}, {SEQUENCED_CTE}, {GAP_CTES}
+    SELECT {select_list(GapRow)}
+    FROM gap_rows r JOIN {PROPOSAL} pr ON pr.id = r.proposal_id
+    WHERE {bound}
+    ORDER BY r.day, pr.slug
     """  # noqa: S608
-    return [
-        GapPoint(
-            date=as_date(day),
-            gap=None if not shared else float(total) / int(shared),
-            proposals=int(shared),
+    return _points(fetch_rows(GapRow, sql, params), since=since)
+
+
+class _Terms:
+    """The shared proposals' terms as dates go by, in proposal slug order."""
+
+    def __init__(self):
+        self.by_slug: dict[str, GapTerm] = {}
+        self.slugs: list[str] = []
+
+    def update(self, row: GapRow) -> None:
+        if row.a_stance is None or row.b_stance is None:
+            return
+        if row.proposal_slug not in self.by_slug:
+            bisect.insort(self.slugs, row.proposal_slug)
+        self.by_slug[row.proposal_slug] = GapTerm(
+            proposal=row.proposal_slug,
+            proposal_title=row.proposal_title,
+            a_stance=row.a_stance,
+            b_stance=row.b_stance,
+            a_stated_on=row.a_stated_on,
+            b_stated_on=row.b_stated_on,
+            a_position=row.a_position,
+            b_position=row.b_position,
         )
-        for day, total, shared in fetch(sql, params)
-    ]
+
+    def snapshot(self) -> tuple[GapTerm, ...]:
+        return tuple(self.by_slug[slug] for slug in self.slugs)
+
+
+def _moves(rows: Sequence[GapRow]) -> tuple[GapMove, ...]:
+    moves = []
+    for row in rows:
+        for side in ("a", "b"):
+            if getattr(row, f"{side}_changed"):
+                moves.append(
+                    GapMove(
+                        side=side,
+                        proposal=row.proposal_slug,
+                        proposal_title=row.proposal_title,
+                        from_stance=getattr(row, f"{side}_before"),
+                        to_stance=getattr(row, f"{side}_stance"),
+                        position=getattr(row, f"{side}_position"),
+                    )
+                )
+    return tuple(moves)
+
+
+def _point(day, rows: Sequence[GapRow], terms: _Terms, previous) -> GapPoint:
+    last = rows[-1]
+    shared = int(last.shared)
+    gap = None if not shared else float(last.total) / shared
+    moved_a = moved_b = composition = None
+    if previous is not None and previous.gap is not None:
+        # The proposals shared before never stop being shared.
+        moved_a = last.day_a_move2 / 2 / previous.proposals
+        moved_b = last.day_b_move2 / 2 / previous.proposals
+        composition = gap - previous.gap - moved_a - moved_b
+    return GapPoint(
+        date=day,
+        gap=gap,
+        proposals=shared,
+        terms=terms.snapshot(),
+        moved_a=moved_a,
+        moved_b=moved_b,
+        composition=composition,
+        changed=tuple(
+            side
+            for side in ("a", "b")
+            if any(getattr(row, f"{side}_changed") for row in rows)
+        ),
+        moves=_moves(rows),
+        entered=shared - (previous.proposals if previous is not None else 0),
+    )
+
+
+def _level_on(day, last_row: GapRow | None, terms: _Terms) -> GapPoint:
+    """The first point of a series asked for ``since`` ``day``: the level then."""
+    shared = 0 if last_row is None else int(last_row.shared)
+    return GapPoint(
+        date=day,
+        gap=None if not shared else float(last_row.total) / shared,
+        proposals=shared,
+        terms=terms.snapshot(),
+    )
+
+
+def _points(rows: list[GapRow], *, since: datetime.date | None) -> list[GapPoint]:
+    """Points from the rows of ``GAP_CTES`` (by date): a point per date on
+    which a side changed; the terms carried forward over every date."""
+    terms = _Terms()
+    points: list[GapPoint] = []
+    previous = None
+    last_row = None
+    index = 0
+    while index < len(rows):
+        day = rows[index].day
+        end = index
+        while end < len(rows) and rows[end].day == day:
+            end += 1
+        day_rows = rows[index:end]
+        index = end
+        if since is not None and day >= since and not points:
+            if day > since:
+                previous = _level_on(since, last_row, terms)
+                points.append(previous)
+            else:
+                previous = None  # the point on ``since`` is the first
+        for row in day_rows:
+            terms.update(row)
+        last_row = day_rows[-1]
+        if not last_row.day_changed:
+            continue
+        point = _point(day, day_rows, terms, previous)
+        previous = point
+        if since is None or day >= since:
+            points.append(point)
+    if since is not None and not points:
+        points.append(_level_on(since, last_row, terms))
+    return points

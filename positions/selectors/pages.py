@@ -15,10 +15,12 @@ from actors.models import Actor
 from positions.charts import SPARK, Observation, gap_chart, stance_chart
 from positions.models import Article, Negotiation, Position, Proposal, Stance
 from positions.selectors.changes import change_list, recent_period_start
+from positions.selectors.diff import diff_rows
 from positions.selectors.gap import gap_series
 from positions.selectors.positions import positions_by_id
 from positions.selectors.rows import GapPoint, ResolvedStance
 from positions.selectors.stances import RESOLUTION_RULE, resolved_days, stances_as_of
+from positions.selectors.summary import actor_summary
 
 # How much each page shows. Decades of a busy side are tens of thousands of
 # days: the charts cover the period of the latest positions instead, and
@@ -44,7 +46,11 @@ def home_overview() -> dict:
 def _tooltip(day: ResolvedStance, position: Position | None) -> str:
     parts = [f"{day.stated_on}: {Stance(day.stance).label}"]
     if day.disputed:
-        parts.append("(disputed: sources of this day disagree)")
+        low, high = day.day_range_labels
+        parts.append(
+            f"(disputed: {day.day_positions} sources of this day range from "
+            f"“{low}” to “{high}”; resolved by {day.resolution})"
+        )
     if position is not None:
         if position.quote:
             parts.append(f"“{position.quote}”")
@@ -64,14 +70,24 @@ def observations_by(days: list[ResolvedStance], key) -> dict:
                 href=reverse("positions:position-detail", args=[day.position_id]),
                 title=_tooltip(day, positions.get(day.position_id)),
                 disputed=day.disputed,
+                low=day.day_stance_min if day.disputed else None,
+                high=day.day_stance_max if day.disputed else None,
             )
         )
     return grouped
 
 
-def actor_page(*, actor: Actor, today: datetime.date) -> dict:
+def actor_page(
+    *,
+    actor: Actor,
+    today: datetime.date,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> dict:
     """The actor's current stance per proposal, each with a small chart on
-    one shared time axis, its latest changes and roles."""
+    one shared time axis, its latest changes and roles, and for a side the
+    flip-o-meter over ``since`` to ``until`` (default: its whole record to
+    ``today``)."""
     current = stances_as_of(on=today, actors=[actor])
     window_start = recent_period_start(actors=[actor], positions=ACTOR_CHART_POSITIONS)
     days = resolved_days(actors=[actor], stated_from=window_start)
@@ -99,6 +115,11 @@ def actor_page(*, actor: Actor, today: datetime.date) -> dict:
         "changes": change_list(actors=[actor], limit=PAGE_CHANGES),
         "window_start": window_start,
         "resolution_rule": RESOLUTION_RULE,
+        "flips": None
+        if actor.kind == Actor.Kind.PERSON
+        else actor_summary(actor=actor, since=since, until=until or today),
+        "flips_since": since,
+        "flips_until": until or today,
     }
 
 
@@ -144,6 +165,45 @@ def negotiation_matrix(*, negotiation: Negotiation, on: datetime.date) -> Matrix
     return Matrix(participants=participants, proposals=proposals, rows=rows)
 
 
+def compare_page(
+    *, negotiation: Negotiation, from_date: datetime.date, to_date: datetime.date
+) -> dict:
+    """The matrix on ``to_date`` with the cells that differ from ``from_date``
+    (from → to), and what moved, each with its positions (quote and source)."""
+    matrix = negotiation_matrix(negotiation=negotiation, on=to_date)
+    moved = diff_rows(
+        from_date=from_date, to_date=to_date, negotiations=[negotiation.pk]
+    )
+    by_pair = {(row.actor_id, row.proposal_id): row for row in moved}
+    positions = positions_by_id(
+        {row.to_position_id for row in moved}
+        | {row.from_position_id for row in moved if row.from_position_id}
+    )
+    rows = [
+        (
+            actor,
+            [
+                (cell, by_pair.get((actor.pk, proposal.pk)))
+                for cell, proposal in zip(cells, matrix.proposals, strict=True)
+            ],
+        )
+        for actor, cells in matrix.rows
+    ]
+    return {
+        "matrix": matrix,
+        "rows": rows,
+        "moved": [
+            {
+                "row": row,
+                "from_position": positions.get(row.from_position_id),
+                "to_position": positions.get(row.to_position_id),
+            }
+            for row in moved
+        ],
+        "resolution_rule": RESOLUTION_RULE,
+    }
+
+
 def main_parties(*, negotiation: Negotiation) -> list[Actor]:
     """The two participants with the most positions in the negotiation."""
     # Counted over the positions' (proposal, actor) index alone, then matched
@@ -165,12 +225,56 @@ def main_parties(*, negotiation: Negotiation) -> list[Actor]:
     return ranked[:2]
 
 
-def _gap_observation(point: GapPoint) -> Observation:
+def gap_explanation(point: GapPoint, *, a: Actor, b: Actor) -> str:
+    """In words, what contributed to the change of the gap at ``point``."""
+    if point.gap is None:
+        return "No proposal on which both have a stance."
+    if point.moved_a is None:
+        return f"First shared level: {point.proposals} shared proposal(s)."
+    parts = []
+    for actor, side, contribution in ((a, "a", point.moved_a), (b, "b", point.moved_b)):
+        if side in point.changed:
+            parts.append(f"{actor.label}'s moves contributed {contribution:+.2f}")
+    if point.entered:
+        parts.append(
+            f"{point.entered} newly shared proposal(s) contributed "
+            f"{point.composition:+.2f}"
+        )
+    return ("; ".join(parts) or "Nothing moved") + "."
+
+
+def _gap_rows(gap: list[GapPoint], *, a: Actor, b: Actor, negotiation) -> list[dict]:
+    """Each point with its words, its moves by side and the comparison of its
+    date with the previous point's (one click to the positions behind it)."""
+    compare = reverse("positions:negotiation-compare", args=[negotiation.slug])
+    rows, before = [], None
+    for point in gap:
+        rows.append(
+            {
+                "point": point,
+                "words": gap_explanation(point, a=a, b=b),
+                "moves": [(a if move.side == "a" else b, move) for move in point.moves],
+                "compare": None
+                if before is None
+                else f"{compare}?from_date={before.date}&to_date={point.date}",
+            }
+        )
+        before = point
+    return rows
+
+
+def _gap_observation(row: dict) -> Observation:
+    point = row["point"]
     if point.gap is None:
         title = f"{point.date}: no proposal on which both have a stance"
     else:
-        title = f"{point.date}: gap {point.gap:.2f} over {point.proposals} shared proposal(s)"
-    return Observation(day=point.date, value=point.gap, title=title)
+        title = (
+            f"{point.date}: gap {point.gap:.2f} over {point.proposals} shared "
+            f"proposal(s). {row['words']}"
+        )
+    return Observation(
+        day=point.date, value=point.gap, title=title, href=row["compare"] or ""
+    )
 
 
 def negotiation_page(
@@ -190,6 +294,8 @@ def negotiation_page(
     if a is not None and b is not None and a != b:
         gap = gap_series(a=a, b=b, negotiation=negotiation)
         gap_dates = len(gap)
+        # One point more than shown: the first shown compares with it.
+        gap = _gap_rows(gap[-GAP_POINTS - 1 :], a=a, b=b, negotiation=negotiation)
         gap = gap[-GAP_POINTS:]
     return {
         "as_of": as_of,
@@ -198,6 +304,6 @@ def negotiation_page(
         "b": b,
         "gap": gap,
         "gap_dates": gap_dates,
-        "gap_chart": gap_chart([_gap_observation(point) for point in gap]),
+        "gap_chart": gap_chart([_gap_observation(row) for row in gap]),
         "resolution_rule": RESOLUTION_RULE,
     }

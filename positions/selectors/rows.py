@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from positions.models import Stance
-from positions.selectors.sql import column
+from positions.selectors.sql import column, split_ids
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,10 @@ class ResolvedStance:
     stance: int = column("r.stance")
     position_id: int = column("r.position_id")
     disputed: bool = column("r.disputed")
+    resolution: str = column("r.resolution")
+    day_stance_min: int = column("r.day_stance_min")
+    day_stance_max: int = column("r.day_stance_max")
+    day_positions: int = column("r.day_positions")
     actor_name: str = column("a.name")
     actor_short_name: str = column("a.short_name")
     proposal_title: str = column("pr.title")
@@ -27,6 +31,10 @@ class ResolvedStance:
     @property
     def stance_label(self) -> str:
         return Stance(self.stance).label
+
+    @property
+    def day_range_labels(self) -> tuple[str, str]:
+        return Stance(self.day_stance_min).label, Stance(self.day_stance_max).label
 
     @property
     def actor_label(self) -> str:
@@ -47,7 +55,10 @@ class Change:
     to_stance: int = column("r.stance")
     from_position_id: int | None = column("r.from_position_id")
     to_position_id: int = column("r.position_id")
-    disputed: bool = column("r.disputed")
+    disputed: bool = column("r.disputed_change")
+    contested: bool = column("r.contested")
+    from_resolution: str | None = column("r.from_resolution")
+    to_resolution: str = column("r.resolution")
     actor_name: str = column("a.name")
     actor_short_name: str = column("a.short_name")
     proposal_title: str = column("pr.title")
@@ -66,7 +77,167 @@ class Change:
 
 
 @dataclass(frozen=True)
+class GapRow:
+    """One proposal on one date on which side a or b has a resolved stance:
+    both sides' as-of stances then and before, and the running values of the
+    gap series on that date (``gap.gap_series``)."""
+
+    day: datetime.date = column("r.day")
+    proposal_id: int = column("r.proposal_id")
+    proposal_slug: str = column("pr.slug")
+    proposal_title: str = column("pr.title")
+    a_stance: int | None = column("r.a_stance")
+    a_stated_on: datetime.date | None = column("r.a_stated_on")
+    a_position: int | None = column("r.a_position")
+    a_before: int | None = column("r.a_before")
+    a_changed: bool = column("r.a_changed")
+    b_stance: int | None = column("r.b_stance")
+    b_stated_on: datetime.date | None = column("r.b_stated_on")
+    b_position: int | None = column("r.b_position")
+    b_before: int | None = column("r.b_before")
+    b_changed: bool = column("r.b_changed")
+    total: int = column("r.total")
+    shared: int = column("r.shared")
+    # Twice each side's Shapley contribution summed over the proposals of
+    # the date (integers: stances are), and whether either side changed.
+    day_a_move2: int = column("r.day_a_move2")
+    day_b_move2: int = column("r.day_b_move2")
+    day_changed: bool = column("r.day_changed")
+
+
+@dataclass(frozen=True)
+class GapTerm:
+    """A shared proposal of a gap point: both as-of stances, when each was
+    stated and the positions standing for them."""
+
+    proposal: str
+    a_stance: int
+    b_stance: int
+    a_stated_on: datetime.date
+    b_stated_on: datetime.date
+    a_position: int
+    b_position: int
+    proposal_title: str = ""
+
+    @property
+    def difference(self) -> int:
+        return abs(self.a_stance - self.b_stance)
+
+
+@dataclass(frozen=True)
+class GapMove:
+    """A side's change of stance on a proposal at a gap point (for pages)."""
+
+    side: str  # "a" or "b"
+    proposal: str
+    proposal_title: str
+    from_stance: int | None
+    to_stance: int
+    position: int
+
+    @property
+    def from_label(self) -> str:
+        return "" if self.from_stance is None else Stance(self.from_stance).label
+
+    @property
+    def to_label(self) -> str:
+        return Stance(self.to_stance).label
+
+
+@dataclass(frozen=True)
 class GapPoint:
     date: datetime.date
     gap: float | None
     proposals: int
+    terms: tuple[GapTerm, ...] = ()
+    moved_a: float | None = None
+    moved_b: float | None = None
+    composition: float | None = None
+    changed: tuple[str, ...] = ()
+    moves: tuple[GapMove, ...] = ()
+    # How many proposals entered the shared set on this date.
+    entered: int = 0
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """A pair whose as-of stance differs between two dates (``diff.diff_rows``)."""
+
+    actor_id: int = column("m.actor_id")
+    actor_slug: str = column("a.slug")
+    proposal_id: int = column("m.proposal_id")
+    proposal_slug: str = column("pr.slug")
+    kind: str = column(
+        "CASE WHEN f.stance IS NULL THEN 'new'"
+        " WHEN f.stance * t.stance < 0 THEN 'reversal' ELSE 'shift' END"
+    )
+    from_stance: int | None = column("f.stance")
+    from_stated_on: datetime.date | None = column("f.stated_on")
+    from_position_id: int | None = column("f.position_id")
+    from_disputed: bool | None = column("f.disputed")
+    from_resolution: str | None = column("f.resolution")
+    to_stance: int = column("t.stance")
+    to_stated_on: datetime.date = column("t.stated_on")
+    to_position_id: int = column("t.position_id")
+    to_disputed: bool = column("t.disputed")
+    to_resolution: str = column("t.resolution")
+    between_ids: str | None = column("bt.ids")
+    actor_name: str = column("a.name")
+    actor_short_name: str = column("a.short_name")
+    proposal_title: str = column("pr.title")
+
+    @property
+    def actor_label(self) -> str:
+        return self.actor_short_name or self.actor_name
+
+    @property
+    def from_stance_label(self) -> str | None:
+        return None if self.from_stance is None else Stance(self.from_stance).label
+
+    @property
+    def to_stance_label(self) -> str:
+        return Stance(self.to_stance).label
+
+    @property
+    def positions_between(self) -> list[int]:
+        """The positions standing for the changes in between, ascending ids."""
+        return split_ids(self.between_ids)
+
+
+@dataclass(frozen=True)
+class ProposalSummary:
+    """How a side's stance on one proposal moved over a period
+    (``summary.actor_summary``)."""
+
+    proposal_id: int = column("st.proposal_id")
+    proposal_slug: str = column("pr.slug")
+    proposal_title: str = column("pr.title")
+    stance_at_since: int | None = column("s.stance")
+    stance_at_until: int | None = column("u.stance")
+    shifts: int = column("COALESCE(ct.shifts, 0)")
+    reversals: int = column("COALESCE(ct.reversals, 0)")
+    contested_changes: int = column("COALESCE(ct.contested_changes, 0)")
+
+    @property
+    def verdict(self) -> str:
+        if self.reversals:
+            return "reversal"
+        if self.shifts:
+            return "shift"
+        return "no_change"
+
+    @property
+    def verdict_label(self) -> str:
+        return self.verdict.replace("_", " ")
+
+    @property
+    def since_label(self) -> str:
+        return (
+            "" if self.stance_at_since is None else Stance(self.stance_at_since).label
+        )
+
+    @property
+    def until_label(self) -> str:
+        return (
+            "" if self.stance_at_until is None else Stance(self.stance_at_until).label
+        )

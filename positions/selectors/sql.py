@@ -16,12 +16,13 @@ from dataclasses import field, fields
 from django.db import connection
 
 from actors.models import Actor
-from positions.models import Position, Proposal
+from positions.models import Negotiation, Position, Proposal
 from positions.position_fields import as_date
 
 POSITION = Position._meta.db_table
 PROPOSAL = Proposal._meta.db_table
 ACTOR = Actor._meta.db_table
+PARTICIPANTS = Negotiation.participants.through._meta.db_table
 
 # The columns a scope names actors, proposals and negotiations by: those of
 # positions (p, joined to their proposal pr), or of candidate pairs (actor a
@@ -50,6 +51,8 @@ def _converter(kind):
         return lambda value: None if value is None else as_date(value)
     if kind is bool:
         return bool
+    if kind == bool | None:
+        return lambda value: None if value is None else bool(value)
     return None
 
 
@@ -101,6 +104,19 @@ def date_bounds(column_sql: str, *, since, until, params: dict) -> list[str]:
         conditions.append(f"{column_sql} <= %(until)s")
         params["until"] = until
     return conditions
+
+
+def id_list(column_sql: str) -> str:
+    """An aggregate of ``column``'s ids as one text, comma-separated
+    (``split_ids`` reads it back): each database spells it its own way."""
+    if connection.vendor == "postgresql":
+        return f"STRING_AGG(CAST({column_sql} AS TEXT), ',')"
+    return f"GROUP_CONCAT({column_sql}, ',')"
+
+
+def split_ids(text: str | None) -> list[int]:
+    """The ids of an ``id_list``, ascending."""
+    return sorted(int(item) for item in text.split(",")) if text else []
 
 
 def limit_clause(limit: int | None) -> str:
@@ -157,35 +173,76 @@ class PairScope:
         return " AND ".join(self.conditions) if self.conditions else "1 = 1"
 
 
-def resolution_ctes(source: str) -> str:
-    """``day_ranked`` and ``resolved_days``: the resolved stance of each
-    (actor, proposal, date) of the positions ``source`` yields (a FROM
-    clause whose positions are aliased ``p``).
+# How a day was resolved (DESIGN.md, "Resolved stance of a day").
+RESOLUTIONS = ("single", "unanimous", "plurality", "tie")
+# Resolutions meaning the highest-confidence sources of the day disagreed.
+CONTESTED_RESOLUTIONS = ("plurality", "tie")
 
-    The one place the rule of DESIGN.md is written in SQL: of a pair's
-    positions on one date, the highest confidence stands for the day, then
-    the highest id (the most recently recorded); the day is disputed when
-    they do not all share one stance.
+
+def resolution_ctes(source: str) -> str:
+    """``day_positions``, ``day_votes``, ``day_ranked`` and ``resolved_days``:
+    the resolved stance of each (actor, proposal, date) of the positions
+    ``source`` yields (a FROM clause whose positions are aliased ``p``).
+
+    The one place the rule of DESIGN.md is written in SQL. Of a pair's
+    positions on one date, only those of the highest confidence present
+    vote; the stance most of them give wins, a tie between stances going to
+    the stance of the most recently recorded (highest id) of the tied
+    positions; the highest-id position giving the winning stance stands for
+    the day. ``resolution`` says how: ``single`` (one position voted),
+    ``unanimous``, ``plurality`` or ``tie``. The day is ``disputed`` when any
+    two of its positions disagree, at any confidence; ``day_stance_min``,
+    ``day_stance_max`` and ``day_positions`` describe all of them.
     """
     # ``source`` is SQL built here from table names; values are parameters.
     return f"""
-    day_ranked AS (
+    day_positions AS (
         SELECT p.id, p.actor_id, p.proposal_id, p.stated_on, p.stance,
-               ROW_NUMBER() OVER (
-                   PARTITION BY p.actor_id, p.proposal_id, p.stated_on
-                   ORDER BY p.confidence DESC, p.id DESC
-               ) AS day_rank,
-               MIN(p.stance) OVER (
-                   PARTITION BY p.actor_id, p.proposal_id, p.stated_on
-               ) AS day_low,
-               MAX(p.stance) OVER (
-                   PARTITION BY p.actor_id, p.proposal_id, p.stated_on
-               ) AS day_high
+               p.confidence,
+               MAX(p.confidence) OVER pair_day AS top_confidence,
+               MIN(p.stance) OVER pair_day AS day_low,
+               MAX(p.stance) OVER pair_day AS day_high,
+               COUNT(*) OVER pair_day AS day_count
         FROM {source}
+        WINDOW pair_day AS (PARTITION BY p.actor_id, p.proposal_id, p.stated_on)
+    ),
+    day_votes AS (
+        SELECT actor_id, proposal_id, stated_on, stance,
+               COUNT(*) AS votes, MAX(id) AS latest_id,
+               MIN(day_low) AS day_low, MIN(day_high) AS day_high,
+               MIN(day_count) AS day_count
+        FROM day_positions
+        WHERE confidence = top_confidence
+        GROUP BY actor_id, proposal_id, stated_on, stance
+    ),
+    day_ranked AS (
+        SELECT day_votes.*,
+               ROW_NUMBER() OVER (
+                   PARTITION BY actor_id, proposal_id, stated_on
+                   ORDER BY votes DESC, latest_id DESC
+               ) AS day_rank,
+               COUNT(*) OVER (
+                   PARTITION BY actor_id, proposal_id, stated_on
+               ) AS voted_stances,
+               SUM(votes) OVER (
+                   PARTITION BY actor_id, proposal_id, stated_on
+               ) AS voters,
+               COUNT(*) OVER (
+                   PARTITION BY actor_id, proposal_id, stated_on, votes
+               ) AS stances_with_as_many_votes
+        FROM day_votes
     ),
     resolved_days AS (
-        SELECT id AS position_id, actor_id, proposal_id, stated_on, stance,
-               CASE WHEN day_low <> day_high THEN 1 ELSE 0 END AS disputed
+        SELECT latest_id AS position_id, actor_id, proposal_id, stated_on, stance,
+               CASE WHEN day_low <> day_high THEN 1 ELSE 0 END AS disputed,
+               CASE
+                   WHEN voters = 1 THEN 'single'
+                   WHEN voted_stances = 1 THEN 'unanimous'
+                   WHEN stances_with_as_many_votes > 1 THEN 'tie'
+                   ELSE 'plurality'
+               END AS resolution,
+               day_low AS day_stance_min, day_high AS day_stance_max,
+               day_count AS day_positions
         FROM day_ranked
         WHERE day_rank = 1
     )"""  # noqa: S608
@@ -231,6 +288,8 @@ SEQUENCED_CTE = """
         SELECT resolved_days.*,
                LAG(stance) OVER pair_in_time AS from_stance,
                LAG(position_id) OVER pair_in_time AS from_position_id,
+               LAG(resolution) OVER pair_in_time AS from_resolution,
+               LAG(disputed) OVER pair_in_time AS from_disputed,
                LEAD(stated_on) OVER pair_in_time AS next_stated_on
         FROM resolved_days
         WINDOW pair_in_time AS (PARTITION BY actor_id, proposal_id ORDER BY stated_on)

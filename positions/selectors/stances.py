@@ -31,10 +31,13 @@ from positions.selectors.sql import (
 )
 
 RESOLUTION_RULE = (
-    "When an actor has several positions on one proposal on the same date, the one "
-    "with the highest confidence stands for the day, then the most recently recorded. "
-    "If they disagree, the day is marked disputed. The stance as of a date is the one "
-    "standing for the latest date on or before it."
+    "When an actor has several positions on one proposal on the same date, only those "
+    "of the highest confidence present count, and the stance most of them give stands "
+    "for the day (plurality); a tie between stances goes to the stance of the most "
+    "recently recorded of the tied positions. If any two positions of that date "
+    "disagree, at any confidence, the day is marked disputed and shown with its lowest "
+    "and highest stance. The stance as of a date is the one standing for the latest "
+    "date on or before it."
 )
 
 
@@ -48,9 +51,10 @@ def resolved_days(
 ) -> list[ResolvedStance]:
     """The resolved stance of every date of every pair in scope, in time order.
 
-    Tie-break: highest confidence, then highest id. ``disputed`` is true when
-    the positions of that date do not all share one stance. ``stated_from``
-    (inclusive) leaves out earlier dates.
+    Plurality within the highest confidence present, a tie going to the
+    stance of the highest id (``sql.resolution_ctes``); ``resolution`` says
+    which. ``disputed`` is true when the positions of that date do not all
+    share one stance. ``stated_from`` (inclusive) leaves out earlier dates.
     """
     scope = PairScope(
         actors=ids(actors),

@@ -5,17 +5,25 @@ from django.shortcuts import get_object_or_404, render
 from actors.models import Actor
 from config.lib.access import public_read
 from config.lib.pagination import web_page
+from positions.forms import PeriodOptions
 from positions.selectors import actor_page, actor_positions
 
 
 @public_read
 def actor_detail(request, slug):
     actor = get_object_or_404(Actor, slug=slug)
+    period = PeriodOptions(request.GET)
+    period.is_valid()  # a bad date falls back to its default, with the error shown
     positions = web_page(request, actor_positions(actor=actor))
     return render(
         request,
         "positions/actor_detail.html",
-        {"actor": actor, "positions": positions.pop("rows")}
+        {"actor": actor, "positions": positions.pop("rows"), "period": period}
         | positions
-        | actor_page(actor=actor, today=datetime.date.today()),
+        | actor_page(
+            actor=actor,
+            today=datetime.date.today(),
+            since=period.cleaned_data.get("since"),
+            until=period.cleaned_data.get("until"),
+        ),
     )

@@ -3,9 +3,9 @@ import datetime
 from django.shortcuts import get_object_or_404, render
 
 from config.lib.access import public_read
-from positions.forms import MatrixOptions
+from positions.forms import CompareOptions, MatrixOptions
 from positions.models import Negotiation
-from positions.selectors import negotiation_page
+from positions.selectors import compare_page, negotiation_page
 
 
 @public_read
@@ -25,3 +25,17 @@ def negotiation_detail(request, slug):
             b=data.get("b"),
         ),
     )
+
+
+@public_read
+def negotiation_compare(request, slug):
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    options = CompareOptions(request.GET or None)
+    context = {"negotiation": negotiation, "options": options}
+    if options.is_bound and not options.is_valid():
+        return render(
+            request, "positions/negotiation_compare.html", context, status=400
+        )
+    if options.is_bound:
+        context |= compare_page(negotiation=negotiation, **options.cleaned_data)
+    return render(request, "positions/negotiation_compare.html", context)

@@ -13,6 +13,7 @@ from positions.models import Confidence
 from tests.factories import (
     ArticleFactory,
     NegotiationFactory,
+    PersonFactory,
     PositionFactory,
     ProposalFactory,
     StateFactory,
@@ -28,7 +29,7 @@ ENGINE = settings.DATABASES["default"]["ENGINE"]
 CHANGES_QUERY_COUNT = 2
 
 FIELDS = ["actor", "proposal", "kind", "from_stance", "to_stance"]
-FIELDS += ["from_position", "to_position", "changed_on", "disputed"]
+FIELDS += ["from_position", "to_position", "changed_on", "disputed", "contested"]
 
 
 @pytest.fixture
@@ -101,6 +102,7 @@ def test_it_gives_exactly_the_contract_fields(api_client, story):
             "to_position": p[2].pk,
             "changed_on": "2020-01-03",
             "disputed": False,
+            "contested": False,
         }
     ]
 
@@ -161,7 +163,11 @@ def test_it_resolves_a_disputed_day_before_comparing(api_client, story):
         ("2020-01-05", "shift", 1, 0, disputing.pk, p[4].pk),
         ("2020-01-04", "reversal", -1, 1, p[2].pk, disputing.pk),
     ]
-    assert [row["disputed"] for row in response.json()["results"]] == [False, True]
+    # Disputed when a position of the from-date or the to-date disagrees
+    # (DESIGN.md): the 01-05 shift starts from the disputed 01-04.
+    assert [row["disputed"] for row in response.json()["results"]] == [True, True]
+    # A single high-confidence source resolved 01-04: nothing is contested.
+    assert [row["contested"] for row in response.json()["results"]] == [False, False]
 
 
 def test_it_filters_by_actor_proposal_and_negotiation(api_client, story):
@@ -348,3 +354,72 @@ def test_it_answers_a_tampered_cursor_without_a_server_error(api_client, story, 
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.fixture
+def outvoted(story):
+    """On 01-06 two sources say 0 and one says −1, recorded last: a plurality
+    for 0, so no change; on 01-07 one source says +1: a shift from a day
+    resolved by plurality, contested."""
+    p = story
+    for stance in (0, 0, -1):
+        PositionFactory(
+            actor=p[0].actor,
+            proposal=p[0].proposal,
+            stance=stance,
+            stated_on=D("2020-01-06"),
+        )
+    PositionFactory(
+        actor=p[0].actor, proposal=p[0].proposal, stance=1, stated_on=D("2020-01-07")
+    )
+    return p
+
+
+def test_it_marks_contested_changes_and_filters_by_contested(api_client, outvoted):
+    every = api_client.get("/api/v1/changes/").json()["results"]
+    uncontested = api_client.get("/api/v1/changes/?contested=false").json()["results"]
+    contested = api_client.get("/api/v1/changes/?contested=true").json()["results"]
+
+    assert [(r["changed_on"], r["contested"]) for r in every] == [
+        ("2020-01-07", True),
+        ("2020-01-05", False),
+        ("2020-01-04", False),
+        ("2020-01-03", False),
+    ]
+    assert [r["changed_on"] for r in uncontested] == [
+        r["changed_on"] for r in every[1:]
+    ]
+    assert [r["changed_on"] for r in contested] == ["2020-01-07"]
+
+
+def test_it_gives_contested_in_the_csv(api_client, outvoted):
+    response = api_client.get("/api/v1/changes/?format=csv&contested=true")
+
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].split(",") == FIELDS
+    assert lines[1].endswith(",True,True")
+    assert len(lines) == 2
+
+
+@pytest.mark.parametrize("value", ["yes", "1", "TRUE", ""])
+def test_it_rejects_a_contested_value_other_than_true_or_false(
+    api_client, story, value
+):
+    response = api_client.get(f"/api/v1/changes/?contested={value}")
+
+    if value == "":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 400
+        assert list(response.json()) == ["contested"]
+
+
+def test_it_rejects_a_person_as_the_actor_naming_the_parameter(api_client, story):
+    PersonFactory(slug="a-person")
+
+    response = api_client.get("/api/v1/changes/?actor=side&actor=a-person")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["actor"]
+    assert "a-person" in response.json()["actor"][0]
+    assert "person" in response.json()["actor"][0]

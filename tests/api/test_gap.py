@@ -5,9 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actors.models import Actor
+from positions.models import Position
 from tests.factories import (
     ArticleFactory,
     NegotiationFactory,
+    PersonFactory,
     PositionFactory,
     ProposalFactory,
     StateFactory,
@@ -81,14 +83,46 @@ def test_it_gives_the_gap_on_every_date_either_side_changes(api_client, sides):
 
 
 def test_it_gives_exactly_the_contract_fields(api_client, sides):
+    a_p1, b_p1 = Position.objects.filter(stated_on__lte=D("2020-01-02")).order_by(
+        "stated_on"
+    )
+    p1 = a_p1.proposal
     response = api_client.get("/api/v1/gap/?a=side-a&b=side-b&until=2020-01-02")
 
     assert response.json() == {
         "a": "side-a",
         "b": "side-b",
         "points": [
-            {"date": "2020-01-01", "gap": None, "proposals": 0},
-            {"date": "2020-01-02", "gap": 4.0, "proposals": 1},
+            {
+                "date": "2020-01-01",
+                "gap": None,
+                "proposals": 0,
+                "terms": [],
+                "moved_a": None,
+                "moved_b": None,
+                "composition": None,
+                "changed": ["a"],
+            },
+            {
+                "date": "2020-01-02",
+                "gap": 4.0,
+                "proposals": 1,
+                "terms": [
+                    {
+                        "proposal": p1.slug,
+                        "a_stance": 2,
+                        "b_stance": -2,
+                        "a_stated_on": "2020-01-01",
+                        "b_stated_on": "2020-01-02",
+                        "a_position": a_p1.pk,
+                        "b_position": b_p1.pk,
+                    }
+                ],
+                "moved_a": None,
+                "moved_b": None,
+                "composition": None,
+                "changed": ["b"],
+            },
         ],
     }
 
@@ -205,3 +239,62 @@ def test_it_runs_as_many_queries_for_many_dates_as_for_few(api_client, sides):
 
     assert len(response.json()["points"]) == 5 + 40
     assert many == few
+
+
+@pytest.mark.parametrize("side", ["a", "b"])
+def test_it_rejects_a_person_as_a_side_naming_the_parameter(api_client, sides, side):
+    PersonFactory(slug="a-person")
+    other = "b" if side == "a" else "a"
+
+    response = api_client.get(f"/api/v1/gap/?{side}=a-person&{other}=side-a")
+
+    assert response.status_code == 400
+    assert list(response.json()) == [side]
+    assert "person" in response.json()[side][0]
+
+
+def test_it_starts_at_the_level_on_since(api_client, sides):
+    response = api_client.get("/api/v1/gap/?a=side-a&b=side-b&since=2020-01-02T")
+    assert response.status_code == 400
+
+    response = api_client.get("/api/v1/gap/?a=side-a&b=side-b&since=2020-01-03")
+    later = api_client.get("/api/v1/gap/?a=side-a&b=side-b&since=2020-01-10")
+
+    assert _points(response)[0] == ("2020-01-03", 4.0, 1)
+    assert _points(later) == [("2020-01-10", 1.5, 2)]
+    [point] = later.json()["points"]
+    assert (point["moved_a"], point["changed"]) == (None, [])
+    assert [term["proposal"] for term in point["terms"]] == sorted(
+        term["proposal"] for term in point["terms"]
+    )
+
+
+def test_it_restricts_the_gap_to_the_proposals_asked_for(api_client, sides):
+    p1, p2 = (p.slug for p in sides.proposals.order_by("id")[:2])
+
+    response = api_client.get(f"/api/v1/gap/?a=side-a&b=side-b&proposal={p2}")
+    both = api_client.get(f"/api/v1/gap/?a=side-a&b=side-b&proposal={p1}&proposal={p2}")
+    unknown = api_client.get("/api/v1/gap/?a=side-a&b=side-b&proposal=nothing")
+
+    assert _points(response) == [("2020-01-03", None, 0), ("2020-01-04", 0.0, 1)]
+    assert _points(both) == _points(api_client.get("/api/v1/gap/?a=side-a&b=side-b"))
+    assert unknown.status_code == 400
+    assert list(unknown.json()) == ["proposal"]
+
+
+def test_it_explains_each_change_by_who_moved_and_what_entered(api_client, sides):
+    points = api_client.get("/api/v1/gap/?a=side-a&b=side-b").json()["points"]
+
+    # 01-04: p2 enters the shared set at 0 (gap 4 → 2); 01-05: a moves on p1
+    # from +2 to +1 (2 → 1.5, over the two proposals shared before).
+    assert [
+        (p["date"], p["moved_a"], p["moved_b"], p["composition"], p["changed"])
+        for p in points[2:]
+    ] == [
+        ("2020-01-03", 0.0, 0.0, 0.0, ["a"]),
+        ("2020-01-04", 0.0, 0.0, -2.0, ["b"]),
+        ("2020-01-05", -0.5, 0.0, 0.0, ["a"]),
+    ]
+    for before, point in zip(points[1:], points[2:], strict=False):
+        parts = point["moved_a"] + point["moved_b"] + point["composition"]
+        assert parts == pytest.approx(point["gap"] - before["gap"])

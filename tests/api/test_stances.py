@@ -24,7 +24,8 @@ STANCES_QUERY_COUNT = 1
 STANCES_FILTERED_QUERY_COUNT = STANCES_QUERY_COUNT + 3
 
 FIELDS = ["actor", "proposal", "stance", "stance_label", "stated_on", "position"]
-FIELDS += ["disputed"]
+FIELDS += ["disputed", "resolution", "day_stance_min", "day_stance_max"]
+FIELDS += ["day_positions"]
 
 
 @pytest.fixture
@@ -114,6 +115,10 @@ def test_it_gives_exactly_the_contract_fields(api_client, world):
             "stated_on": "2019-03-28",
             "position": world.us_big_deal.pk,
             "disputed": False,
+            "resolution": "single",
+            "day_stance_min": 2,
+            "day_stance_max": 2,
+            "day_positions": 1,
         }
     ]
 
@@ -360,3 +365,57 @@ def test_it_runs_as_many_queries_for_many_rows_as_for_few(api_client, world):
     assert len(response.json()["results"]) == 126
     assert many == few
     assert csv_queries == few
+
+
+def test_it_says_how_each_day_was_resolved_and_its_range(api_client, world):
+    response = api_client.get("/api/v1/stances/?as_of=2019-03-28&actor=south-korea")
+
+    assert [
+        (
+            row["proposal"],
+            row["resolution"],
+            row["day_stance_min"],
+            row["day_stance_max"],
+            row["day_positions"],
+        )
+        for row in response.json()["results"]
+    ] == [
+        ("big-deal", "single", -1, 1, 2),  # only the high-confidence source votes
+        ("phased-deal", "tie", -1, 0, 2),  # one each: the later recorded wins
+        ("road-map", "single", 2, 2, 1),
+    ]
+
+
+def test_it_resolves_a_day_by_plurality_of_equal_confidence(api_client, world):
+    # The example: two −2 and a 0 recorded last, all medium.
+    for stance in (-2, -2, 0):
+        PositionFactory(
+            actor=world.us,
+            proposal=world.phased,
+            stance=stance,
+            stated_on=D("2019-03-27"),
+        )
+
+    response = api_client.get(
+        "/api/v1/stances/?as_of=2019-03-28&actor=us&proposal=phased-deal"
+    )
+
+    [row] = response.json()["results"]
+    assert (row["stance"], row["resolution"], row["disputed"]) == (
+        -2,
+        "plurality",
+        True,
+    )
+    assert (row["day_stance_min"], row["day_stance_max"], row["day_positions"]) == (
+        -2,
+        0,
+        3,
+    )
+
+
+def test_it_rejects_a_person_as_the_actor_naming_the_parameter(api_client, world):
+    response = api_client.get("/api/v1/stances/?actor=mike-pompeo")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["actor"]
+    assert "person" in response.json()["actor"][0]

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import (
     ArticleFactory,
     NegotiationFactory,
+    PersonFactory,
     PositionFactory,
     ProposalFactory,
     StateFactory,
@@ -148,7 +149,9 @@ def test_it_filters_by_actor_proposal_and_negotiation(api_client, world):
 
 
 def test_it_gives_an_empty_series_list_when_nothing_matches(api_client, world):
-    response = api_client.get("/api/v1/timeline/?actor=mike-pompeo")
+    StateFactory(slug="silent")
+
+    response = api_client.get("/api/v1/timeline/?actor=silent")
 
     assert response.status_code == 200
     assert response.json() == {"series": [], "next": None, "previous": None}
@@ -242,3 +245,12 @@ def test_it_refuses_a_cursor_holding_a_nul(api_client, world):
 
     assert response.status_code == 400
     assert list(response.json()) == ["cursor"]
+
+
+def test_it_rejects_a_person_as_the_actor_naming_the_parameter(api_client, world):
+    PersonFactory(slug="a-person")
+
+    response = api_client.get("/api/v1/timeline/?actor=a-person")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["actor"]

@@ -9,6 +9,7 @@ pytestmark = pytest.mark.e2e
 PAGES = [
     "/",
     "/negotiations/talks/",
+    "/negotiations/talks/compare/?from_date=2019-03-01&to_date=2019-03-30",
     "/proposals/big-deal/",
     "/actors/us/",
     "/articles/",

@@ -113,3 +113,46 @@ def test_it_compares_resolved_stances_of_disputed_days(db):
 def test_it_refuses_an_unknown_kind(db):
     with pytest.raises(ValueError, match="Unknown change kinds"):
         change_list(kinds=["u-turn"])
+
+
+def _positions(actor, proposal, day, *stances):
+    return [
+        PositionFactory(actor=actor, proposal=proposal, stance=stance, stated_on=day)
+        for stance in stances
+    ]
+
+
+def test_it_finds_no_change_where_one_dissenting_source_is_outvoted(db):
+    # The example: the day before −2; then two −2 and a 0 recorded last.
+    actor, proposal = StateFactory(), ProposalFactory()
+    _positions(actor, proposal, D("2019-02-27"), -2)
+    _positions(actor, proposal, D("2019-02-28"), -2, -2, 0)
+
+    changes = change_list(actors=[actor], kinds=["initial", "shift", "reversal"])
+
+    assert [(c.changed_on, c.kind, c.to_stance) for c in changes] == [
+        (D("2019-02-27"), "initial", -2)
+    ]
+
+
+def test_it_marks_a_change_from_or_to_a_plurality_or_tie_contested(db):
+    actor, proposal = StateFactory(), ProposalFactory()
+    _positions(actor, proposal, D("2020-01-01"), 1)
+    _positions(actor, proposal, D("2020-01-02"), -1, -1, 2)  # plurality: −1
+    _positions(actor, proposal, D("2020-01-03"), -2)  # from a plurality
+    _positions(actor, proposal, D("2020-01-04"), 1, 1)  # unanimous
+    _positions(actor, proposal, D("2020-01-05"), -1, 2)  # tie: 2, recorded last
+    _positions(actor, proposal, D("2020-01-06"), 0)  # from a tie
+
+    changes = change_list(actors=[actor])
+
+    assert [(c.changed_on, c.kind, c.contested, c.disputed) for c in changes] == [
+        (D("2020-01-06"), "shift", True, True),
+        (D("2020-01-05"), "shift", True, True),
+        (D("2020-01-04"), "reversal", False, False),
+        (D("2020-01-03"), "shift", True, True),
+        (D("2020-01-02"), "reversal", True, True),
+    ]
+    uncontested = change_list(actors=[actor], contested=False)
+    assert [c.changed_on for c in uncontested] == [D("2020-01-04")]
+    assert len(change_list(actors=[actor], contested=True)) == 4

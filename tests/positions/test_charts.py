@@ -180,3 +180,23 @@ def test_it_reports_an_empty_chart_for_empty_input():
     assert gap_chart([]).is_empty
     assert gap_chart([Observation(D("2019-01-01"), None)]).is_empty
     assert not gap_chart([Observation(D("2019-01-01"), 0.0)]).is_empty
+
+
+def test_it_spans_a_disputed_day_from_its_lowest_to_its_highest_stance():
+    lines = [
+        (
+            "US",
+            "us",
+            [
+                Observation(D("2019-03-01"), -2, disputed=True, low=-2, high=0),
+                Observation(D("2019-03-02"), 1),
+            ],
+        )
+    ]
+
+    [series] = stance_chart(lines).series
+
+    disputed, plain = series.points
+    assert disputed.has_range and not plain.has_range
+    assert disputed.y_low == CHART.plot_bottom
+    assert disputed.y_high == CHART.top + CHART.plot_height / 2

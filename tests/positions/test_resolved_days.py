@@ -78,3 +78,84 @@ def test_it_keeps_pairs_and_days_apart(db):
         (proposal.pk, DAY, -1, False),
         (other_proposal.pk, DAY, 2, False),
     ]
+
+
+def _day(actor, proposal, *stances_and_confidences):
+    return [
+        PositionFactory(
+            actor=actor,
+            proposal=proposal,
+            stance=stance,
+            stated_on=DAY,
+            confidence=confidence,
+        )
+        for stance, confidence in stances_and_confidences
+    ]
+
+
+def test_it_lets_the_stance_most_sources_give_stand_for_the_day(db):
+    # The example: two −2 and one 0 of equal confidence, 0 recorded last.
+    actor, proposal = _pair()
+    _, second, _ = _day(
+        actor,
+        proposal,
+        (-2, Confidence.MEDIUM),
+        (-2, Confidence.MEDIUM),
+        (0, Confidence.MEDIUM),
+    )
+
+    [day] = resolved_days(actors=[actor])
+
+    assert (day.stance, day.position_id, day.resolution) == (-2, second.pk, "plurality")
+    assert (day.disputed, day.day_stance_min, day.day_stance_max) == (True, -2, 0)
+    assert day.day_positions == 3
+
+
+def test_it_counts_only_the_highest_confidence_present(db):
+    actor, proposal = _pair()
+    *_, confident = _day(
+        actor,
+        proposal,
+        (-2, Confidence.LOW),
+        (-2, Confidence.LOW),
+        (1, Confidence.HIGH),
+    )
+
+    [day] = resolved_days(actors=[actor])
+
+    assert (day.stance, day.position_id, day.resolution) == (1, confident.pk, "single")
+    assert (day.disputed, day.day_stance_min, day.day_stance_max) == (True, -2, 1)
+
+
+def test_it_gives_a_tie_to_the_stance_of_the_most_recently_recorded(db):
+    actor, proposal = _pair()
+    *_, second_plus, _ = _day(
+        actor,
+        proposal,
+        (-1, Confidence.HIGH),
+        (2, Confidence.HIGH),
+        (-1, Confidence.HIGH),
+        (2, Confidence.HIGH),
+        (0, Confidence.LOW),
+    )
+
+    [day] = resolved_days(actors=[actor])
+
+    assert (day.stance, day.position_id, day.resolution) == (2, second_plus.pk, "tie")
+    assert (day.day_stance_min, day.day_stance_max, day.day_positions) == (-1, 2, 5)
+
+
+def test_it_names_a_day_on_which_every_voting_source_agrees_unanimous(db):
+    actor, proposal = _pair()
+    _, latest, _ = _day(
+        actor,
+        proposal,
+        (1, Confidence.HIGH),
+        (1, Confidence.HIGH),
+        (-2, Confidence.MEDIUM),
+    )
+
+    [day] = resolved_days(actors=[actor])
+
+    assert (day.stance, day.position_id, day.resolution) == (1, latest.pk, "unanimous")
+    assert day.disputed is True

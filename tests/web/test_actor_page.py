@@ -13,8 +13,9 @@ D = datetime.date.fromisoformat
 
 # The actor, its as-of stances, the start of the charts' period, its resolved
 # days, their positions for the tooltips, affiliations, members, the changes
-# (the start of their period, then the changes), the positions' count and page.
-ACTOR_PAGE_QUERY_COUNT = 11
+# (the start of their period, then the changes), the flip-o-meter, the
+# positions' count and page.
+ACTOR_PAGE_QUERY_COUNT = 12
 
 
 def _url(slug):
@@ -191,3 +192,68 @@ def test_it_runs_as_many_queries_with_40_positions_as_with_4(korea_case, client)
     assert with_forty == with_four
     stances = _section(client.get(_url("north-korea")), "stances-title")
     assert len(list(elements(stances, "svg"))) == 3
+
+
+def _flips(response) -> list[list[str]]:
+    [table] = elements(parse_html(response.text), "table", "flips")
+    return [
+        [text(td) for td in elements(tr, "td")]
+        for tr in elements(table, "tr")
+        if list(elements(tr, "td"))
+    ]
+
+
+def test_it_shows_the_flip_o_meter_of_a_side(korea_case, client):
+    k = korea_case
+    for stance, day in [(1, "2019-04-01"), (2, "2019-04-02")]:
+        PositionFactory(
+            actor=k.dprk,
+            proposal=k.big_deal,
+            article=ArticleFactory(published_on=D(day)),
+            stance=stance,
+            stated_on=D(day),
+        )
+
+    response = client.get(_url("north-korea") + "?since=2019-03-20&until=2019-04-30")
+
+    assert "Flip-o-meter" in response.text
+    assert _flips(response) == [
+        [
+            "Big deal",
+            "rejects outright",
+            "demands / strongly supports",
+            "reversal",
+            "1",
+            "1",
+            "0",
+        ],
+        [
+            "Phased deal",
+            "none",
+            "demands / strongly supports",
+            "no change",
+            "0",
+            "0",
+            "0",
+        ],
+    ]
+    [table] = elements(parse_html(response.text), "table", "flips")
+    verdicts = [dict(a.attributes)["href"] for a in elements(table, "a", "verdict")]
+    assert verdicts[0] == (
+        reverse("positions:change-list")
+        + "?actor=north-korea&proposal=big-deal&since=2019-03-20&until=2019-04-30"
+    )
+
+
+def test_it_shows_no_flip_o_meter_for_a_person(korea_case, client):
+    response = client.get(_url("mike-pompeo"))
+
+    assert "Flip-o-meter" not in response.text
+
+
+def test_it_shows_an_error_for_a_bad_period_instead_of_failing(korea_case, client):
+    response = client.get(_url("north-korea") + "?since=2019-02-30")
+
+    assert response.status_code == 200
+    assert "since: Enter a valid date." in response.text
+    assert "over its whole record" in response.text

@@ -161,3 +161,21 @@ def test_it_runs_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(FEED_QUERY_COUNT):
         client.get(URL, {"negotiation": "talks"})
+
+
+def test_it_marks_contested_changes_and_leaves_them_out_when_asked(db, client):
+    actor, proposal = StateFactory(name="Side"), ProposalFactory(title="Plan")
+    for day, stances in [(1, [1]), (2, [-1, -1, 2]), (3, [2])]:
+        for stance in stances:
+            PositionFactory(
+                actor=actor,
+                proposal=proposal,
+                stance=stance,
+                stated_on=datetime.date(2020, 1, day),
+            )
+
+    every = _entries(client.get(URL))
+    uncontested = _entries(client.get(URL + "?contested=false"))
+
+    assert [entry["title"].endswith("(contested)") for entry in every] == [True, True]
+    assert uncontested == []

@@ -233,3 +233,49 @@ def test_it_runs_a_fixed_number_of_queries(
         first = client.get(URL)
     with django_assert_max_num_queries(CHANGE_LIST_QUERY_COUNT):
         client.get(link(first, "next"))
+
+
+@pytest.fixture
+def contested_story(db):
+    """side/plan: 01-01 +1; 01-02 two −1 and a +2 (plurality −1: a contested
+    reversal); 01-03 −2 from that plurality (contested); 01-04 +1 alone."""
+    actor, proposal = StateFactory(slug="side"), ProposalFactory(slug="plan")
+    for day, stances in [(1, [1]), (2, [-1, -1, 2]), (3, [-2]), (4, [1])]:
+        for stance in stances:
+            PositionFactory(
+                actor=actor,
+                proposal=proposal,
+                stance=stance,
+                stated_on=datetime.date(2020, 1, day),
+            )
+
+
+def test_it_marks_contested_changes(contested_story, client):
+    response = client.get(URL)
+
+    rows = [
+        tr
+        for tr in elements(parse_html(response.text), "tr")
+        if list(elements(tr, "td"))
+    ]
+    marked = ["contested" in text(tr) for tr in rows]
+    assert [text(next(elements(tr, "td"))) for tr in rows] == [
+        "Jan. 4, 2020",
+        "Jan. 3, 2020",
+        "Jan. 2, 2020",
+    ]
+    assert marked == [False, True, True]
+
+
+def test_it_leaves_contested_changes_out_when_asked(contested_story, client):
+    left_out = client.get(URL + "?contested=false")
+    only = client.get(URL + "?contested=true")
+
+    assert [row[0] for row in _rows(left_out)] == ["Jan. 4, 2020"]
+    assert [row[0] for row in _rows(only)] == ["Jan. 3, 2020", "Jan. 2, 2020"]
+
+
+def test_it_names_a_bad_contested_value(contested_story, client):
+    response = client.get(URL + "?contested=maybe")
+
+    assert any(error.startswith("contested:") for error in _errors(response))

@@ -118,10 +118,15 @@ def test_it_marks_a_day_whose_sources_disagree_as_disputed(korea_case, client):
     disputed = _matrix(client.get(_url(as_of="2019-03-25")))
     before = _matrix(client.get(_url(as_of="2019-03-19")))
 
-    # Same confidence: the most recently recorded (-1) stands for the day.
-    assert text(disputed["United States", "Phased deal"]) == (
-        "opposes / sceptical disputed last stated March 20, 2019"
+    # Same confidence, one each: a tie, won by the most recently recorded (-1);
+    # the cell shows the range of the day.
+    cell = disputed["United States", "Phased deal"]
+    assert text(cell) == (
+        "opposes / sceptical disputed -1 to +1 last stated March 20, 2019"
     )
+    [badge] = elements(cell, "span", "badge-disputed")
+    assert "2 positions" in dict(badge.attributes)["title"]
+    assert "resolved by tie" in dict(badge.attributes)["title"]
     assert "disputed" not in text(disputed["North Korea", "Big deal"])
     assert text(before["United States", "Phased deal"]) == "no position"
 
@@ -157,11 +162,27 @@ def test_it_draws_the_gap_between_the_main_parties_as_a_chart_and_a_table(
     assert len(list(elements(chart, "circle"))) == 2
     [table] = elements(page, "table", "compact")
     rows = [[text(td) for td in elements(tr, "td")] for tr in elements(table, "tr")]
-    assert [row for row in rows if row] == [
+    rows = [row for row in rows if row]
+    assert [row[:3] for row in rows] == [
         ["March 15, 2019", "none shared", "0"],
         ["March 20, 2019", "3.00", "1"],
         ["March 28, 2019", "3.00", "1"],
     ]
+    # What contributed, in words, and who moved, each move linked to its position.
+    assert [row[3] for row in rows] == [
+        "No proposal on which both have a stance.",
+        "First shared level: 1 shared proposal(s).",
+        "DPRK's moves contributed +0.00; ROK's moves contributed +0.00.",
+    ]
+    assert rows[1][4].replace(" :", ":") == (
+        "ROK on Big deal: first stance, supports / open to"
+    )
+    [_, first_shared, _] = [tr for tr in elements(table, "tr") if text(tr)][1:]
+    assert any("/positions/" in link for link in _links(first_shared))
+    assert any(
+        "/compare/?from_date=2019-03-15&to_date=2019-03-20" in link
+        for link in _links(first_shared)
+    )
 
 
 def test_it_draws_the_gap_between_two_chosen_participants(korea_case, client):
@@ -246,3 +267,38 @@ def test_it_runs_as_many_queries_with_40_positions_as_with_4(korea_case, client)
 
     assert with_forty == with_four
     assert len([c for c in _matrix(client.get(_url())).values() if _links(c)]) == 9
+
+
+def test_it_says_what_contributed_to_each_change_of_the_gap(korea_case, client):
+    # The US takes a stance on the phased deal, then North Korea softens.
+    for actor, proposal, stance, day in [
+        (korea_case.us, korea_case.phased, -2, "2019-04-01"),
+        (korea_case.dprk, korea_case.big_deal, 0, "2019-04-10"),
+    ]:
+        PositionFactory(
+            actor=actor,
+            proposal=proposal,
+            article=ArticleFactory(published_on=D(day)),
+            stance=stance,
+            stated_on=D(day),
+        )
+
+    response = client.get(_url(a="us", b="north-korea"))
+
+    [table] = elements(parse_html(response.text), "table", "compact")
+    words = [
+        [text(td) for td in elements(tr, "td")][3]
+        for tr in elements(table, "tr")
+        if list(elements(tr, "td"))
+    ]
+    # 4 → (4 + 4) / 2 = 4 as the phased deal enters; then (2 + 4) / 2 = 3.
+    assert words[-2:] == [
+        "US's moves contributed +0.00; 1 newly shared proposal(s) contributed +0.00.",
+        "DPRK's moves contributed -1.00.",
+    ]
+
+
+def test_it_links_to_the_comparison_of_two_dates(korea_case, client):
+    response = client.get(_url())
+
+    assert reverse("positions:negotiation-compare", args=["talks"]) in response.text

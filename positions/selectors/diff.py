@@ -1,0 +1,118 @@
+"""What moved between two dates: the pairs whose as-of stance differs,
+computed in the database."""
+
+import datetime
+from collections.abc import Iterable
+
+from actors.models import Actor
+from positions.selectors.rows import DiffRow
+from positions.selectors.sql import (
+    ACTOR,
+    PAIR_COLUMNS,
+    PARTICIPANTS,
+    POSITION,
+    PROPOSAL,
+    SEQUENCED_CTE,
+    PairScope,
+    fetch_rows,
+    id_list,
+    ids,
+    limit_clause,
+    resolution_ctes,
+    select_list,
+)
+
+
+def diff_rows(
+    *,
+    from_date: datetime.date,
+    to_date: datetime.date,
+    negotiations: Iterable[int] | None = None,
+    actors: Iterable[Actor] | None = None,
+    proposals: Iterable[int] | None = None,
+    after: tuple[str, str] | None = None,
+    limit: int | None = None,
+) -> list[DiffRow]:
+    """Every pair whose as-of stance on ``to_date`` differs from its as-of
+    stance on ``from_date`` (``from_date`` < ``to_date``), by actor slug then
+    proposal slug.
+
+    The pairs are the ``actors`` asked for, or else each negotiation's
+    participants, or else every side, on the ``proposals`` asked for, or
+    else those of the ``negotiations``, or every proposal. Kind ``new`` (no
+    stance on ``from_date``), ``reversal`` (the sign flips between the two
+    dates), else ``shift``; both sides resolved as everywhere
+    (``sql.resolution_ctes``). ``positions_between`` are the positions
+    standing for the pair's changes dated after ``from_date`` up to
+    ``to_date`` inclusive. ``after`` (actor and proposal slug) and ``limit``
+    fetch one page.
+    """
+    if from_date >= to_date:
+        raise ValueError("from_date must be before to_date")
+    scope = PairScope(
+        actors=ids(actors),
+        proposals=ids(proposals),
+        negotiations=ids(negotiations),
+        columns=PAIR_COLUMNS,
+    )
+    conditions = [scope.where, "a.kind <> %(person)s"]
+    params = scope.params | {
+        "from_date": from_date,
+        "to_date": to_date,
+        "person": Actor.Kind.PERSON.value,
+    }
+    if actors is None and negotiations is not None:
+        participant = f"""EXISTS (SELECT 1 FROM {PARTICIPANTS} np
+            WHERE np.negotiation_id = pr.negotiation_id AND np.actor_id = a.id)"""  # noqa: S608
+        conditions.append(participant)
+    if after is not None:
+        conditions.append(
+            "(a.slug > %(after_actor)s"
+            " OR (a.slug = %(after_actor)s AND pr.slug > %(after_proposal)s))"
+        )
+        params |= {"after_actor": after[0], "after_proposal": after[1]}
+    # Two index probes per candidate pair; only pairs with a position in
+    # (from_date, to_date] can differ, and only their dates from the last
+    # one on or before from_date are resolved.
+    history = f"""moved_pairs m
+        JOIN {POSITION} p ON p.actor_id = m.actor_id AND p.proposal_id = m.proposal_id
+         AND p.stated_on >= COALESCE(m.from_latest, %(from_date)s)
+         AND p.stated_on <= m.to_latest"""
+    sql = f"""
+    WITH pairs AS (
+        SELECT a.id AS actor_id, pr.id AS proposal_id,
+               (SELECT MAX(p.stated_on) FROM {POSITION} p
+                WHERE p.actor_id = a.id AND p.proposal_id = pr.id
+                  AND p.stated_on <= %(from_date)s) AS from_latest,
+               (SELECT MAX(p.stated_on) FROM {POSITION} p
+                WHERE p.actor_id = a.id AND p.proposal_id = pr.id
+                  AND p.stated_on > %(from_date)s
+                  AND p.stated_on <= %(to_date)s) AS to_latest
+        FROM {ACTOR} a CROSS JOIN {PROPOSAL} pr
+        WHERE {" AND ".join(conditions)}
+    ),
+    moved_pairs AS (SELECT * FROM pairs WHERE to_latest IS NOT NULL),
+    {resolution_ctes(history)},
+    {SEQUENCED_CTE},
+    between_changes AS (
+        SELECT actor_id, proposal_id, {id_list("position_id")} AS ids
+        FROM sequenced
+        WHERE stated_on > %(from_date)s
+          AND (from_stance IS NULL OR from_stance <> stance)
+        GROUP BY actor_id, proposal_id
+    )
+    SELECT {select_list(DiffRow)}
+    FROM moved_pairs m
+    JOIN resolved_days t ON t.actor_id = m.actor_id
+     AND t.proposal_id = m.proposal_id AND t.stated_on = m.to_latest
+    LEFT JOIN resolved_days f ON f.actor_id = m.actor_id
+     AND f.proposal_id = m.proposal_id AND f.stated_on = m.from_latest
+    LEFT JOIN between_changes bt ON bt.actor_id = m.actor_id
+     AND bt.proposal_id = m.proposal_id
+    JOIN {ACTOR} a ON a.id = m.actor_id
+    JOIN {PROPOSAL} pr ON pr.id = m.proposal_id
+    WHERE f.stance IS NULL OR f.stance <> t.stance
+    ORDER BY a.slug, pr.slug
+    {limit_clause(limit)}
+    """  # noqa: S608
+    return fetch_rows(DiffRow, sql, params)
