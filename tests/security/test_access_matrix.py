@@ -335,6 +335,8 @@ API_OPERATIONS = [
     Operation("timeline", "get", "/api/v1/timeline/"),
     Operation("changes", "get", "/api/v1/changes/?kind=initial"),
     Operation("gap", "get", "/api/v1/gap/?a=us&b=north-korea"),
+    Operation("diff", "get", "/api/v1/diff/?from_date=2019-03-01&to_date=2019-03-30"),
+    Operation("actor-summary", "get", "/api/v1/actors/us/summary/"),
     Operation(
         "positions-csv",
         "get",

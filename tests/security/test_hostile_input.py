@@ -29,6 +29,7 @@ from positions.filters import (
 from positions.models import Article, Negotiation, Position, Proposal
 from positions.parameters import (
     ChangesParameters,
+    DiffParameters,
     GapParameters,
     StancesParameters,
     TimelineParameters,
@@ -747,9 +748,16 @@ API_FILTERS = {
     ),
     "/api/v1/changes/": (
         ChangesParameters,
-        ("actor", "proposal", "negotiation", "since", "until", "kind"),
+        ("actor", "proposal", "negotiation", "since", "until", "kind", "contested"),
     ),
-    "/api/v1/gap/": (GapParameters, ("a", "b", "negotiation", "since", "until")),
+    "/api/v1/gap/": (
+        GapParameters,
+        ("a", "b", "negotiation", "proposal", "since", "until"),
+    ),
+    "/api/v1/diff/": (
+        DiffParameters,
+        ("actor", "proposal", "negotiation", "from_date", "to_date"),
+    ),
 }
 PAGINATED = [
     "/api/v1/actors/",
