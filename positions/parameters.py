@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import exceptions
 
 from actors.models import Actor
@@ -76,6 +77,8 @@ class SideChoiceField(forms.ModelChoiceField):
         super().__init__(Actor.objects.sides(), to_field_name="slug", **kwargs)
 
     def clean(self, value):
+        # PostgreSQL refuses a NUL in a query: a slug never holds one.
+        ProhibitNullCharactersValidator()(value)
         try:
             return super().clean(value)
         except ValidationError:
