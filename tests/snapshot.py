@@ -14,6 +14,8 @@ tests/test_snapshot.py checks a restored world against a fresh build.
 
 import copy
 import datetime
+from collections.abc import Callable
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.core.management.color import no_style
@@ -36,26 +38,25 @@ def _datetime_fields(model) -> list[models.Field]:
     ]
 
 
-def model_instances(root) -> list[models.Model]:
-    """The model instances in ``root``'s attributes and, recursively, the
-    related objects cached on them, each once."""
+def model_instances(root: SimpleNamespace) -> list[models.Model]:
+    """The model instances in ``root``'s attributes (and in those of the
+    namespaces among them) and, recursively, the related objects cached on
+    them, each once."""
     found: dict[int, models.Model] = {}
-    pending = [v for v in vars(root).values() if isinstance(v, models.Model)]
+    pending = list(vars(root).values())
     while pending:
-        instance = pending.pop()
-        if id(instance) in found:
+        value = pending.pop()
+        if isinstance(value, SimpleNamespace):
+            pending.extend(vars(value).values())
+        if not isinstance(value, models.Model) or id(value) in found:
             continue
-        found[id(instance)] = instance
-        pending.extend(
-            cached
-            for cached in instance._state.fields_cache.values()
-            if isinstance(cached, models.Model)
-        )
+        found[id(value)] = value
+        pending.extend(value._state.fields_cache.values())
     return list(found.values())
 
 
 class Snapshot:
-    def __init__(self, build):
+    def __init__(self, build: Callable[[], SimpleNamespace]):
         with transaction.atomic():
             existing = {
                 model: set(model._base_manager.values_list("pk", flat=True))
@@ -80,7 +81,7 @@ class Snapshot:
             # query that the original did not.
             assert not hasattr(instance, "_prefetched_objects_cache"), instance
 
-    def restore(self):
+    def restore(self) -> SimpleNamespace:
         """Write the rows again and return fresh copies of the objects."""
         shift = timezone.now() - self.taken_at
         with transaction.atomic():
