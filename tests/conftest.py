@@ -17,6 +17,7 @@ from tests.factories import (
     StateFactory,
     UserFactory,
 )
+from tests.snapshot import Snapshot
 
 
 @pytest.fixture(autouse=True)
@@ -24,10 +25,8 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def korea_case(db):
-    """The seed world: three states, Pompeo and Bolton, three proposals, the
-    Korea Herald article of 2019-03-28 and the positions it reports."""
+def build_korea_case() -> SimpleNamespace:
+    """The seed world, through the factories and services (see korea_case)."""
     us = StateFactory(name="United States", slug="us", short_name="US")
     dprk = StateFactory(name="North Korea", slug="north-korea", short_name="DPRK")
     rok = StateFactory(name="South Korea", slug="south-korea", short_name="ROK")
@@ -76,6 +75,23 @@ def korea_case(db):
         quote="threatened to pull out of nuclear negotiations",
     )
     return SimpleNamespace(**locals())
+
+
+@pytest.fixture(scope="session")
+def korea_case_snapshot(django_db_setup, django_db_blocker):
+    """The seed world built once per test process (see tests/snapshot.py)."""
+    with django_db_blocker.unblock():
+        return Snapshot(build_korea_case)
+
+
+@pytest.fixture
+def korea_case(db, korea_case_snapshot):
+    """The seed world: three states, Pompeo and Bolton, three proposals, the
+    Korea Herald article of 2019-03-28 and the positions it reports.
+
+    The rows and objects of ``build_korea_case``, copied from a snapshot of
+    it, which is much faster than building them for every test."""
+    return korea_case_snapshot.restore()
 
 
 def _default_groups():

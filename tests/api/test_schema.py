@@ -1,3 +1,4 @@
+import copy
 import json
 import re
 import subprocess
@@ -14,6 +15,7 @@ from django.contrib.staticfiles import finders
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -109,11 +111,20 @@ QUERY_PARAMETERS = {
 }
 
 
-@pytest.fixture
-def schema(api_client, db):
-    response = api_client.get("/api/v1/schema/")
+@pytest.fixture(scope="module")
+def served_schema(django_db_setup, django_db_blocker):
+    """The schema as served: it depends on the code alone, so it is asked for
+    once per module (generating it takes a second)."""
+    with django_db_blocker.unblock():
+        response = APIClient().get("/api/v1/schema/")
     assert response.status_code == 200
     return yaml.safe_load(response.content)
+
+
+@pytest.fixture
+def schema(served_schema, db):
+    """The served schema, parsed; each test gets a copy of its own."""
+    return copy.deepcopy(served_schema)
 
 
 def _query_parameters(operation):

@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 from actors.models import Actor, Affiliation
 from config.api import urlpatterns as api_urlpatterns
 from positions.models import Article, Negotiation, Position, Proposal
+from tests.conftest import build_korea_case
 from tests.factories import (
     ArticleFactory,
     NegotiationFactory,
@@ -29,6 +30,7 @@ from tests.factories import (
     StateFactory,
     UserFactory,
 )
+from tests.snapshot import Snapshot
 
 TRACKED_APPS = ("actors", "positions")
 ROLES = ["anonymous", "reader", "analyst", "curator", "superuser"]
@@ -53,9 +55,8 @@ ROLE_PERMISSIONS = {
 # --- the world the operations act on ------------------------------------------
 
 
-@pytest.fixture
-def world(korea_case):
-    """The seed case plus unreferenced targets, so that deletes can succeed."""
+def build_world() -> SimpleNamespace:
+    korea_case = build_korea_case()
     return SimpleNamespace(
         case=korea_case,
         actor=StateFactory(name="Target state", slug="target-state"),
@@ -70,6 +71,19 @@ def world(korea_case):
         ),
         position=korea_case.rok_road_map,
     )
+
+
+@pytest.fixture(scope="module")
+def world_snapshot(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return Snapshot(build_world)
+
+
+@pytest.fixture
+def world(db, world_snapshot):
+    """The seed case plus unreferenced targets, so that deletes can succeed
+    (built once, copied into each test: see tests/snapshot.py)."""
+    return world_snapshot.restore()
 
 
 def _user(request, role):

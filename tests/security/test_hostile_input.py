@@ -12,10 +12,13 @@ import io
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from actors.filters import ActorFilter
@@ -34,7 +37,8 @@ from positions.parameters import (
     StancesParameters,
     TimelineParameters,
 )
-from tests.factories import PositionFactory
+from tests.factories import PositionFactory, UserFactory
+from tests.snapshot import Snapshot
 
 TRACKED_APPS = ("actors", "positions")
 
@@ -288,10 +292,38 @@ def build_hostile_world(payload: Payload, curator, analyst):
     }
 
 
+def _build_hostile_snapshot(payload: Payload) -> SimpleNamespace:
+    # The users of the user fixtures of tests/conftest.py, made the same way
+    # (the fixtures then find them by username).
+    analysts, curators = (Group.objects.get(name=n) for n in ("analysts", "curators"))
+    analyst = UserFactory(username="analyst", groups=[analysts])
+    curator = UserFactory(username="curator", groups=[curators], is_staff=True)
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    return SimpleNamespace(world=build_hostile_world(payload, curator, analyst))
+
+
+@pytest.fixture(scope="module")
+def hostile_snapshots(django_db_setup, django_db_blocker):
+    """{payload: the hostile world and its users, built once (as the world
+    takes nine requests to build) and copied into each test: tests/snapshot.py}"""
+    snapshots = {}
+    fast_hashing = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    with django_db_blocker.unblock(), fast_hashing:
+        for name, payload in PAYLOADS.items():
+            snapshots[name] = Snapshot(
+                lambda payload=payload: _build_hostile_snapshot(payload)
+            )
+    return snapshots
+
+
 @pytest.fixture(params=list(PAYLOADS))
-def hostile(request, db, analyst, curator, superuser):
+def hostile(request, db, hostile_snapshots):
     payload = PAYLOADS[request.param]
-    world = build_hostile_world(payload, curator, analyst)
+    world = hostile_snapshots[request.param].restore().world
+    for user in ("analyst", "curator", "superuser"):
+        request.getfixturevalue(user)
     return payload, world
 
 
