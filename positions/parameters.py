@@ -161,6 +161,7 @@ class GapParameters(ParameterForm):
     proposal = SlugsField(Proposal.objects.all())
     since = forms.DateField(required=False)
     until = forms.DateField(required=False)
+    terms = FlagField()
 
     def arguments(self) -> dict:
         """``gap_series``'s arguments."""
@@ -170,6 +171,7 @@ class GapParameters(ParameterForm):
             "b": data["b"],
             "negotiations": data["negotiation"],
             "proposals": data["proposal"],
+            "with_terms": data["terms"] is not False,
             "since": data["since"],
             "until": data["until"],
         }

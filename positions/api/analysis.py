@@ -27,6 +27,7 @@ from positions.serializers import (
     GapSerializer,
     StanceSerializer,
     TimelineSerializer,
+    gap_data,
 )
 
 
@@ -207,6 +208,13 @@ class GapView(APIView):
                 description="Proposal slug (repeat for OR): only these count.",
             ),
             date_parameter("since", "The first point is the level on this date."),
+            OpenApiParameter(
+                "terms",
+                str,
+                enum=["true", "false"],
+                description="`false` leaves each point's `terms` empty (default "
+                "`true`): a long series over many shared proposals has millions.",
+            ),
             date_parameter("until", "Inclusive."),
         ],
         responses={200: GapSerializer, 400: ERRORS[400]},
@@ -215,7 +223,5 @@ class GapView(APIView):
         arguments = parse(GapParameters, request).arguments()
         points = selectors.gap_series(**arguments)
         return Response(
-            GapSerializer(
-                {"a": arguments["a"].slug, "b": arguments["b"].slug, "points": points}
-            ).data
+            gap_data(a=arguments["a"].slug, b=arguments["b"].slug, points=points)
         )
