@@ -5,9 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actors.models import Actor
+from positions.api.analysis import gap_data
 from positions.models import Position
 from positions.selectors import gap_series
-from positions.serializers import GapSerializer, gap_data
+from positions.serializers import GapSerializer
 from tests.factories import (
     ArticleFactory,
     NegotiationFactory,
