@@ -37,9 +37,13 @@ PERSON_AS_SIDE = (
 
 
 def _person_among(names) -> str | None:
+    # A name with a NUL character is no slug (and PostgreSQL refuses it).
+    names = [name for name in names if "\x00" not in name]
+    if not names:
+        return None
     return (
         Actor.objects.persons()
-        .filter(slug__in=list(names))
+        .filter(slug__in=names)
         .values_list("slug", flat=True)
         .first()
     )

@@ -419,3 +419,11 @@ def test_it_rejects_a_person_as_the_actor_naming_the_parameter(api_client, world
     assert response.status_code == 400
     assert list(response.json()) == ["actor"]
     assert "person" in response.json()["actor"][0]
+
+
+def test_it_rejects_a_nul_character_in_a_side_naming_the_parameter(api_client, world):
+    # The side check looks for a person of that name only once it is a name.
+    response = api_client.get("/api/v1/stances/?actor=us%00")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["actor"]
