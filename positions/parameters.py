@@ -38,9 +38,13 @@ PERSON_AS_SIDE = (
 
 
 def _person_among(names) -> str | None:
+    # A name with a NUL character is no slug (and PostgreSQL refuses it).
+    names = [name for name in names if "\x00" not in name]
+    if not names:
+        return None
     return (
         Actor.objects.persons()
-        .filter(slug__in=list(names))
+        .filter(slug__in=names)
         .values_list("slug", flat=True)
         .first()
     )
@@ -164,6 +168,7 @@ class GapParameters(ParameterForm):
     proposal = SlugsField(Proposal.objects.all())
     since = forms.DateField(required=False)
     until = forms.DateField(required=False)
+    terms = FlagField()
 
     def arguments(self) -> dict:
         """``gap_series``'s arguments."""
@@ -173,6 +178,7 @@ class GapParameters(ParameterForm):
             "b": data["b"],
             "negotiations": data["negotiation"],
             "proposals": data["proposal"],
+            "with_terms": data["terms"] is not False,
             "since": data["since"],
             "until": data["until"],
         }

@@ -76,7 +76,9 @@ def change_list(
         "limit": limit,
     }
     if limit is None:
-        return _changes(**arguments)
+        # Every change from ``since`` on: the history before it is read only
+        # for each pair's last date before ``since``.
+        return _changes(**arguments, window_start=since)
     # A page, newest first: first try the period of the latest positions in
     # scope (its changes are exact, each compared with its pair's last date
     # before the period), and only if it holds too few, the whole history.
@@ -145,13 +147,21 @@ def classified_changes_ctes(scope: PairScope, *, window_start, params: dict) -> 
         params["window_start"] = window_start
         # Earlier dates only gave the first dates of the period their "from".
         kept = "stated_on >= %(window_start)s"
+    return f"""
+    {source},
+    {SEQUENCED_CTE},
+    {classified_cte(params, kept=kept)}"""
+
+
+def classified_cte(params: dict, *, kept: str = "1 = 1") -> str:
+    """``classified``: the rows of ``sequenced`` (``kept`` ones) with their
+    ``kind``, ``disputed_change`` and ``contested`` (see
+    ``classified_changes_ctes``)."""
     contested = in_list("resolution", "contested", CONTESTED_RESOLUTIONS, params)
     from_contested = in_list(
         "from_resolution", "from_contested", CONTESTED_RESOLUTIONS, params
     )
     return f"""
-    {source},
-    {SEQUENCED_CTE},
     classified AS (
         SELECT sequenced.*,
                CASE

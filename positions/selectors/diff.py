@@ -73,7 +73,16 @@ def diff_rows(
         params |= {"after_actor": after[0], "after_proposal": after[1]}
     # Two index probes per candidate pair; only pairs with a position in
     # (from_date, to_date] can differ, and only their dates from the last
-    # one on or before from_date are resolved.
+    # one on or before from_date (if any) to the last one on or before
+    # to_date are resolved: the first of them stands on from_date, the last
+    # on to_date. Picked by conditional aggregates, as joining the resolved
+    # dates to themselves made PostgreSQL loop over them. The moved pairs are
+    # materialized: inlined, PostgreSQL probed every position of the table.
+    at_from = "stated_on <= %(from_date)s"
+    at_to = "next_stated_on IS NULL"
+    changed_between = (
+        "stated_on > %(from_date)s AND (from_stance IS NULL OR from_stance <> stance)"
+    )
     history = f"""moved_pairs m
         JOIN {POSITION} p ON p.actor_id = m.actor_id AND p.proposal_id = m.proposal_id
          AND p.stated_on >= COALESCE(m.from_latest, %(from_date)s)
@@ -91,27 +100,31 @@ def diff_rows(
         FROM {ACTOR} a CROSS JOIN {PROPOSAL} pr
         WHERE {" AND ".join(conditions)}
     ),
-    moved_pairs AS (SELECT * FROM pairs WHERE to_latest IS NOT NULL),
+    moved_pairs AS MATERIALIZED (SELECT * FROM pairs WHERE to_latest IS NOT NULL),
     {resolution_ctes(history)},
     {SEQUENCED_CTE},
-    between_changes AS (
-        SELECT actor_id, proposal_id, {id_list("position_id")} AS ids
+    compared AS (
+        SELECT actor_id, proposal_id,
+               MAX(CASE WHEN {at_from} THEN stance END) AS from_stance,
+               MAX(CASE WHEN {at_from} THEN stated_on END) AS from_stated_on,
+               MAX(CASE WHEN {at_from} THEN position_id END) AS from_position_id,
+               MAX(CASE WHEN {at_from} THEN disputed END) AS from_disputed,
+               MAX(CASE WHEN {at_from} THEN resolution END) AS from_resolution,
+               MAX(CASE WHEN {at_to} THEN stance END) AS to_stance,
+               MAX(CASE WHEN {at_to} THEN stated_on END) AS to_stated_on,
+               MAX(CASE WHEN {at_to} THEN position_id END) AS to_position_id,
+               MAX(CASE WHEN {at_to} THEN disputed END) AS to_disputed,
+               MAX(CASE WHEN {at_to} THEN resolution END) AS to_resolution,
+               {id_list(f"CASE WHEN {changed_between} THEN position_id END")}
+                   AS between_ids
         FROM sequenced
-        WHERE stated_on > %(from_date)s
-          AND (from_stance IS NULL OR from_stance <> stance)
         GROUP BY actor_id, proposal_id
     )
     SELECT {select_list(DiffRow)}
-    FROM moved_pairs m
-    JOIN resolved_days t ON t.actor_id = m.actor_id
-     AND t.proposal_id = m.proposal_id AND t.stated_on = m.to_latest
-    LEFT JOIN resolved_days f ON f.actor_id = m.actor_id
-     AND f.proposal_id = m.proposal_id AND f.stated_on = m.from_latest
-    LEFT JOIN between_changes bt ON bt.actor_id = m.actor_id
-     AND bt.proposal_id = m.proposal_id
-    JOIN {ACTOR} a ON a.id = m.actor_id
-    JOIN {PROPOSAL} pr ON pr.id = m.proposal_id
-    WHERE f.stance IS NULL OR f.stance <> t.stance
+    FROM compared r
+    JOIN {ACTOR} a ON a.id = r.actor_id
+    JOIN {PROPOSAL} pr ON pr.id = r.proposal_id
+    WHERE r.from_stance IS NULL OR r.from_stance <> r.to_stance
     ORDER BY a.slug, pr.slug
     {limit_clause(limit)}
     """  # noqa: S608

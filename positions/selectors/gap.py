@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from actors.models import Actor
 from positions.models import Negotiation, Proposal
-from positions.selectors.rows import GapMove, GapPoint, GapRow, GapTerm
+from positions.selectors.rows import GapDay, GapMove, GapPoint, GapRow, GapTerm
 from positions.selectors.sql import (
     PROPOSAL,
     SEQUENCED_CTE,
@@ -26,7 +26,10 @@ from positions.selectors.sql import (
     select_list,
 )
 
-# Per proposal and date, each side's resolved stance of that date (if any),
+CHANGED = "(from_stance IS NULL OR from_stance <> stance)"
+
+# Per proposal and date (of a change, or of any statement when the terms
+# carry restatements forward), each side's resolved stance of that date (if any),
 # then the stance it holds (carried forward: a running count numbers the
 # stretches a value holds), then what it held before. Each row's step of the
 # running total and of the shared count, and twice each side's contribution
@@ -46,6 +49,7 @@ GAP_CTES = """
                MAX(CASE WHEN actor_id = %(b)s AND (from_stance IS NULL
                         OR from_stance <> stance) THEN 1 ELSE 0 END) AS b_changed
         FROM sequenced
+        WHERE {said}
         GROUP BY proposal_id, stated_on
     ),
     stretches AS (
@@ -91,7 +95,10 @@ GAP_CTES = """
                          + ABS(a_stance - b_stance) - ABS(a_stance - b_before)
                END AS b_move2
         FROM held_before
-    ),
+    )"""
+
+# Every row, with its date's running values: the terms need each proposal.
+GAP_ROWS_CTE = """
     gap_rows AS (
         SELECT steps.*,
                SUM(total_step) OVER (ORDER BY day) AS total,
@@ -100,6 +107,23 @@ GAP_CTES = """
                SUM(b_move2) OVER (PARTITION BY day) AS day_b_move2,
                MAX(a_changed + b_changed) OVER (PARTITION BY day) AS day_changed
         FROM steps
+    )"""
+
+# One row per date: the series alone.
+GAP_DAYS_CTE = """
+    dated AS (
+        SELECT day, SUM(total_step) AS total_step, SUM(shared_step) AS shared_step,
+               SUM(a_move2) AS day_a_move2, SUM(b_move2) AS day_b_move2,
+               MAX(a_changed) AS a_changed, MAX(b_changed) AS b_changed
+        FROM steps
+        GROUP BY day
+    ),
+    gap_days AS (
+        SELECT dated.*,
+               SUM(total_step) OVER (ORDER BY day) AS total,
+               SUM(shared_step) OVER (ORDER BY day) AS shared,
+               1 AS day_changed
+        FROM dated
     )"""
 
 
@@ -112,6 +136,7 @@ def gap_series(
     proposals: Iterable[Proposal] | None = None,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
+    with_terms: bool = True,
 ) -> list[GapPoint]:
     """The gap between ``a`` and ``b`` on every date either one's as-of stance
     changes, oldest first; with ``since``, the first point is the level on
@@ -125,8 +150,11 @@ def gap_series(
     composition`` is the change of the gap: the Shapley split of the movement
     over the previous point's shared proposals, and what proposals entering
     the shared set add; all three are None on the first point and after a
-    null gap. ``changed`` names the sides that changed a stance that date.
-    As-of stances use the whole history.
+    null gap. ``changed`` names the sides that changed a stance that date,
+    ``moves`` their changes. As-of stances use the whole history.
+    ``with_terms=False`` leaves ``terms`` and ``moves`` empty and reads one
+    row per date of a change: a long series over many shared proposals has
+    millions of terms.
     """
     scope = PairScope(
         actors=[a.pk, b.pk],
@@ -134,29 +162,44 @@ def gap_series(
         negotiations=negotiation_ids(negotiation, negotiations),
     )
     params = scope.params | {"a": a.pk, "b": b.pk}
-    bound = "1 = 1"
+    bounds = []
     if until is not None:
-        bound = "r.day <= %(until)s"
+        bounds.append("r.day <= %(until)s")
         params["until"] = until
-    sql = f"""
-    WITH {resolution_ctes(scoped_positions(scope))}, {SEQUENCED_CTE}, {GAP_CTES}
-    SELECT {select_list(GapRow)}
-    FROM gap_rows r JOIN {PROPOSAL} pr ON pr.id = r.proposal_id
-    WHERE {bound}
-    ORDER BY r.day, pr.slug
-    """  # noqa: S608
-    return _points(fetch_rows(GapRow, sql, params), since=since)
+    bound = " AND ".join(bounds) or "1 = 1"
+    ctes = f"""WITH {resolution_ctes(scoped_positions(scope))}, {SEQUENCED_CTE},
+    {GAP_CTES.format(said="1 = 1" if with_terms else CHANGED)},"""
+    if with_terms:
+        sql = f"""
+        {ctes} {GAP_ROWS_CTE}
+        SELECT {select_list(GapRow)}
+        FROM gap_rows r JOIN {PROPOSAL} pr ON pr.id = r.proposal_id
+        WHERE {bound}
+        ORDER BY r.day, pr.slug
+        """  # noqa: S608
+        rows = fetch_rows(GapRow, sql, params)
+    else:
+        sql = f"""
+        {ctes} {GAP_DAYS_CTE}
+        SELECT {select_list(GapDay)}
+        FROM gap_days r
+        WHERE {bound}
+        ORDER BY r.day
+        """  # noqa: S608
+        rows = fetch_rows(GapDay, sql, params)
+    return _points(rows, since=since, with_terms=with_terms)
 
 
 class _Terms:
     """The shared proposals' terms as dates go by, in proposal slug order."""
 
-    def __init__(self):
+    def __init__(self, *, keep: bool):
+        self.keep = keep
         self.by_slug: dict[str, GapTerm] = {}
         self.slugs: list[str] = []
 
     def update(self, row: GapRow) -> None:
-        if row.a_stance is None or row.b_stance is None:
+        if not self.keep or row.a_stance is None or row.b_stance is None:
             return
         if row.proposal_slug not in self.by_slug:
             bisect.insort(self.slugs, row.proposal_slug)
@@ -172,6 +215,8 @@ class _Terms:
         )
 
     def snapshot(self) -> tuple[GapTerm, ...]:
+        if not self.keep:
+            return ()
         return tuple(self.by_slug[slug] for slug in self.slugs)
 
 
@@ -193,7 +238,7 @@ def _moves(rows: Sequence[GapRow]) -> tuple[GapMove, ...]:
     return tuple(moves)
 
 
-def _point(day, rows: Sequence[GapRow], terms: _Terms, previous) -> GapPoint:
+def _point(day, rows: Sequence, terms: _Terms, previous) -> GapPoint:
     last = rows[-1]
     shared = int(last.shared)
     gap = None if not shared else float(last.total) / shared
@@ -216,12 +261,12 @@ def _point(day, rows: Sequence[GapRow], terms: _Terms, previous) -> GapPoint:
             for side in ("a", "b")
             if any(getattr(row, f"{side}_changed") for row in rows)
         ),
-        moves=_moves(rows),
+        moves=_moves(rows) if terms.keep else (),
         entered=shared - (previous.proposals if previous is not None else 0),
     )
 
 
-def _level_on(day, last_row: GapRow | None, terms: _Terms) -> GapPoint:
+def _level_on(day, last_row, terms: _Terms) -> GapPoint:
     """The first point of a series asked for ``since`` ``day``: the level then."""
     shared = 0 if last_row is None else int(last_row.shared)
     return GapPoint(
@@ -232,10 +277,15 @@ def _level_on(day, last_row: GapRow | None, terms: _Terms) -> GapPoint:
     )
 
 
-def _points(rows: list[GapRow], *, since: datetime.date | None) -> list[GapPoint]:
+def _points(
+    rows: list[GapRow] | list[GapDay],
+    *,
+    since: datetime.date | None,
+    with_terms: bool,
+) -> list[GapPoint]:
     """Points from the rows of ``GAP_CTES`` (by date): a point per date on
     which a side changed; the terms carried forward over every date."""
-    terms = _Terms()
+    terms = _Terms(keep=with_terms)
     points: list[GapPoint] = []
     previous = None
     last_row = None

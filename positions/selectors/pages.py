@@ -14,7 +14,11 @@ from django.urls import reverse
 from actors.models import Actor
 from positions.charts import SPARK, Observation, gap_chart, stance_chart
 from positions.models import Article, Negotiation, Position, Proposal, Stance
-from positions.selectors.changes import change_list, recent_period_start
+from positions.selectors.changes import (
+    CHANGE_KINDS,
+    change_list,
+    recent_period_start,
+)
 from positions.selectors.diff import diff_rows
 from positions.selectors.gap import gap_series
 from positions.selectors.positions import positions_by_id
@@ -86,10 +90,12 @@ def actor_page(
 ) -> dict:
     """The actor's current stance per proposal, each with a small chart on
     one shared time axis, its latest changes and roles, and for a side the
-    flip-o-meter over ``since`` to ``until`` (default: its whole record to
-    ``today``)."""
+    flip-o-meter over ``since`` to ``until`` (default: the charts' period,
+    or its whole record when short, to ``today``)."""
     current = stances_as_of(on=today, actors=[actor])
     window_start = recent_period_start(actors=[actor], positions=ACTOR_CHART_POSITIONS)
+    # By default the flip-o-meter covers the charts' period.
+    flips_since = since if since is not None else window_start
     days = resolved_days(actors=[actor], stated_from=window_start)
     by_proposal = observations_by(days, key=lambda day: day.proposal_slug)
     span = (
@@ -117,8 +123,8 @@ def actor_page(
         "resolution_rule": RESOLUTION_RULE,
         "flips": None
         if actor.kind == Actor.Kind.PERSON
-        else actor_summary(actor=actor, since=since, until=until or today),
-        "flips_since": since,
+        else actor_summary(actor=actor, since=flips_since, until=until or today),
+        "flips_since": flips_since,
         "flips_until": until or today,
     }
 
@@ -243,17 +249,34 @@ def gap_explanation(point: GapPoint, *, a: Actor, b: Actor) -> str:
     return ("; ".join(parts) or "Nothing moved") + "."
 
 
+def _gap_moves(*, a: Actor, b: Actor, negotiation, since) -> dict:
+    """{date: [(side, change)]}: the two sides' changes from ``since`` on."""
+    moves = defaultdict(list)
+    for change in change_list(
+        actors=[a, b], negotiation=negotiation, since=since, kinds=CHANGE_KINDS
+    ):
+        moves[change.changed_on].append((a if change.actor_id == a.pk else b, change))
+    return moves
+
+
 def _gap_rows(gap: list[GapPoint], *, a: Actor, b: Actor, negotiation) -> list[dict]:
-    """Each point with its words, its moves by side and the comparison of its
-    date with the previous point's (one click to the positions behind it)."""
+    """Each point with its words, its moves by side (the changes of its date)
+    and the comparison of its date with the previous point's: one click to
+    the positions behind it."""
     compare = reverse("positions:negotiation-compare", args=[negotiation.slug])
+    moves = (
+        _gap_moves(a=a, b=b, negotiation=negotiation, since=gap[0].date) if gap else {}
+    )
     rows, before = [], None
     for point in gap:
         rows.append(
             {
                 "point": point,
                 "words": gap_explanation(point, a=a, b=b),
-                "moves": [(a if move.side == "a" else b, move) for move in point.moves],
+                "moves": sorted(
+                    moves.get(point.date, []),
+                    key=lambda move: (move[0] != a, move[1].proposal_title),
+                ),
                 "compare": None
                 if before is None
                 else f"{compare}?from_date={before.date}&to_date={point.date}",
@@ -292,7 +315,7 @@ def negotiation_page(
             a, b = a or parties[0], b or parties[1]
     gap, gap_dates = [], 0
     if a is not None and b is not None and a != b:
-        gap = gap_series(a=a, b=b, negotiation=negotiation)
+        gap = gap_series(a=a, b=b, negotiation=negotiation, with_terms=False)
         gap_dates = len(gap)
         # One point more than shown: the first shown compares with it.
         gap = _gap_rows(gap[-GAP_POINTS - 1 :], a=a, b=b, negotiation=negotiation)

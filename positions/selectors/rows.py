@@ -106,6 +106,21 @@ class GapRow:
 
 
 @dataclass(frozen=True)
+class GapDay:
+    """A date on which side a or b changed a stance, with the running values
+    of the gap series then (``gap.gap_series`` without terms)."""
+
+    day: datetime.date = column("r.day")
+    total: int = column("r.total")
+    shared: int = column("r.shared")
+    day_a_move2: int = column("r.day_a_move2")
+    day_b_move2: int = column("r.day_b_move2")
+    a_changed: bool = column("r.a_changed")
+    b_changed: bool = column("r.b_changed")
+    day_changed: bool = column("r.day_changed")
+
+
+@dataclass(frozen=True)
 class GapTerm:
     """A shared proposal of a gap point: both as-of stances, when each was
     stated and the positions standing for them."""
@@ -163,25 +178,25 @@ class GapPoint:
 class DiffRow:
     """A pair whose as-of stance differs between two dates (``diff.diff_rows``)."""
 
-    actor_id: int = column("m.actor_id")
+    actor_id: int = column("r.actor_id")
     actor_slug: str = column("a.slug")
-    proposal_id: int = column("m.proposal_id")
+    proposal_id: int = column("r.proposal_id")
     proposal_slug: str = column("pr.slug")
     kind: str = column(
-        "CASE WHEN f.stance IS NULL THEN 'new'"
-        " WHEN f.stance * t.stance < 0 THEN 'reversal' ELSE 'shift' END"
+        "CASE WHEN r.from_stance IS NULL THEN 'new'"
+        " WHEN r.from_stance * r.to_stance < 0 THEN 'reversal' ELSE 'shift' END"
     )
-    from_stance: int | None = column("f.stance")
-    from_stated_on: datetime.date | None = column("f.stated_on")
-    from_position_id: int | None = column("f.position_id")
-    from_disputed: bool | None = column("f.disputed")
-    from_resolution: str | None = column("f.resolution")
-    to_stance: int = column("t.stance")
-    to_stated_on: datetime.date = column("t.stated_on")
-    to_position_id: int = column("t.position_id")
-    to_disputed: bool = column("t.disputed")
-    to_resolution: str = column("t.resolution")
-    between_ids: str | None = column("bt.ids")
+    from_stance: int | None = column("r.from_stance")
+    from_stated_on: datetime.date | None = column("r.from_stated_on")
+    from_position_id: int | None = column("r.from_position_id")
+    from_disputed: bool | None = column("r.from_disputed")
+    from_resolution: str | None = column("r.from_resolution")
+    to_stance: int = column("r.to_stance")
+    to_stated_on: datetime.date = column("r.to_stated_on")
+    to_position_id: int = column("r.to_position_id")
+    to_disputed: bool = column("r.to_disputed")
+    to_resolution: str = column("r.to_resolution")
+    between_ids: str | None = column("r.between_ids")
     actor_name: str = column("a.name")
     actor_short_name: str = column("a.short_name")
     proposal_title: str = column("pr.title")
@@ -212,11 +227,11 @@ class ProposalSummary:
     proposal_id: int = column("st.proposal_id")
     proposal_slug: str = column("pr.slug")
     proposal_title: str = column("pr.title")
-    stance_at_since: int | None = column("s.stance")
-    stance_at_until: int | None = column("u.stance")
-    shifts: int = column("COALESCE(ct.shifts, 0)")
-    reversals: int = column("COALESCE(ct.reversals, 0)")
-    contested_changes: int = column("COALESCE(ct.contested_changes, 0)")
+    stance_at_since: int | None = column("st.stance_at_since")
+    stance_at_until: int | None = column("st.stance_at_until")
+    shifts: int = column("st.shifts")
+    reversals: int = column("st.reversals")
+    contested_changes: int = column("st.contested_changes")
 
     @property
     def verdict(self) -> str:

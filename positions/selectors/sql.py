@@ -78,12 +78,24 @@ def fetch_rows(row_type, sql: str, params: dict) -> list:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
+    fields_in_order = [f.name for f in fields(row_type)]
+    if names != fields_in_order:
+        raise ValueError(f"{row_type.__name__}: columns {names} are not its fields")
+    # By position, once the names are checked: matching names on every row
+    # cost as much as the query for the matrix's 18,000 cells.
+    converted = [
+        (index, converters[name])
+        for index, name in enumerate(names)
+        if name in converters
+    ]
+    if not converted:
+        return [row_type(*row) for row in rows]
     typed = []
     for row in rows:
-        values = dict(zip(names, row, strict=True))
-        for name, convert in converters.items():
-            values[name] = convert(values[name])
-        typed.append(row_type(**values))
+        values = list(row)
+        for index, convert in converted:
+            values[index] = convert(values[index])
+        typed.append(row_type(*values))
     return typed
 
 
@@ -180,9 +192,9 @@ CONTESTED_RESOLUTIONS = ("plurality", "tie")
 
 
 def resolution_ctes(source: str) -> str:
-    """``day_positions``, ``day_votes``, ``day_ranked`` and ``resolved_days``:
-    the resolved stance of each (actor, proposal, date) of the positions
-    ``source`` yields (a FROM clause whose positions are aliased ``p``).
+    """``day_positions``, ``day_ranked`` and ``resolved_days``: the resolved
+    stance of each (actor, proposal, date) of the positions ``source`` yields
+    (a FROM clause whose positions are aliased ``p``).
 
     The one place the rule of DESIGN.md is written in SQL. Of a pair's
     positions on one date, only those of the highest confidence present
@@ -194,6 +206,10 @@ def resolution_ctes(source: str) -> str:
     two of its positions disagree, at any confidence; ``day_stance_min``,
     ``day_stance_max`` and ``day_positions`` describe all of them.
     """
+    # One sort serves the three windows of ``day_positions`` (each partition
+    # is a prefix of the next); then only each voting stance's latest
+    # position is ranked, by votes and recency, its runner-up telling a tie.
+    # Grouping the votes instead cost two more sorts of every position.
     # ``source`` is SQL built here from table names; values are parameters.
     return f"""
     day_positions AS (
@@ -202,43 +218,34 @@ def resolution_ctes(source: str) -> str:
                MAX(p.confidence) OVER pair_day AS top_confidence,
                MIN(p.stance) OVER pair_day AS day_low,
                MAX(p.stance) OVER pair_day AS day_high,
-               COUNT(*) OVER pair_day AS day_count
+               COUNT(*) OVER pair_day AS day_count,
+               COUNT(*) OVER tier AS voters,
+               COUNT(*) OVER tier_stance AS votes,
+               MAX(p.id) OVER tier_stance AS latest_id
         FROM {source}
-        WINDOW pair_day AS (PARTITION BY p.actor_id, p.proposal_id, p.stated_on)
-    ),
-    day_votes AS (
-        SELECT actor_id, proposal_id, stated_on, stance,
-               COUNT(*) AS votes, MAX(id) AS latest_id,
-               MIN(day_low) AS day_low, MIN(day_high) AS day_high,
-               MIN(day_count) AS day_count
-        FROM day_positions
-        WHERE confidence = top_confidence
-        GROUP BY actor_id, proposal_id, stated_on, stance
+        WINDOW pair_day AS (PARTITION BY p.actor_id, p.proposal_id, p.stated_on),
+               tier AS (PARTITION BY p.actor_id, p.proposal_id, p.stated_on,
+                                     p.confidence),
+               tier_stance AS (PARTITION BY p.actor_id, p.proposal_id, p.stated_on,
+                                            p.confidence, p.stance)
     ),
     day_ranked AS (
-        SELECT day_votes.*,
-               ROW_NUMBER() OVER (
-                   PARTITION BY actor_id, proposal_id, stated_on
-                   ORDER BY votes DESC, latest_id DESC
-               ) AS day_rank,
-               COUNT(*) OVER (
-                   PARTITION BY actor_id, proposal_id, stated_on
-               ) AS voted_stances,
-               SUM(votes) OVER (
-                   PARTITION BY actor_id, proposal_id, stated_on
-               ) AS voters,
-               COUNT(*) OVER (
-                   PARTITION BY actor_id, proposal_id, stated_on, votes
-               ) AS stances_with_as_many_votes
-        FROM day_votes
+        SELECT id, actor_id, proposal_id, stated_on, stance, day_low, day_high,
+               day_count, voters, votes,
+               ROW_NUMBER() OVER ranking AS day_rank,
+               LEAD(votes) OVER ranking AS runner_up_votes
+        FROM day_positions
+        WHERE confidence = top_confidence AND id = latest_id
+        WINDOW ranking AS (PARTITION BY actor_id, proposal_id, stated_on
+                           ORDER BY votes DESC, latest_id DESC)
     ),
     resolved_days AS (
-        SELECT latest_id AS position_id, actor_id, proposal_id, stated_on, stance,
+        SELECT id AS position_id, actor_id, proposal_id, stated_on, stance,
                CASE WHEN day_low <> day_high THEN 1 ELSE 0 END AS disputed,
                CASE
                    WHEN voters = 1 THEN 'single'
-                   WHEN voted_stances = 1 THEN 'unanimous'
-                   WHEN stances_with_as_many_votes > 1 THEN 'tie'
+                   WHEN votes = voters THEN 'unanimous'
+                   WHEN runner_up_votes = votes THEN 'tie'
                    ELSE 'plurality'
                END AS resolution,
                day_low AS day_stance_min, day_high AS day_stance_max,
@@ -260,7 +267,9 @@ def windowed_positions_ctes(scope: PairScope) -> str:
     position on or after ``%(window_start)s``, each from its last date before
     it. Changes from the start on then compare with the right earlier
     stance, and the rest of the history is not read. ``windowed_positions``
-    is the FROM clause of their positions."""
+    is the FROM clause of their positions. The bounded pairs are
+    materialized: inlined into the join, PostgreSQL hashed every position of
+    the table and probed each one's earlier date."""
     return f"""
     window_pairs AS (
         SELECT DISTINCT p.actor_id, p.proposal_id
@@ -268,7 +277,7 @@ def windowed_positions_ctes(scope: PairScope) -> str:
         JOIN {PROPOSAL} pr ON pr.id = p.proposal_id
         WHERE {scope.where} AND p.stated_on >= %(window_start)s
     ),
-    bounded_pairs AS (
+    bounded_pairs AS MATERIALIZED (
         SELECT w.actor_id, w.proposal_id,
                COALESCE((SELECT MAX(q.stated_on) FROM {POSITION} q
                          WHERE q.actor_id = w.actor_id

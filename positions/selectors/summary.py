@@ -4,13 +4,15 @@ period, counted from its changes in the database."""
 import datetime
 
 from actors.models import Actor
-from positions.selectors.changes import classified_changes_ctes
+from positions.selectors.changes import classified_cte
 from positions.selectors.rows import ProposalSummary
 from positions.selectors.sql import (
+    POSITION,
     PROPOSAL,
-    PairScope,
+    SEQUENCED_CTE,
     date_bounds,
     fetch_rows,
+    resolution_ctes,
     select_list,
 )
 
@@ -26,41 +28,56 @@ def actor_summary(
     to-date resolved by plurality or tie) are counted apart. A first stance
     is no move.
     """
-    params: dict = {"until": until, "since": since}
-    ctes = classified_changes_ctes(
-        PairScope(actors=[actor.pk]), window_start=None, params=params
-    )
+    params: dict = {"until": until, "since": since, "actor": actor.pk}
+    if since is None:
+        source = f"{POSITION} p WHERE p.actor_id = %(actor)s"
+    else:
+        # Each proposal's dates from its last one before ``since`` on: one
+        # index probe per proposal rather than the side's whole history.
+        source = f"""actor_pairs b
+            JOIN {POSITION} p ON p.actor_id = %(actor)s
+             AND p.proposal_id = b.proposal_id AND p.stated_on >= b.history_start"""
+    pairs = f"""
+    actor_pairs AS MATERIALIZED (
+        SELECT pr.id AS proposal_id,
+               COALESCE((SELECT MAX(q.stated_on) FROM {POSITION} q
+                         WHERE q.actor_id = %(actor)s AND q.proposal_id = pr.id
+                           AND q.stated_on < %(since)s), %(since)s) AS history_start
+        FROM {PROPOSAL} pr
+    ),"""  # noqa: S608
     period = " AND ".join(
         date_bounds("stated_on", since=since, until=until, params=params)
     )
     since_day = "NULL" if since is None else "%(since)s"
+    # One pass over the side's dates, grouped by proposal: the as-of date of
+    # D is the one on or before D whose next date is after D (or none).
+    # Joining the dates to themselves made PostgreSQL loop over them.
     sql = f"""
-    {ctes},
-    counted AS (
+    WITH {"" if since is None else pairs}
+    {resolution_ctes(source)},
+    {SEQUENCED_CTE},
+    {classified_cte(params)},
+    summary AS (
         SELECT proposal_id,
-               SUM(CASE WHEN kind = 'shift' AND contested = 0 THEN 1 ELSE 0 END)
-                   AS shifts,
-               SUM(CASE WHEN kind = 'reversal' AND contested = 0 THEN 1 ELSE 0 END)
-                   AS reversals,
-               SUM(CASE WHEN contested = 1 THEN 1 ELSE 0 END) AS contested_changes
-        FROM classified
-        WHERE kind <> 'initial' AND from_stance <> stance AND {period}
-        GROUP BY proposal_id
-    ),
-    standing AS (
-        SELECT proposal_id,
-               MAX(CASE WHEN stated_on <= {since_day} THEN stated_on END) AS since_day,
-               MAX(CASE WHEN stated_on <= %(until)s THEN stated_on END) AS until_day
+               MAX(CASE WHEN stated_on <= {since_day} AND (next_stated_on IS NULL
+                        OR next_stated_on > {since_day}) THEN stance END)
+                   AS stance_at_since,
+               MAX(CASE WHEN stated_on <= %(until)s AND (next_stated_on IS NULL
+                        OR next_stated_on > %(until)s) THEN stance END)
+                   AS stance_at_until,
+               SUM(CASE WHEN {period} AND from_stance <> stance AND contested = 0
+                        AND kind = 'shift' THEN 1 ELSE 0 END) AS shifts,
+               SUM(CASE WHEN {period} AND from_stance <> stance AND contested = 0
+                        AND kind = 'reversal' THEN 1 ELSE 0 END) AS reversals,
+               SUM(CASE WHEN {period} AND from_stance <> stance AND contested = 1
+                        THEN 1 ELSE 0 END) AS contested_changes
         FROM classified
         GROUP BY proposal_id
     )
     SELECT {select_list(ProposalSummary)}
-    FROM standing st
+    FROM summary st
     JOIN {PROPOSAL} pr ON pr.id = st.proposal_id
-    JOIN classified u ON u.proposal_id = st.proposal_id AND u.stated_on = st.until_day
-    LEFT JOIN classified s
-      ON s.proposal_id = st.proposal_id AND s.stated_on = st.since_day
-    LEFT JOIN counted ct ON ct.proposal_id = st.proposal_id
+    WHERE st.stance_at_until IS NOT NULL
     ORDER BY pr.slug
     """  # noqa: S608
     return fetch_rows(ProposalSummary, sql, params)

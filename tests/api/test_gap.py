@@ -5,7 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actors.models import Actor
+from positions.api.analysis import gap_data
 from positions.models import Position
+from positions.selectors import gap_series
+from positions.serializers import GapSerializer
 from tests.factories import (
     ArticleFactory,
     NegotiationFactory,
@@ -298,3 +301,26 @@ def test_it_explains_each_change_by_who_moved_and_what_entered(api_client, sides
     for before, point in zip(points[1:], points[2:], strict=False):
         parts = point["moved_a"] + point["moved_b"] + point["composition"]
         assert parts == pytest.approx(point["gap"] - before["gap"])
+
+
+def test_it_says_what_the_serializer_says(sides):
+    a, b = Actor.objects.get(slug="side-a"), Actor.objects.get(slug="side-b")
+    for since in (None, D("2020-01-03"), D("2021-01-01")):
+        points = gap_series(a=a, b=b, since=since)
+
+        fast = gap_data(a="side-a", b="side-b", points=points)
+
+        assert (
+            fast == GapSerializer({"a": "side-a", "b": "side-b", "points": points}).data
+        )
+
+
+def test_it_leaves_the_terms_out_when_asked(api_client, sides):
+    full = api_client.get("/api/v1/gap/?a=side-a&b=side-b").json()["points"]
+    lean = api_client.get("/api/v1/gap/?a=side-a&b=side-b&terms=false").json()["points"]
+    bad = api_client.get("/api/v1/gap/?a=side-a&b=side-b&terms=no")
+
+    assert [point | {"terms": []} for point in full] == lean
+    assert any(point["terms"] for point in full)
+    assert bad.status_code == 400
+    assert list(bad.json()) == ["terms"]

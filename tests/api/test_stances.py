@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from positions.models import Confidence
+from positions.selectors import stances_as_of
+from positions.serializers import StanceSerializer
 from tests.factories import (
     ArticleFactory,
     NegotiationFactory,
@@ -419,3 +421,18 @@ def test_it_rejects_a_person_as_the_actor_naming_the_parameter(api_client, world
     assert response.status_code == 400
     assert list(response.json()) == ["actor"]
     assert "person" in response.json()["actor"][0]
+
+
+def test_it_rejects_a_nul_character_in_a_side_naming_the_parameter(api_client, world):
+    # The side check looks for a person of that name only once it is a name.
+    response = api_client.get("/api/v1/stances/?actor=us%00")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["actor"]
+
+
+def test_it_says_what_the_serializer_says(api_client, world):
+    rows = stances_as_of(on=D("2019-03-28"))
+    response = api_client.get("/api/v1/stances/?as_of=2019-03-28&page_size=100")
+
+    assert response.json()["results"] == StanceSerializer(rows, many=True).data

@@ -7,6 +7,7 @@ agree with the reference below on every one, on SQLite and PostgreSQL.
 
 import datetime
 from collections import defaultdict
+from dataclasses import replace
 from statistics import mean
 
 import pytest
@@ -373,6 +374,11 @@ def _check_everything(rows, actors, proposals, as_of_offset):
     assert [
         as_tuple(c) for c in change_list(proposals=proposals, kinds=every_kind)
     ] == expected_changes
+    # From a date on, only the history that date needs is read.
+    assert [
+        as_tuple(c)
+        for c in change_list(proposals=proposals, kinds=every_kind, since=on)
+    ] == [c for c in expected_changes if c[0] >= on]
     for contested in (True, False):
         assert [
             as_tuple(c)
@@ -443,6 +449,8 @@ def _check_gap(rows, a, b, *, proposals, since):
         assert point.moved_a == pytest.approx(moved_a)
         assert point.moved_b == pytest.approx(moved_b)
         assert point.composition == pytest.approx(composition)
+    lean = gap_series(a=a, b=b, proposals=proposals, since=since, with_terms=False)
+    assert lean == [replace(point, terms=(), moves=()) for point in points]
     for before, point in zip(points, points[1:], strict=False):
         if before.gap is not None:
             change = point.gap - before.gap

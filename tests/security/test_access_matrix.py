@@ -349,8 +349,12 @@ API_OPERATIONS = [
     Operation("timeline", "get", "/api/v1/timeline/"),
     Operation("changes", "get", "/api/v1/changes/?kind=initial"),
     Operation("gap", "get", "/api/v1/gap/?a=us&b=north-korea"),
-    Operation("diff", "get", "/api/v1/diff/?from_date=2019-03-01&to_date=2019-03-30"),
-    Operation("actor-summary", "get", "/api/v1/actors/us/summary/"),
+    Operation(
+        "diff",
+        "get",
+        "/api/v1/diff/?negotiation=talks&from_date=2019-03-01&to_date=2019-03-30",
+    ),
+    Operation("actor-summary", "get", "/api/v1/actors/north-korea/summary/"),
     Operation(
         "positions-csv",
         "get",
@@ -362,6 +366,12 @@ API_OPERATIONS = [
     ),
     Operation(
         "changes-csv", "get", "/api/v1/changes/?format=csv", content_type="text/csv"
+    ),
+    Operation(
+        "diff-csv",
+        "get",
+        "/api/v1/diff/?format=csv&from_date=2019-03-01&to_date=2019-03-30",
+        content_type="text/csv",
     ),
 ]
 
@@ -445,6 +455,7 @@ READS = [operation for operation in API_OPERATIONS if not operation.needs]
 WEB_READ_PAGES = [
     "/",
     "/negotiations/talks/",
+    "/negotiations/talks/compare/?from_date=2019-03-01&to_date=2019-03-30",
     "/proposals/big-deal/",
     "/actors/north-korea/",
     "/articles/",

@@ -35,12 +35,14 @@ from positions.parameters import (
     DiffParameters,
     GapParameters,
     StancesParameters,
+    SummaryParameters,
     TimelineParameters,
 )
 from tests.factories import PositionFactory, UserFactory
 from tests.snapshot import Snapshot
 
 TRACKED_APPS = ("actors", "positions")
+SUMMARY = "/api/v1/actors/north-korea/summary/"
 
 
 def _client(user=None) -> APIClient:
@@ -784,12 +786,13 @@ API_FILTERS = {
     ),
     "/api/v1/gap/": (
         GapParameters,
-        ("a", "b", "negotiation", "proposal", "since", "until"),
+        ("a", "b", "negotiation", "proposal", "since", "until", "terms"),
     ),
     "/api/v1/diff/": (
         DiffParameters,
         ("actor", "proposal", "negotiation", "from_date", "to_date"),
     ),
+    SUMMARY: (SummaryParameters, ("since", "until")),
 }
 PAGINATED = [
     "/api/v1/actors/",
@@ -799,6 +802,7 @@ PAGINATED = [
     "/api/v1/positions/",
     "/api/v1/stances/",
     "/api/v1/changes/",
+    "/api/v1/diff/",
 ]
 
 
@@ -818,9 +822,15 @@ def _api_cases():
             yield path, name
 
 
+# The parameters each analysis needs besides the one under test.
+REQUIRED = {
+    "/api/v1/gap/": {"a": "us", "b": "north-korea"},
+    "/api/v1/diff/": {"from_date": "2019-03-01", "to_date": "2019-03-30"},
+}
+
+
 def _query(path: str, name: str, value: str) -> dict:
-    query = {"a": "us", "b": "north-korea"} if path == "/api/v1/gap/" else {}
-    return query | {name: value}
+    return REQUIRED.get(path, {}) | {name: value}
 
 
 @pytest.mark.parametrize("value", SQL_PAYLOADS)
@@ -841,7 +851,11 @@ def test_it_answers_sql_in_any_filter_with_400_or_no_rows(
     if response.status_code == 400:
         assert name in data
     else:
-        assert data.get("results", data.get("series", data.get("points"))) == []
+        assert (
+            data.get("results", data.get("series", data.get("points")))
+            if path != SUMMARY
+            else data["proposals"]
+        ) == []
     assert _positions_table_rows() == rows == Position.objects.count()
 
 
@@ -915,6 +929,8 @@ DATE_PARAMETERS = [
         "as_of",
         "since",
         "until",
+        "from_date",
+        "to_date",
     }
 ]
 
@@ -927,6 +943,8 @@ def test_it_finds_a_date_parameter_on_every_analysis_and_dated_list():
         "/api/v1/timeline/",
         "/api/v1/changes/",
         "/api/v1/gap/",
+        "/api/v1/diff/",
+        SUMMARY,
     }
 
 
@@ -999,7 +1017,7 @@ def test_it_answers_an_impossible_date_in_a_body_with_400_naming_it(
 @pytest.mark.parametrize("size", ["-1", "0", "501", str(10**20), "ten"])
 @pytest.mark.parametrize("path", PAGINATED)
 def test_it_answers_a_page_size_out_of_range_with_400(korea_case, path, size):
-    response = _client().get(path, {"page_size": size})
+    response = _client().get(path, _query(path, "page_size", size))
 
     assert response.status_code == 400
     assert list(response.json()) == ["page_size"]

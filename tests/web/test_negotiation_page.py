@@ -12,8 +12,9 @@ from tests.html import elements, text
 D = datetime.date.fromisoformat
 
 # The negotiation, the matrix's participants and proposals, its as-of SQL,
-# the main parties (position counts, then the participants) and the gap SQL.
-NEGOTIATION_PAGE_QUERY_COUNT = 7
+# the main parties (position counts, then the participants), the gap SQL and
+# the changes of the dates shown.
+NEGOTIATION_PAGE_QUERY_COUNT = 8
 
 
 def _url(**query):
