@@ -78,7 +78,8 @@ def fetch_rows(row_type, sql: str, params: dict) -> list:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
-    fields_in_order = [f.name for f in fields(row_type)]
+    # Fields not read from SQL (a series' points) come last, with defaults.
+    fields_in_order = [f.name for f in fields(row_type) if f.metadata.get("sql")]
     if names != fields_in_order:
         raise ValueError(f"{row_type.__name__}: columns {names} are not its fields")
     # By position, once the names are checked: matching names on every row
