@@ -20,6 +20,18 @@ from tests.factories import (
 from tests.snapshot import Snapshot
 
 
+def pytest_collection_modifyitems(config, items):
+    """Leave out the generated-input (fuzz) tests unless the -m expression
+    names them, as `make fuzz` does (pytest -m fuzz): `make test` and
+    `-m "not e2e"` runs skip them, without having to say so."""
+    if "fuzz" in (config.option.markexpr or ""):
+        return
+    fuzz = [item for item in items if item.get_closest_marker("fuzz")]
+    if fuzz:
+        config.hook.pytest_deselected(items=fuzz)
+        items[:] = [item for item in items if not item.get_closest_marker("fuzz")]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

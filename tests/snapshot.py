@@ -3,11 +3,12 @@
 Building the seed world (``korea_case``) through the factories and services
 costs about 40 ms (70 ms under coverage), and a thousand tests ask for it.
 ``Snapshot`` builds it once, inside a transaction it rolls back, and keeps
-every row the build wrote and the objects it returned. ``restore`` then writes
-the same rows again with one INSERT per table, with every date-time moved on
-by the time since the build, as if it had just been built, and returns a deep
-copy of the objects: the same field values and the same related objects
-cached, sharing what the originals shared.
+every row the build added (it must change no other: that is checked) and the
+objects it returned. ``restore`` then writes the same rows again with one
+INSERT per table, with every date-time moved on by the time since the build,
+as if it had just been built, and returns a deep copy of the objects: the
+same field values and the same related objects cached, sharing what the
+originals shared.
 
 tests/test_snapshot.py checks a restored world against a fresh build.
 """
@@ -38,6 +39,14 @@ def _datetime_fields(model) -> list[models.Field]:
     ]
 
 
+def _rows(model) -> tuple[list[str], dict]:
+    """The names of ``model``'s columns, and {pk: row} in pk order."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    pk = names.index(model._meta.pk.attname)
+    rows = model._base_manager.order_by("pk").values_list(*names)
+    return names, {row[pk]: row for row in rows}
+
+
 def model_instances(root: SimpleNamespace) -> list[models.Model]:
     """The model instances in ``root``'s attributes (and in those of the
     namespaces among them) and, recursively, the related objects cached on
@@ -57,23 +66,18 @@ def model_instances(root: SimpleNamespace) -> list[models.Model]:
 
 class Snapshot:
     def __init__(self, build: Callable[[], SimpleNamespace]):
+        """Run ``build``, which may add rows but not change or delete any."""
         with transaction.atomic():
-            existing = {
-                model: set(model._base_manager.values_list("pk", flat=True))
-                for model in _tables()
-            }
+            existing = {model: _rows(model) for model in _tables()}
             built = build()
             self.taken_at = timezone.now()
             self.rows: dict[type[models.Model], tuple[list[str], list[tuple]]] = {}
-            for model, before in existing.items():
-                names = [f.attname for f in model._meta.concrete_fields]
-                rows = list(
-                    model._base_manager.exclude(pk__in=before)
-                    .order_by("pk")
-                    .values_list(*names)
-                )
-                if rows:
-                    self.rows[model] = (names, rows)
+            for model, (_, before) in existing.items():
+                names, after = _rows(model)
+                assert {pk: after.get(pk) for pk in before} == before, model
+                added = [row for pk, row in after.items() if pk not in before]
+                if added:
+                    self.rows[model] = (names, added)
             self.objects = copy.deepcopy(built)
             transaction.set_rollback(True)
         for instance in model_instances(self.objects):

@@ -3,12 +3,15 @@ build_korea_case makes through the factories and services: the same rows in
 every table, history included, and the same objects, dated as if just built."""
 
 import datetime
+from types import SimpleNamespace
 
+import pytest
+from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.utils import timezone
 
 from tests.conftest import build_korea_case
-from tests.snapshot import _tables, model_instances
+from tests.snapshot import Snapshot, _tables, model_instances
 
 
 def _dump() -> dict:
@@ -150,3 +153,15 @@ def test_it_gives_each_test_objects_of_its_own(db, korea_case_snapshot):
     assert first.us is not second.us
     assert first.us_big_deal.actor is first.us
     assert second.us_big_deal.actor is second.us
+
+
+def test_it_refuses_a_build_that_changes_rows_it_did_not_add(db):
+    # A restore only adds rows; a build that changed others could not be copied.
+    def build():
+        Group.objects.filter(name="analysts").update(name="renamed")
+        return SimpleNamespace()
+
+    with pytest.raises(AssertionError):
+        Snapshot(build)
+
+    assert Group.objects.filter(name="analysts").exists()
