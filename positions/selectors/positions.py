@@ -43,14 +43,17 @@ def positions_for_export(positions: PositionQuerySet):
 
 def bulk_references(rows: list) -> dict[str, dict]:
     """The actors, proposals and articles a bulk request's rows name, loaded
-    at once: {field: {slug or id as sent: row}}. Values of the wrong type
-    are left for the serializer to refuse."""
+    at once: {field: {slug or id as sent: row}}. Values no slug or id can
+    be (the wrong type, a NUL or text the database cannot encode) are left
+    for the serializer to refuse, one by one, with its message."""
 
     def sent(field: str, kind: type) -> set:
         return {
             row[field]
             for row in rows
-            if isinstance(row, dict) and isinstance(row.get(field), kind)
+            if isinstance(row, dict)
+            and isinstance(row.get(field), kind)
+            and (kind is not str or _storable(row[field]))
         }
 
     actors = Actor.objects.in_bulk(
@@ -66,6 +69,16 @@ def bulk_references(rows: list) -> dict[str, dict]:
             {value for value in sent("article", int) if is_id(value)}
         ),
     }
+
+
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, as JSON allows
+        return False
+    return True
 
 
 def deleted_positions():

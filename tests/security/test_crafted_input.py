@@ -71,3 +71,27 @@ def test_it_answers_json_nested_too_deeply_with_400_saving_nothing(
     assert response.status_code == 400
     assert "nested too deeply" in json.dumps(response.json())
     assert Position.objects.count() == before
+
+
+def test_it_answers_a_bulk_list_naming_rows_by_unstorable_text_with_400(
+    korea_case, curator
+):
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(curator)
+    row = {"stance": 1, "stated_on": "2019-03-01", "article": korea_case.herald.pk}
+    rows = [
+        row | {"actor": "us", "proposal": "big\x00deal"},
+        row | {"actor": "\ud8ec", "proposal": "big-deal"},
+    ]
+    before = Position.objects.count()
+
+    # As JSON escapes, the way a client sends them (a lone surrogate included).
+    body = json.dumps(rows)
+
+    response = client.post(
+        "/api/v1/positions/bulk/", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert sorted(response.json()["errors"]) == ["0", "1"]
+    assert Position.objects.count() == before
