@@ -10,10 +10,13 @@ from config.lib.filtering import (
 )
 from positions.models import (
     Article,
+    Attribution,
     Confidence,
+    Event,
     Negotiation,
     Position,
     Proposal,
+    QuoteCheck,
     Stance,
 )
 
@@ -122,8 +125,30 @@ class PositionFilter(StrictFilterSet):
     confidence = django_filters.MultipleChoiceFilter(
         choices=CONFIDENCE_KEYS, method="filter_confidence"
     )
+    event = SlugsFilter(
+        queryset=Event.objects.all(), help_text="Stated at this event (repeat for OR)."
+    )
+    attribution = django_filters.MultipleChoiceFilter(
+        choices=Attribution.choices,
+        help_text="How the stance is known (repeat for OR): `stated` alone asks what "
+        "each side said itself.",
+    )
+    # ``true`` or ``false`` strictly: a BooleanFilter drops any other value
+    # and would answer with every position.
+    conditional = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_conditional",
+        help_text="`true`: only positions with a condition; `false`: only "
+        "unconditional ones.",
+    )
+    quote_check = django_filters.MultipleChoiceFilter(
+        choices=QuoteCheck.choices,
+        help_text="The outcome of checking the quote against the article's text "
+        "(repeat for OR).",
+    )
     search = django_filters.CharFilter(
-        method="filter_search", help_text="Quote or note contains this."
+        method="filter_search",
+        help_text="Quote (translated or original) or note contains this.",
     )
     ordering = django_filters.ChoiceFilter(
         choices=[(key, key) for key in ORDERINGS],
@@ -143,6 +168,9 @@ class PositionFilter(StrictFilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_conditional(self, queryset, name, value):
+        return queryset.conditional(value == "true")
 
     def filter_ordering(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value])

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
 from actors.models import Actor
-from positions.models import Article, Position, Proposal, Stance
+from positions.models import Article, Attribution, Event, Position, Proposal, Stance
 from positions.services import POSITION_EDITABLE_FIELDS, side_for_speaker
 
 
@@ -25,6 +25,9 @@ class PositionForm(forms.ModelForm):
             "stated_on": "Stated on",
             "quote": "Quote",
             "note": "Note",
+            "condition": "Holds only if",
+            "quote_original": "Quote in the original language",
+            "quote_language": "Language of the original",
         }
 
     def __init__(self, *args, **kwargs):
@@ -140,6 +143,18 @@ class NamedProposalField(NamedRowField):
         return [] if proposal is None else [proposal]
 
 
+class NamedEventField(NamedRowField):
+    """An event by slug or title."""
+
+    model = Event
+    kind = "event"
+
+    def matches(self, name: str) -> list:
+        return list(Event.objects.named(name)[:2])
+
+
+ATTRIBUTION_CHOICES = [("", "— from the speaker —")] + list(Attribution.choices)
+
 STANCE_CHOICES = [("", "—")] + [
     (stance.value, f"{stance.value:+d} {stance.label}") for stance in Stance
 ]
@@ -152,13 +167,34 @@ class WebPositionForm(PositionForm):
     speaker = NamedActorField(suggest="persons", required=False, label="Speaker")
     proposal = NamedProposalField(suggest="proposals", label="Proposal")
     stance = forms.TypedChoiceField(choices=STANCE_CHOICES, coerce=int, label="Stance")
+    event = NamedEventField(suggest="events", required=False, label="Said at event")
+    attribution = forms.ChoiceField(
+        choices=ATTRIBUTION_CHOICES,
+        required=False,
+        label="Attribution",
+        help_text="Left as is: “stated” when the speaker was affiliated with the side "
+        "that day, otherwise “reported”.",
+    )
+    condition_proposal = NamedProposalField(
+        suggest="proposals", required=False, label="Condition: on proposal"
+    )
+    condition_event = NamedEventField(
+        suggest="events", required=False, label="Condition: on event"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Show names by slug, from the related rows already loaded with the
         # position (not one query per field per row).
         position = self.instance
-        for name in ("actor", "speaker", "proposal"):
+        for name in (
+            "actor",
+            "speaker",
+            "proposal",
+            "event",
+            "condition_proposal",
+            "condition_event",
+        ):
             related_id = getattr(position, f"{name}_id", None)
             if related_id is not None:
                 self.initial[name] = getattr(position, name).slug
@@ -170,6 +206,9 @@ class WebPositionForm(PositionForm):
             "stated_on": forms.DateInput(attrs={"type": "date"}),
             "quote": forms.Textarea(attrs={"rows": 2}),
             "note": forms.Textarea(attrs={"rows": 2}),
+            "condition": forms.Textarea(attrs={"rows": 1}),
+            "quote_original": forms.Textarea(attrs={"rows": 2}),
+            "quote_language": forms.TextInput(attrs={"size": 4}),
         }
 
 

@@ -15,7 +15,14 @@ from simple_history.utils import bulk_create_with_history
 from actors.models import Actor
 from config.lib.bulk_clean import BULK_BATCH_SIZE, full_clean_each, in_batches
 from config.lib.rest import error_dict
-from positions.models import Article, Confidence, Proposal, normalize_article_url
+from positions.models import (
+    Article,
+    Attribution,
+    Confidence,
+    Event,
+    Proposal,
+    normalize_article_url,
+)
 from positions.services import BulkValidationError, positions_bulk_create
 
 REQUIRED_COLUMNS = {"proposal", "stance", "stated_on"}
@@ -45,6 +52,8 @@ class NameBook:
             recorded_by if recorded_by and recorded_by.is_authenticated else None
         )
         self.new_articles: list[Article] = []
+        # Loaded when a row first names an event.
+        self.events: dict[str, Event] | None = None
         self._normalized: dict[str, str | None] = {}
         ids = set()
         for row in rows:
@@ -60,11 +69,11 @@ class NameBook:
                     ids.add(int(row["article"]))
                 except ValueError:
                     pass  # Reported on its row.
-        self.articles: dict[str, Article] = {}
+        self.articles_by_key: dict[str, Article] = {}
         for batch in in_batches({url for url in self._normalized.values() if url}):
-            self.articles.update(
-                (article.url, article)
-                for article in Article.objects.filter(url__in=batch).order_by()
+            self.articles_by_key.update(
+                (article.url_key, article)
+                for article in Article.objects.filter(url_key__in=batch).order_by()
             )
         self.articles_by_id: dict[int, Article] = {}
         for batch in in_batches(ids):
@@ -78,6 +87,14 @@ class NameBook:
             raise ValidationError(
                 f"No actor has the slug, name or alias “{name}”."
             ) from None
+
+    def event(self, slug: str) -> Event:
+        if self.events is None:
+            self.events = {event.slug: event for event in Event.objects.all()}
+        try:
+            return self.events[slug.strip()]
+        except KeyError:
+            raise ValidationError(f"No event has the slug “{slug}”.") from None
 
     def proposal(self, name: str) -> Proposal:
         try:
@@ -94,15 +111,15 @@ class NameBook:
             normalized = self._normalized[url]
             if normalized is None:
                 raise ValidationError({"article_url": URLValidator.message})
-            if normalized not in self.articles:
+            if normalized not in self.articles_by_key:
                 # Not stored yet: this row's columns make it, unless an
                 # earlier row already did.
                 draft, error = self._drafts[_draft_key(row)]
                 if error is not None:
                     raise error
-                self.articles[normalized] = draft
+                self.articles_by_key[normalized] = draft
                 self.new_articles.append(draft)
-            return self.articles[normalized]
+            return self.articles_by_key[normalized]
         if row.get("article"):
             try:
                 return self.articles_by_id[int(row["article"])]
@@ -132,7 +149,10 @@ class NameBook:
             if not row.get("article_url"):
                 continue
             url = row["article_url"].strip()
-            if self._normalized[url] in self.articles or self._normalized[url] is None:
+            if (
+                self._normalized[url] in self.articles_by_key
+                or self._normalized[url] is None
+            ):
                 continue
             key = _draft_key(row)
             if key in drafts:
@@ -210,11 +230,30 @@ def _fields(row: dict, book: NameBook) -> dict:
     take("stance", lambda: _stance(row.get("stance")))
     take("confidence", lambda: _confidence(row.get("confidence")))
     take("article", lambda: book.article(row))
-    fields["quote"] = row.get("quote") or ""
-    fields["note"] = row.get("note") or ""
+    if (row.get("event") or "").strip():
+        take("event", lambda: book.event(row["event"]))
+    if (row.get("condition_proposal") or "").strip():
+        take("condition_proposal", lambda: book.proposal(row["condition_proposal"]))
+    if (row.get("condition_event") or "").strip():
+        take("condition_event", lambda: book.event(row["condition_event"]))
+    take("attribution", lambda: _attribution(row.get("attribution")))
+    for column in ("quote", "note", "condition", "quote_original", "quote_language"):
+        fields[column] = row.get(column) or ""
     if errors:
         raise ValidationError(errors)
     return fields
+
+
+def _attribution(value) -> str:
+    key = (value or "").strip().lower()
+    if key and key not in Attribution.values:
+        raise ValidationError(
+            {
+                "attribution": f"“{value}” is not one of "
+                f"{', '.join(Attribution.values)} (or empty, to derive it)."
+            }
+        )
+    return key
 
 
 def _stance(value) -> int:

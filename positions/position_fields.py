@@ -17,6 +17,7 @@ from actors.models import Actor
 from positions.models import (
     Article,
     Confidence,
+    Event,
     Negotiation,
     Position,
     Proposal,
@@ -77,6 +78,27 @@ class PublicField:
     path: str
     column: str
     render: Callable = _same
+    # A value read from several columns: ``render`` gets them as a tuple.
+    more_paths: tuple[str, ...] = ()
+    more_columns: tuple[str, ...] = ()
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return (self.path, *self.more_paths)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column, *self.more_columns)
+
+    def value(self, row: dict, context: "Context"):
+        if self.more_paths:
+            return self.render(tuple(row[path] for path in self.paths), context)
+        return self.render(row[self.path], context)
+
+
+def _span(value, context) -> list[int] | None:
+    start, end = value
+    return None if start is None else [start, end]
 
 
 POSITION_FIELDS: tuple[PublicField, ...] = (
@@ -98,6 +120,22 @@ POSITION_FIELDS: tuple[PublicField, ...] = (
         "confidence",
         "p.confidence",
         lambda value, _: _CONFIDENCE_LABELS[value],
+    ),
+    PublicField("event", "event__slug", "ev.slug"),
+    PublicField("attribution", "attribution", "p.attribution"),
+    PublicField("condition", "condition", "p.condition"),
+    PublicField("condition_proposal", "condition_proposal__slug", "cp.slug"),
+    PublicField("condition_event", "condition_event__slug", "ce.slug"),
+    PublicField("quote_original", "quote_original", "p.quote_original"),
+    PublicField("quote_language", "quote_language", "p.quote_language"),
+    PublicField("quote_check", "quote_check", "p.quote_check"),
+    PublicField(
+        "quote_check_span",
+        "quote_check_start",
+        "p.quote_check_start",
+        _span,
+        more_paths=("quote_check_end",),
+        more_columns=("p.quote_check_end",),
     ),
     PublicField("version", "version", "p.version"),
     PublicField(
@@ -125,16 +163,16 @@ EXPORT_FIELD_NAMES = tuple(field.name for field in EXPORT_FIELDS)
 
 def read_paths(fields: Iterable[PublicField] = POSITION_FIELDS) -> tuple[str, ...]:
     """The ``values()`` paths the fields are rendered from, each once."""
-    return tuple(dict.fromkeys(field.path for field in fields))
+    return tuple(dict.fromkeys(path for field in fields for path in field.paths))
 
 
 def represent(row: dict, context: Context, fields=POSITION_FIELDS) -> dict:
     """One position as the API shows it, from a row keyed by ``read_paths``."""
-    return {field.name: field.render(row[field.path], context) for field in fields}
+    return {field.name: field.value(row, context) for field in fields}
 
 
 def export_row(row: dict, context: Context) -> list:
-    return [field.render(row[field.path], context) for field in EXPORT_FIELDS]
+    return [field.value(row, context) for field in EXPORT_FIELDS]
 
 
 _SQL_TABLES = f"""
@@ -143,11 +181,18 @@ _SQL_TABLES = f"""
     JOIN {Proposal._meta.db_table} pr ON pr.id = p.proposal_id
     JOIN {Negotiation._meta.db_table} n ON n.id = pr.negotiation_id
     JOIN {Article._meta.db_table} ar ON ar.id = p.article_id
-    LEFT JOIN {Actor._meta.db_table} s ON s.id = p.speaker_id"""
+    LEFT JOIN {Actor._meta.db_table} s ON s.id = p.speaker_id
+    LEFT JOIN {Event._meta.db_table} ev ON ev.id = p.event_id
+    LEFT JOIN {Proposal._meta.db_table} cp ON cp.id = p.condition_proposal_id
+    LEFT JOIN {Event._meta.db_table} ce ON ce.id = p.condition_event_id"""
 
 
 def _sql_read(fields: Iterable[PublicField]) -> tuple[str, tuple[str, ...]]:
-    columns = {field.path: field.column for field in fields}
+    columns = {
+        path: column
+        for field in fields
+        for path, column in zip(field.paths, field.columns, strict=True)
+    }
     paths = tuple(columns)
     select = ", ".join(columns[path] for path in paths)
     # Table and column names of the models only; the id is a parameter.

@@ -7,13 +7,17 @@ from positions.editors import editor_label
 from positions.models import (
     CONFIDENCE_KEYS,
     Article,
+    Attribution,
     Confidence,
+    Event,
     Negotiation,
     Position,
     Proposal,
+    QuoteCheck,
     Stance,
 )
 from positions.position_fields import FIELD_NAMES
+from positions.quote_check import CLOSE_THRESHOLD
 from positions.selectors import CHANGE_KINDS, RESOLUTIONS
 
 
@@ -159,6 +163,51 @@ class PositionSerializer(serializers.ModelSerializer):
     stance = serializers.ChoiceField(choices=Stance.choices)
     stance_label = serializers.CharField(read_only=True)
     confidence = ConfidenceField(required=False)
+    event = PreloadedSlugField(
+        slug_field="slug",
+        queryset=Event.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The event at which the stance was stated.",
+    )
+    attribution = serializers.ChoiceField(
+        choices=Attribution.choices,
+        required=False,
+        allow_blank=True,
+        help_text="How the stance is known. Left out or empty: `stated` when the "
+        "speaker was affiliated with the side on stated_on, otherwise `reported`.",
+    )
+    condition_proposal = PreloadedSlugField(
+        slug_field="slug",
+        queryset=Proposal.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The proposal the condition depends on.",
+    )
+    condition_event = PreloadedSlugField(
+        slug_field="slug",
+        queryset=Event.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The event the condition depends on.",
+    )
+    quote_check = serializers.ChoiceField(
+        choices=QuoteCheck.choices,
+        read_only=True,
+        help_text="The quote checked against the article's body: `verbatim` (found "
+        "once spaces, quote marks and dashes are written one way), `close` (a fuzzy "
+        f"match scoring at least {CLOSE_THRESHOLD:g} of 100), `not_found`, or "
+        "`no_text` (no quote, or no body to check against).",
+    )
+    quote_check_span = serializers.ListField(
+        child=serializers.IntegerField(min_value=0),
+        min_length=2,
+        max_length=2,
+        allow_null=True,
+        read_only=True,
+        help_text="`[start, end]`: where the quote (verbatim) or its closest "
+        "passage (close) is in the article's body, in characters; null otherwise.",
+    )
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -307,6 +356,18 @@ class HistoricalPositionFieldsSerializer(serializers.Serializer):
     quote = serializers.CharField()
     note = serializers.CharField()
     confidence = ConfidenceField()
+    event = serializers.CharField(source="event.slug", allow_null=True, read_only=True)
+    attribution = serializers.CharField()
+    condition = serializers.CharField()
+    condition_proposal = serializers.CharField(
+        source="condition_proposal.slug", allow_null=True, read_only=True
+    )
+    condition_event = serializers.CharField(
+        source="condition_event.slug", allow_null=True, read_only=True
+    )
+    quote_original = serializers.CharField()
+    quote_language = serializers.CharField()
+    quote_check = serializers.CharField()
 
 
 class PositionVersionSerializer(serializers.Serializer):

@@ -16,7 +16,14 @@ from django.db.models import ForeignObjectRel
 from simple_history.manager import HistoryManager
 
 from actors.models import Actor, Affiliation
-from positions.models import Article, Negotiation, Position, Proposal
+from positions.models import (
+    Article,
+    Event,
+    Negotiation,
+    Position,
+    Proposal,
+    ProposalLink,
+)
 from tests.factories import (
     AffiliationFactory,
     ArticleFactory,
@@ -245,12 +252,14 @@ def test_it_lets_other_updates_pass(code):
     assert find_bypasses(textwrap.dedent(code)) == []
 
 
-def test_it_tracks_exactly_the_six_domain_models():
+def test_it_tracks_exactly_the_eight_domain_models():
     assert set(tracked_models()) == {
         Actor,
         Affiliation,
         Negotiation,
         Proposal,
+        ProposalLink,
+        Event,
         Article,
         Position,
     }

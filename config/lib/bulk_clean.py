@@ -257,7 +257,10 @@ class _UniqueRule:
                 code=constraint.violation_error_code,
             )
         if len(self.fields) == 1 and (constraint is None or error.code == "unique"):
-            return ValidationError({self.fields[0]: [error]})
+            # A model may show a hidden key's error on the field it derives from.
+            shown_as = getattr(self.model_class, "UNIQUE_FIELD_SHOWN_AS", {})
+            field = shown_as.get(self.fields[0], self.fields[0])
+            return ValidationError({field: [error]})
         return error if constraint else ValidationError({NON_FIELD_ERRORS: [error]})
 
 

@@ -110,12 +110,12 @@ def _load(source) -> dict:
     _copy(
         source,
         source.mogrify(
-            "SELECT id, url, title, outlet, '', published_on, 'en', '', '', "
+            "SELECT id, url, url, title, outlet, '', published_on, 'en', '', '', "
             "%(now)s, %(now)s FROM articles",
             {"now": now},
         ).decode(),
         Article,
-        "id, url, title, outlet, authors, published_on, language, summary, body, "
+        "id, url, url_key, title, outlet, authors, published_on, language, summary, body, "
         "created_at, updated_at",
     )
     _copy(
@@ -128,7 +128,11 @@ def _load(source) -> dict:
                    stance, observed_on, quote, '',
                    CASE WHEN confidence < 1.0 / 3 THEN 1
                         WHEN confidence < 2.0 / 3 THEN 2 ELSE 3 END,
-                   1, %(now)s, %(now)s
+                   1, %(now)s, %(now)s,
+                   -- Each speaker is one of the side's spokespeople; the
+                   -- articles carry no text to check quotes against.
+                   CASE WHEN repeat = 0 THEN 'reported' ELSE 'stated' END,
+                   'no_text', '', '', ''
             FROM (SELECT positions.*, ROW_NUMBER() OVER (
                       PARTITION BY actor_id, proposal_id, article_id ORDER BY id) - 1
                       AS repeat
@@ -137,7 +141,8 @@ def _load(source) -> dict:
         ).decode(),
         Position,
         "id, actor_id, proposal_id, article_id, speaker_id, stance, stated_on, "
-        "quote, note, confidence, version, created_at, updated_at",
+        "quote, note, confidence, version, created_at, updated_at, attribution, "
+        "quote_check, condition, quote_original, quote_language",
     )
     record_history(Article, 1, now)
     record_history(Position, 1, now)

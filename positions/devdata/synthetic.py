@@ -188,6 +188,7 @@ def _copy_articles(plan, rng, article_days, now) -> int:
     rows = (
         (
             f"https://synthetic.example/{plan.prefix}/articles/{index + 1}",
+            f"https://synthetic.example/{plan.prefix}/articles/{index + 1}",
             _phrase(rng, 8).capitalize(),
             rng.choice(OUTLETS),
             "",
@@ -204,6 +205,7 @@ def _copy_articles(plan, rng, article_days, now) -> int:
         Article,
         [
             "url",
+            "url_key",
             "title",
             "outlet",
             "authors",
@@ -248,6 +250,12 @@ def _copy_positions(
                 1,
                 now,
                 now,
+                # No speaker, and articles without text.
+                "reported",
+                "no_text",
+                "",
+                "",
+                "",
             )
             if on_progress is not None and count % 10_000 == 0:
                 on_progress(10_000)
@@ -266,6 +274,11 @@ def _copy_positions(
             "version",
             "created_at",
             "updated_at",
+            "attribution",
+            "quote_check",
+            "condition",
+            "quote_original",
+            "quote_language",
         ],
         rows(),
     )

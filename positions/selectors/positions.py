@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from actors.models import Actor
 from config.lib.limits import is_id
-from positions.models import Article, Position, PositionQuerySet, Proposal
+from positions.models import Article, Event, Position, PositionQuerySet, Proposal
 from positions.position_fields import (
     EXPORT_FIELDS,
     POSITION_READ_PATHS,
@@ -59,12 +59,21 @@ def bulk_references(rows: list) -> dict[str, dict]:
     actors = Actor.objects.in_bulk(
         sent("actor", str) | sent("speaker", str), field_name="slug"
     )
+    proposals = Proposal.objects.select_related("negotiation").in_bulk(
+        sent("proposal", str) | sent("condition_proposal", str), field_name="slug"
+    )
+    # Only when named: most bulk rows carry no event.
+    event_slugs = sent("event", str) | sent("condition_event", str)
+    events = (
+        Event.objects.in_bulk(event_slugs, field_name="slug") if event_slugs else {}
+    )
     return {
         "actor": actors,
         "speaker": actors,
-        "proposal": Proposal.objects.select_related("negotiation").in_bulk(
-            sent("proposal", str), field_name="slug"
-        ),
+        "proposal": proposals,
+        "condition_proposal": proposals,
+        "event": events,
+        "condition_event": events,
         "article": Article.objects.in_bulk(
             {value for value in sent("article", int) if is_id(value)}
         ),
@@ -139,6 +148,11 @@ def actor_proposals(*, actor: Actor) -> list[Proposal]:
 
 
 def article_positions(*, article: Article) -> PositionQuerySet:
-    return article.positions.select_related("actor", "proposal", "speaker").order_by(
-        "stated_on", "id"
-    )
+    return article.positions.select_related(
+        "actor",
+        "proposal",
+        "speaker",
+        "event",
+        "condition_proposal",
+        "condition_event",
+    ).order_by("stated_on", "id")

@@ -18,7 +18,13 @@ from simple_history.utils import bulk_create_with_history
 from actors.models import Actor, Affiliation
 from config.lib.bulk_clean import BULK_BATCH_SIZE, full_clean_each, in_batches
 from config.lib.rest import error_dict
-from positions.models import Article, Position, Proposal
+from positions.models import (
+    NOT_THE_SIDES_VOICE,
+    Article,
+    Attribution,
+    Position,
+    Proposal,
+)
 
 POSITION_EDITABLE_FIELDS = (
     "actor",
@@ -30,6 +36,13 @@ POSITION_EDITABLE_FIELDS = (
     "quote",
     "note",
     "confidence",
+    "event",
+    "attribution",
+    "condition",
+    "condition_proposal",
+    "condition_event",
+    "quote_original",
+    "quote_language",
 )
 
 
@@ -84,6 +97,16 @@ def _only_side(speaker: Actor, on: datetime.date, organizations: set[Actor]) -> 
 
 def _fill_side(fields: dict, side_for=side_for_speaker) -> None:
     if fields.get("actor") is None and fields.get("speaker") is not None:
+        attribution = fields.get("attribution")
+        if attribution in NOT_THE_SIDES_VOICE:
+            label = Attribution(attribution).label
+            raise ValidationError(
+                {
+                    "actor": f"The speaker does not speak for the side ({label}), so "
+                    "the side cannot be taken from the speaker's affiliation. Choose "
+                    "the side."
+                }
+            )
         if fields.get("stated_on") is None:
             raise ValidationError({"stated_on": "This field is required."})
         fields["actor"] = side_for(speaker=fields["speaker"], on=fields["stated_on"])
@@ -210,7 +233,7 @@ def positions_bulk_create(
         if recorded_by is not None and recorded_by.is_authenticated
         else None
     )
-    side_for = _preloaded_sides(rows)
+    side_for, affiliated = _preloaded_affiliations(rows)
     positions: list[Position | None] = []
     errors = {}
     for index, fields in enumerate(rows):
@@ -222,6 +245,8 @@ def positions_bulk_create(
             positions.append(None)
             continue
         position = Position(**fields)
+        if not position.attribution:
+            position.attribution = position.default_attribution(affiliated)
         if by is not None:
             position.recorded_by = by
         positions.append(position)
@@ -229,18 +254,20 @@ def positions_bulk_create(
         errors[index] = error_dict(error)
     if errors:
         raise BulkValidationError(dict(sorted(errors.items())))
+    for position in positions:
+        # What save() does one at a time; bulk inserts call no save().
+        position.apply_quote_check(position.article.body)
     bulk_create_with_history(
         positions, Position, batch_size=BULK_BATCH_SIZE, default_user=by
     )
     return positions
 
 
-def _preloaded_sides(rows: list[dict]) -> Callable[..., Actor]:
-    """``side_for_speaker`` for the rows' speakers, their affiliations loaded at once."""
+def _preloaded_affiliations(rows: list[dict]) -> tuple[Callable[..., Actor], Callable]:
+    """``side_for_speaker`` for the rows' speakers, and whether a speaker was
+    affiliated with a side on a date, their affiliations loaded at once."""
     speaker_ids = {
-        fields["speaker"].pk
-        for fields in rows
-        if fields.get("actor") is None and fields.get("speaker") is not None
+        fields["speaker"].pk for fields in rows if fields.get("speaker") is not None
     }
     affiliations = defaultdict(list)
     for batch in in_batches(speaker_ids):
@@ -250,15 +277,23 @@ def _preloaded_sides(rows: list[dict]) -> Callable[..., Actor]:
             affiliations[affiliation.person_id].append(affiliation)
     to_date = Position._meta.get_field("stated_on").to_python
 
-    def side_for(*, speaker: Actor, on) -> Actor:
+    def organizations_on(person_id: int, on) -> set[Actor]:
         on = to_date(on)
         # The rule of Affiliation.objects.on(): both ends inclusive, no end open.
-        organizations = {
+        return {
             affiliation.organization
-            for affiliation in affiliations[speaker.pk]
+            for affiliation in affiliations[person_id]
             if affiliation.start_date <= on
             and (affiliation.end_date is None or affiliation.end_date >= on)
         }
-        return _only_side(speaker, on, organizations)
 
-    return side_for
+    def side_for(*, speaker: Actor, on) -> Actor:
+        return _only_side(speaker, to_date(on), organizations_on(speaker.pk, on))
+
+    def affiliated(person_id: int, organization_id: int, on) -> bool:
+        return any(
+            organization.pk == organization_id
+            for organization in organizations_on(person_id, on)
+        )
+
+    return side_for, affiliated

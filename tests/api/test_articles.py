@@ -183,7 +183,7 @@ def test_it_rejects_a_bad_parameter_naming_it(api_client, korea_case, query, par
     assert list(response.json()) == [parameter]
 
 
-def test_it_creates_an_article_under_its_normalised_url(
+def test_it_creates_an_article_under_its_address_as_given(
     analyst_api, analyst, korea_case
 ):
     response = analyst_api.post(
@@ -197,9 +197,11 @@ def test_it_creates_an_article_under_its_normalised_url(
     )
 
     assert response.status_code == 201, response.content
-    assert response.json()["url"] == "https://www.nknews.org/2019/03/hanoi?id=7"
+    given = "HTTPS://WWW.NKNews.org:443/2019/03/hanoi/?utm_source=twitter&id=7#top"
+    assert response.json()["url"] == given
     saved = Article.objects.get(pk=response.json()["id"])
-    assert saved.url == "https://www.nknews.org/2019/03/hanoi?id=7"
+    assert saved.url == given
+    assert saved.url_key == "https://www.nknews.org/2019/03/hanoi?id=7"
     assert (saved.title, saved.language, saved.added_by) == (
         "After Hanoi",
         "en",

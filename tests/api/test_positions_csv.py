@@ -23,6 +23,15 @@ JSON_FIELDS = [
     "quote",
     "note",
     "confidence",
+    "event",
+    "attribution",
+    "condition",
+    "condition_proposal",
+    "condition_event",
+    "quote_original",
+    "quote_language",
+    "quote_check",
+    "quote_check_span",
     "version",
     "url",
     "created_at",
@@ -92,7 +101,9 @@ def test_it_is_a_utf8_csv_download_with_a_file_name(api_client, korea_case):
     assert "utf-8" in response["Content-Type"].lower()
     assert response["Content-Disposition"] == 'attachment; filename="positions.csv"'
     # The Herald's headline has curly quotes: they must survive the trip.
-    assert "‘phased denuke approach’" in read_csv(response)[1][17]
+    rows = read_csv(response)
+    title = rows[1][rows[0].index("article_title")]
+    assert "‘phased denuke approach’" in title
 
 
 def test_it_writes_the_same_values_as_the_json(api_client, korea_case, many):

@@ -41,6 +41,14 @@ def test_it_lists_the_created_version_with_who_and_what(
         "quote": "a big deal",
         "note": "",
         "confidence": "medium",
+        "event": None,
+        "attribution": "stated",
+        "condition": "",
+        "condition_proposal": None,
+        "condition_event": None,
+        "quote_original": "",
+        "quote_language": "",
+        "quote_check": "no_text",
     }
     changed_at = datetime.datetime.fromisoformat(created["changed_at"])
     assert changed_at.tzinfo is not None

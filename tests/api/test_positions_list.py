@@ -145,6 +145,17 @@ def test_it_shows_every_field_of_a_position(api_client, world):
         "quote": "",
         "note": "Pompeo keeps the door open",
         "confidence": "high",
+        "event": None,
+        # Pompeo was Secretary of State that day.
+        "attribution": "stated",
+        "condition": "",
+        "condition_proposal": None,
+        "condition_event": None,
+        "quote_original": "",
+        "quote_language": "",
+        # No quote to check.
+        "quote_check": "no_text",
+        "quote_check_span": None,
         "version": 1,
         "url": f"http://testserver/api/v1/positions/{world.pompeo_big_deal.pk}/",
         "created_at": row["created_at"],

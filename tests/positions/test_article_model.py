@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from positions.models import Article, Position, normalize_article_url
+from positions.models.articles import DUPLICATE_ADDRESS
 from tests.factories import ArticleFactory
 
 HERALD = "https://www.koreaherald.com/view.php?ud=20190328000716"
@@ -52,12 +53,13 @@ def test_it_normalises_the_url(given, stored):
     assert normalize_article_url(given) == stored
 
 
-def test_it_stores_the_normalised_url(db):
-    article = ArticleFactory(
-        url="HTTPS://WWW.KOREAHERALD.COM/view.php?ud=20190328000716&utm_source=x#top"
-    )
+def test_it_stores_the_address_as_given_and_keys_it_normalised(db):
+    given = "HTTPS://WWW.KOREAHERALD.COM/view.php?ud=20190328000716&utm_source=x#top"
+    article = ArticleFactory(url=f"  {given} ")
 
-    assert Article.objects.get(pk=article.pk).url == HERALD
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.url, stored.url_key) == (given, HERALD)
+    assert Article.objects.by_url(HERALD).get() == stored
 
 
 def test_it_leaves_a_normalised_url_as_it_is():
@@ -113,9 +115,7 @@ def test_it_refuses_the_same_article_under_another_spelling_in_full_clean(korea_
     with pytest.raises(ValidationError) as excinfo:
         copy.full_clean()
 
-    assert excinfo.value.message_dict == {
-        "url": ["Article with this Url already exists."]
-    }
+    assert excinfo.value.message_dict == {"url": [DUPLICATE_ADDRESS]}
     assert Article.objects.count() == 1
 
 

@@ -8,6 +8,8 @@ MODELS = [
     "positions.proposal",
     "positions.article",
     "positions.position",
+    "positions.event",
+    "positions.proposallink",
 ]
 TRACKED_APPS = ["actors", "positions"]
 
@@ -70,11 +72,13 @@ def test_it_forbids_analysts_to_curate_actors_negotiations_and_proposals(
     assert not analyst.has_perm(permission(action, model))
 
 
-def test_it_gives_analysts_exactly_views_and_article_and_position_edits(analysts):
+def test_it_gives_analysts_exactly_views_and_article_position_and_event_edits(
+    analysts,
+):
     edits = {
         ("positions", f"{action}_{model}")
         for action in ("add", "change")
-        for model in ("article", "position")
+        for model in ("article", "position", "event")
     }
 
     assert codenames(analysts, codename__startswith="view_") | edits == codenames(
@@ -85,7 +89,9 @@ def test_it_gives_analysts_exactly_views_and_article_and_position_edits(analysts
 
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("action", ["view", "add", "change", "delete"])
-def test_it_lets_curators_add_change_and_delete_all_six_models(curator, model, action):
+def test_it_lets_curators_add_change_and_delete_all_eight_models(
+    curator, model, action
+):
     assert curator.has_perm(permission(action, model))
 
 

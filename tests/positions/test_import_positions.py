@@ -165,7 +165,7 @@ def test_it_creates_a_new_article_once_from_its_columns(korea_case, tmp_path):
     assert Article.objects.count() == 2
     article = Article.objects.get(outlet="NK News")
     assert (article.url, article.title, article.published_on) == (
-        "https://www.nknews.org/2019/03/envoy-briefing",
+        NK_NEWS["article_url"],
         "Envoy briefs allies on Hanoi follow-up",
         D("2019-03-29"),
     )
@@ -308,7 +308,7 @@ def test_it_records_who_created_each_position_and_article_in_history(
     assert (record.history_type, record.history_user, record.url) == (
         "+",
         analyst,
-        "https://www.nknews.org/2019/03/envoy-briefing",
+        NK_NEWS["article_url"],
     )
 
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from actors.models import Actor
 from config.lib.bulk_clean import full_clean_each
 from config.lib.rest import error_dict
+from positions.models.articles import DUPLICATE_ADDRESS
 from positions.models import Article, Position
 from positions.services import (
     BulkValidationError,
@@ -315,10 +316,10 @@ def test_its_checker_checks_unique_fields_against_stored_and_earlier_ones(
     errors = full_clean_each(drafts())
 
     assert sorted(one_by_one) == [0, 1]
-    assert one_by_one[0] == {"url": ["Article with this Url already exists."]}
+    assert one_by_one[0] == {"url": [DUPLICATE_ADDRESS]}
     assert {index: error_dict(error) for index, error in errors.items()} == {
         **one_by_one,
-        3: {"url": ["Article with this Url already exists."]},
+        3: {"url": [DUPLICATE_ADDRESS]},
     }
     assert sorted(full_clean_each(drafts(), between=False)) == [0, 1]
 

@@ -774,7 +774,8 @@ API_FILTERS = {
         PositionFilter,
         ("actor", "proposal", "negotiation", "speaker", "article", "outlet")
         + ("stance", "stance_min", "stance_max", "stated_after", "stated_before")
-        + ("confidence", "search", "ordering"),
+        + ("confidence", "search", "ordering")
+        + ("event", "attribution", "conditional", "quote_check"),
     ),
     "/api/v1/stances/": (
         StancesParameters,

@@ -7,6 +7,7 @@ from django.db import InterfaceError, OperationalError
 from tqdm import tqdm
 
 from positions.importing import REQUIRED_COLUMNS, import_position_rows
+from positions.position_fields import EXPORT_FIELD_NAMES
 from positions.services import BulkValidationError
 
 MAX_ERRORS_SHOWN = 50
@@ -82,6 +83,13 @@ class Command(BaseCommand):
                 if missing:
                     raise CommandError(
                         f"Missing columns: {', '.join(sorted(missing))}."
+                    )
+                # A misspelt column would otherwise be dropped without a word.
+                unknown = set(reader.fieldnames) - set(EXPORT_FIELD_NAMES)
+                if unknown:
+                    raise CommandError(
+                        f"Unknown columns: {', '.join(sorted(unknown))}. The columns "
+                        "are those of the positions CSV export."
                     )
                 return list(reader)
         except FileNotFoundError:
