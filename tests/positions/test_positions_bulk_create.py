@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from actors.models import Actor
 from config.lib.bulk_clean import full_clean_each
 from config.lib.rest import error_dict
-from positions.models.articles import DUPLICATE_ADDRESS
 from positions.models import Article, Position
+from positions.models.articles import DUPLICATE_ADDRESS
 from positions.services import (
     BulkValidationError,
     position_create,
