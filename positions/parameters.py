@@ -15,7 +15,7 @@ from rest_framework import exceptions
 from actors.models import Actor
 from config.lib.filtering import ExistingRowsField, ParameterForm
 from config.lib.limits import is_id
-from positions.models import Negotiation, Proposal
+from positions.models import Attribution, Negotiation, Proposal
 from positions.selectors import CHANGE_KINDS, DEFAULT_CHANGE_KINDS
 
 
@@ -105,10 +105,18 @@ class FlagField(forms.TypedChoiceField):
         )
 
 
+class AttributionsField(forms.MultipleChoiceField):
+    """``attribution=`` (repeatable): only positions known that way take part."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Attribution.choices, required=False, **kwargs)
+
+
 class PairScopeParameters(ParameterForm):
     actor = SidesField()
     proposal = SlugsField(Proposal.objects.all())
     negotiation = SlugsField(Negotiation.objects.all())
+    attribution = AttributionsField()
 
     def scope(self) -> dict:
         data = self.cleaned_data
@@ -116,6 +124,7 @@ class PairScopeParameters(ParameterForm):
             "actors": data["actor"],
             "proposals": data["proposal"],
             "negotiations": data["negotiation"],
+            "attributions": data["attribution"] or None,
         }
 
 
@@ -132,6 +141,7 @@ class StancesParameters(PairScopeParameters):
 class TimelineParameters(PairScopeParameters):
     stated_after = forms.DateField(required=False)
     stated_before = forms.DateField(required=False)
+    by = forms.ChoiceField(choices=[("speaker", "speaker")], required=False)
 
     def arguments(self) -> dict:
         """``position_timeline``'s arguments."""
@@ -140,6 +150,10 @@ class TimelineParameters(PairScopeParameters):
             "stated_after": data["stated_after"],
             "stated_before": data["stated_before"],
         }
+
+    @property
+    def by_speaker(self) -> bool:
+        return self.cleaned_data["by"] == "speaker"
 
 
 class ChangesParameters(PairScopeParameters):
@@ -169,6 +183,7 @@ class GapParameters(ParameterForm):
     since = forms.DateField(required=False)
     until = forms.DateField(required=False)
     terms = FlagField()
+    attribution = AttributionsField()
 
     def arguments(self) -> dict:
         """``gap_series``'s arguments."""
@@ -181,6 +196,7 @@ class GapParameters(ParameterForm):
             "with_terms": data["terms"] is not False,
             "since": data["since"],
             "until": data["until"],
+            "attributions": data["attribution"] or None,
         }
 
 
@@ -207,6 +223,7 @@ class DiffParameters(PairScopeParameters):
 class SummaryParameters(ParameterForm):
     since = forms.DateField(required=False)
     until = forms.DateField(required=False)
+    attribution = AttributionsField()
 
     def clean(self):
         data = super().clean()
@@ -221,6 +238,7 @@ class SummaryParameters(ParameterForm):
         return {
             "since": data["since"],
             "until": data["until"] or datetime.date.today(),
+            "attributions": data["attribution"] or None,
         }
 
 

@@ -282,6 +282,17 @@ class TimelineSeriesSerializer(serializers.Serializer):
     points = TimelinePointSerializer(many=True)
 
 
+class TimelineSpeakerSeriesSerializer(TimelineSeriesSerializer):
+    speaker = serializers.CharField(
+        source="speaker_slug",
+        allow_null=True,
+        # Not required in the schema: present only with by=speaker.
+        required=False,
+        help_text="With `by=speaker` only: who spoke (null: positions without "
+        "a speaker).",
+    )
+
+
 class TimelineSerializer(serializers.Serializer):
     """A page of series; ``next`` continues with the following pairs."""
 
@@ -290,7 +301,14 @@ class TimelineSerializer(serializers.Serializer):
     previous = serializers.URLField(allow_null=True)
 
 
+class TimelineBySpeakerSerializer(TimelineSerializer):
+    """With ``by=speaker``: one series per (actor, proposal, speaker)."""
+
+    series = TimelineSpeakerSeriesSerializer(many=True)
+
+
 TIMELINE_CSV_HEADER = ["actor", "proposal", "stated_on", "stance", "position"]
+TIMELINE_BY_SPEAKER_CSV_HEADER = [*TIMELINE_CSV_HEADER, "speaker"]
 
 
 class GapTermSerializer(serializers.Serializer):

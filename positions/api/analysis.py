@@ -12,6 +12,7 @@ from config.lib.schema import ERRORS, list_page_schema
 from config.lib.throttling import EXPENSIVE_THROTTLES
 from positions import selectors
 from positions.api.positions import CSV_PARAMETER
+from positions.models import Attribution
 from positions.parameters import (
     CHANGE_CURSOR,
     STANCE_CURSOR,
@@ -24,10 +25,12 @@ from positions.parameters import (
 )
 from positions.selectors.positions import EXPORT_CHUNK
 from positions.serializers import (
+    TIMELINE_BY_SPEAKER_CSV_HEADER,
     TIMELINE_CSV_HEADER,
     ChangeSerializer,
     GapSerializer,
     StanceSerializer,
+    TimelineBySpeakerSerializer,
     TimelineSerializer,
 )
 
@@ -46,8 +49,19 @@ def _scope_parameters(*extra):
             many=True,
             description="Negotiation slug (repeat for OR).",
         ),
+        ATTRIBUTION_PARAMETER,
         *extra,
     ]
+
+
+ATTRIBUTION_PARAMETER = OpenApiParameter(
+    "attribution",
+    str,
+    many=True,
+    enum=list(Attribution.values),
+    description="Only positions known this way take part (repeat for OR): "
+    "`attribution=stated` asks what each side said itself.",
+)
 
 
 def date_parameter(name, description):
@@ -201,24 +215,41 @@ class TimelineView(CSVFormatMixin, AnalysisView):
         parameters=_scope_parameters(
             date_parameter("stated_after", "Inclusive."),
             date_parameter("stated_before", "Inclusive."),
+            OpenApiParameter(
+                "by",
+                str,
+                enum=["speaker"],
+                description="`speaker`: one series per (actor, proposal, speaker), "
+                "each naming its `speaker` (null for positions without one); a "
+                "page holds the series of `page_size` pairs. The CSV gains a "
+                "`speaker` column.",
+            ),
             *PAGE_PARAMETERS,
             CSV_PARAMETER,
         ),
         responses={
-            (200, "application/json"): TimelineSerializer,
+            # One shape: series carry `speaker` only with by=speaker.
+            (200, "application/json"): TimelineBySpeakerSerializer,
             (200, "text/csv"): OpenApiTypes.STR,
             400: ERRORS[400],
         },
     )
     def get(self, request):
-        arguments = parse(TimelineParameters, request).arguments()
+        parameters = parse(TimelineParameters, request)
+        arguments = parameters.arguments()
+        by_speaker = parameters.by_speaker
         if self.wants_csv():
+            columns = ["actor__slug", "proposal__slug", "stated_on", "stance", "id"]
+            if by_speaker:
+                columns.append("speaker__slug")
             return csv_response(
-                header=TIMELINE_CSV_HEADER,
+                header=(
+                    TIMELINE_BY_SPEAKER_CSV_HEADER
+                    if by_speaker
+                    else TIMELINE_CSV_HEADER
+                ),
                 rows=selectors.position_timeline(**arguments)
-                .values_list(
-                    "actor__slug", "proposal__slug", "stated_on", "stance", "id"
-                )
+                .values_list(*columns)
                 .iterator(chunk_size=EXPORT_CHUNK),
                 filename="timeline.csv",
             )
@@ -226,14 +257,17 @@ class TimelineView(CSVFormatMixin, AnalysisView):
         series = pagination.paginate_selector(
             request,
             fetch=lambda after, limit: selectors.timeline_series(
-                **arguments, after=after, limit=limit
+                **arguments, by_speaker=by_speaker, after=after, limit=limit
             ),
             key_of=TIMELINE_CURSOR.of,
             parse_key=TIMELINE_CURSOR.parse,
         )
         links = pagination.links()
+        if by_speaker:
+            series = selectors.lines_by_speaker(series)
+        serializer = TimelineBySpeakerSerializer if by_speaker else TimelineSerializer
         return Response(
-            TimelineSerializer(
+            serializer(
                 {
                     "series": series,
                     "next": links["next_link"],

@@ -56,7 +56,12 @@ from positions.selectors.stances import (
     stances_as_of,
 )
 from positions.selectors.summary import actor_summary
-from positions.selectors.timeline import Series, position_timeline, timeline_series
+from positions.selectors.timeline import (
+    Series,
+    lines_by_speaker,
+    position_timeline,
+    timeline_series,
+)
 
 __all__ = [
     "CHANGE_KINDS",
@@ -94,6 +99,7 @@ __all__ = [
     "position_read_rows",
     "positions_by_id",
     "positions_for_export",
+    "lines_by_speaker",
     "position_timeline",
     "proposal_page",
     "proposal_positions",

@@ -11,7 +11,6 @@ from positions.selectors.sql import (
     CONTESTED_RESOLUTIONS,
     SEQUENCED_CTE,
     SLUG_JOINS,
-    WINDOWED_POSITIONS,
     PairScope,
     date_bounds,
     fetch_rows,
@@ -22,6 +21,7 @@ from positions.selectors.sql import (
     resolution_ctes,
     scoped_positions,
     select_list,
+    windowed_positions,
     windowed_positions_ctes,
 )
 
@@ -43,6 +43,7 @@ def change_list(
     until: datetime.date | None = None,
     kinds: Iterable[str] = DEFAULT_CHANGE_KINDS,
     contested: bool | None = None,
+    attributions: Iterable[str] | None = None,
     after: tuple[datetime.date, int] | None = None,
     limit: int | None = None,
 ) -> list[Change]:
@@ -56,7 +57,9 @@ def change_list(
     A change is ``contested`` when its from-date or to-date was resolved by
     plurality or tie, and ``disputed`` when a position of either date
     disagrees; ``contested`` True or False keeps only those, None all.
-    ``after`` (a change date and its position id) and ``limit`` fetch one page.
+    ``attributions`` keeps only positions of those attributions (all when
+    None). ``after`` (a change date and its position id) and ``limit`` fetch
+    one page.
     """
     kinds = list(kinds)
     unknown = set(kinds) - set(CHANGE_KINDS)
@@ -72,6 +75,7 @@ def change_list(
         "until": until,
         "kinds": kinds,
         "contested": contested,
+        "attributions": attributions,
         "after": after,
         "limit": limit,
     }
@@ -89,6 +93,7 @@ def change_list(
         negotiations=arguments["negotiations"],
         until=min(ends, default=None),
         positions=CHANGE_PAGE_POSITIONS_PER_ROW * limit + CHANGE_PAGE_POSITIONS,
+        attributions=attributions,
     )
     if recent is None or (since is not None and since >= recent):
         return _changes(**arguments, window_start=since)
@@ -105,6 +110,7 @@ def recent_period_start(
     proposals: Iterable[Proposal] | None = None,
     negotiations: Iterable[int] | None = None,
     until: datetime.date | None = None,
+    attributions: Iterable[str] | None = None,
 ) -> datetime.date | None:
     """The date of the ``positions``-th latest position in scope (on or before
     ``until``), or None when there are no more: pages show the period from
@@ -118,6 +124,8 @@ def recent_period_start(
         recent = recent.filter(proposal__negotiation__in=negotiations)
     if until is not None:
         recent = recent.filter(stated_on__lte=until)
+    if attributions:
+        recent = recent.filter(attribution__in=list(attributions))
     return (
         recent.order_by("-stated_on", "-id")
         .values_list("stated_on", flat=True)[positions : positions + 1]
@@ -142,7 +150,7 @@ def classified_changes_ctes(scope: PairScope, *, window_start, params: dict) -> 
     else:
         source = (
             f"WITH {windowed_positions_ctes(scope)},"
-            f" {resolution_ctes(WINDOWED_POSITIONS)}"
+            f" {resolution_ctes(windowed_positions(scope))}"
         )
         params["window_start"] = window_start
         # Earlier dates only gave the first dates of the period their "from".
@@ -187,12 +195,16 @@ def _changes(
     until,
     kinds,
     contested,
+    attributions,
     after,
     limit,
     window_start=None,
 ) -> list[Change]:
     scope = PairScope(
-        actors=ids(actors), proposals=ids(proposals), negotiations=negotiations
+        actors=ids(actors),
+        proposals=ids(proposals),
+        negotiations=negotiations,
+        attributions=attributions,
     )
     params: dict = {}
     ctes = classified_changes_ctes(scope, window_start=window_start, params=params)

@@ -10,7 +10,6 @@ from positions.selectors.sql import (
     ACTOR,
     PAIR_COLUMNS,
     PARTICIPANTS,
-    POSITION,
     PROPOSAL,
     SEQUENCED_CTE,
     PairScope,
@@ -30,6 +29,7 @@ def diff_rows(
     negotiations: Iterable[int] | None = None,
     actors: Iterable[Actor] | None = None,
     proposals: Iterable[int] | None = None,
+    attributions: Iterable[str] | None = None,
     after: tuple[str, str] | None = None,
     limit: int | None = None,
 ) -> list[DiffRow]:
@@ -44,8 +44,9 @@ def diff_rows(
     dates), else ``shift``; both sides resolved as everywhere
     (``sql.resolution_ctes``). ``positions_between`` are the positions
     standing for the pair's changes dated after ``from_date`` up to
-    ``to_date`` inclusive. ``after`` (actor and proposal slug) and ``limit``
-    fetch one page.
+    ``to_date`` inclusive. ``attributions`` keeps only positions of those
+    attributions. ``after`` (actor and proposal slug) and ``limit`` fetch one
+    page.
     """
     if from_date >= to_date:
         raise ValueError("from_date must be before to_date")
@@ -53,6 +54,7 @@ def diff_rows(
         actors=ids(actors),
         proposals=ids(proposals),
         negotiations=ids(negotiations),
+        attributions=attributions,
         columns=PAIR_COLUMNS,
     )
     conditions = [scope.where, "a.kind <> %(person)s"]
@@ -84,16 +86,16 @@ def diff_rows(
         "stated_on > %(from_date)s AND (from_stance IS NULL OR from_stance <> stance)"
     )
     history = f"""moved_pairs m
-        JOIN {POSITION} p ON p.actor_id = m.actor_id AND p.proposal_id = m.proposal_id
+        JOIN {scope.positions} p ON p.actor_id = m.actor_id AND p.proposal_id = m.proposal_id
          AND p.stated_on >= COALESCE(m.from_latest, %(from_date)s)
          AND p.stated_on <= m.to_latest"""
     sql = f"""
     WITH pairs AS (
         SELECT a.id AS actor_id, pr.id AS proposal_id,
-               (SELECT MAX(p.stated_on) FROM {POSITION} p
+               (SELECT MAX(p.stated_on) FROM {scope.positions} p
                 WHERE p.actor_id = a.id AND p.proposal_id = pr.id
                   AND p.stated_on <= %(from_date)s) AS from_latest,
-               (SELECT MAX(p.stated_on) FROM {POSITION} p
+               (SELECT MAX(p.stated_on) FROM {scope.positions} p
                 WHERE p.actor_id = a.id AND p.proposal_id = pr.id
                   AND p.stated_on > %(from_date)s
                   AND p.stated_on <= %(to_date)s) AS to_latest

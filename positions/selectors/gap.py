@@ -137,6 +137,7 @@ def gap_series(
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     with_terms: bool = True,
+    attributions: Iterable[str] | None = None,
 ) -> list[GapPoint]:
     """The gap between ``a`` and ``b`` on every date either one's as-of stance
     changes, oldest first; with ``since``, the first point is the level on
@@ -154,12 +155,14 @@ def gap_series(
     ``moves`` their changes. As-of stances use the whole history.
     ``with_terms=False`` leaves ``terms`` and ``moves`` empty and reads one
     row per date of a change: a long series over many shared proposals has
-    millions of terms.
+    millions of terms. ``attributions`` keeps only positions of those
+    attributions.
     """
     scope = PairScope(
         actors=[a.pk, b.pk],
         proposals=ids(proposals),
         negotiations=negotiation_ids(negotiation, negotiations),
+        attributions=attributions,
     )
     params = scope.params | {"a": a.pk, "b": b.pk}
     bounds = []

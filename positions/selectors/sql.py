@@ -161,10 +161,19 @@ class PairScope:
         proposals: Sequence[int] | None = None,
         negotiations: Sequence[int] | None = None,
         stated_from: datetime.date | None = None,
+        attributions: Sequence[str] | None = None,
         columns: tuple[str, str, str] = POSITION_COLUMNS,
     ):
         self.conditions: list[str] = []
         self.params: dict = {}
+        # The positions every analysis reads: all of them, or only those of
+        # the chosen attributions ("what did each side say itself"). A plain
+        # subquery, which both databases fold into the outer query, so the
+        # pair indexes still serve it.
+        self.positions = POSITION
+        if attributions:
+            chosen = in_list("attribution", "attribution", attributions, self.params)
+            self.positions = f"(SELECT * FROM {POSITION} WHERE {chosen})"  # noqa: S608
         for name, column_sql, chosen in zip(
             ("actor", "proposal", "negotiation"),
             columns,
@@ -258,7 +267,7 @@ def resolution_ctes(source: str) -> str:
 
 def scoped_positions(scope: PairScope) -> str:
     """A FROM clause of the positions in ``scope``, for ``resolution_ctes``."""
-    return f"""{POSITION} p
+    return f"""{scope.positions} p
         JOIN {PROPOSAL} pr ON pr.id = p.proposal_id
         WHERE {scope.where}"""
 
@@ -274,13 +283,13 @@ def windowed_positions_ctes(scope: PairScope) -> str:
     return f"""
     window_pairs AS (
         SELECT DISTINCT p.actor_id, p.proposal_id
-        FROM {POSITION} p
+        FROM {scope.positions} p
         JOIN {PROPOSAL} pr ON pr.id = p.proposal_id
         WHERE {scope.where} AND p.stated_on >= %(window_start)s
     ),
     bounded_pairs AS MATERIALIZED (
         SELECT w.actor_id, w.proposal_id,
-               COALESCE((SELECT MAX(q.stated_on) FROM {POSITION} q
+               COALESCE((SELECT MAX(q.stated_on) FROM {scope.positions} q
                          WHERE q.actor_id = w.actor_id
                            AND q.proposal_id = w.proposal_id
                            AND q.stated_on < %(window_start)s),
@@ -289,9 +298,12 @@ def windowed_positions_ctes(scope: PairScope) -> str:
     )"""  # noqa: S608
 
 
-WINDOWED_POSITIONS = f"""bounded_pairs b
-        JOIN {POSITION} p ON p.actor_id = b.actor_id
+def windowed_positions(scope: PairScope) -> str:
+    """The FROM clause of the positions of ``windowed_positions_ctes``' pairs."""
+    return f"""bounded_pairs b
+        JOIN {scope.positions} p ON p.actor_id = b.actor_id
          AND p.proposal_id = b.proposal_id AND p.stated_on >= b.history_start"""
+
 
 SEQUENCED_CTE = """
     sequenced AS (

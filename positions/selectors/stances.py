@@ -17,7 +17,6 @@ from positions.selectors.rows import ResolvedStance
 from positions.selectors.sql import (
     ACTOR,
     PAIR_COLUMNS,
-    POSITION,
     PROPOSAL,
     SLUG_JOINS,
     PairScope,
@@ -48,6 +47,7 @@ def resolved_days(
     negotiation: Negotiation | None = None,
     negotiations: Iterable[Negotiation] | None = None,
     stated_from: datetime.date | None = None,
+    attributions: Iterable[str] | None = None,
 ) -> list[ResolvedStance]:
     """The resolved stance of every date of every pair in scope, in time order.
 
@@ -61,6 +61,7 @@ def resolved_days(
         proposals=ids(proposals),
         negotiations=negotiation_ids(negotiation, negotiations),
         stated_from=stated_from,
+        attributions=attributions,
     )
     sql = f"""
     WITH {resolution_ctes(scoped_positions(scope))}
@@ -78,6 +79,7 @@ def stances_as_of(
     negotiations: Iterable[Negotiation] | None = None,
     actors: Iterable[Actor] | None = None,
     proposals: Iterable[Proposal] | None = None,
+    attributions: Iterable[str] | None = None,
     after: tuple[str, str] | None = None,
     limit: int | None = None,
 ) -> list[ResolvedStance]:
@@ -96,6 +98,7 @@ def stances_as_of(
         actors=ids(actors),
         proposals=ids(proposals),
         negotiations=negotiation_ids(negotiation, negotiations),
+        attributions=attributions,
         columns=PAIR_COLUMNS,
     )
     conditions = [scope.where, "a.kind <> %(person)s"]
@@ -107,13 +110,13 @@ def stances_as_of(
         )
         params |= {"after_actor": after[0], "after_proposal": after[1]}
     latest_positions = f"""pairs
-        JOIN {POSITION} p
+        JOIN {scope.positions} p
           ON p.actor_id = pairs.actor_id AND p.proposal_id = pairs.proposal_id
          AND p.stated_on = pairs.latest"""
     sql = f"""
     WITH pairs AS (
         SELECT a.id AS actor_id, pr.id AS proposal_id,
-               (SELECT MAX(p.stated_on) FROM {POSITION} p
+               (SELECT MAX(p.stated_on) FROM {scope.positions} p
                 WHERE p.actor_id = a.id AND p.proposal_id = pr.id
                   AND p.stated_on <= %(on)s) AS latest
         FROM {ACTOR} a CROSS JOIN {PROPOSAL} pr

@@ -2,14 +2,15 @@
 period, counted from its changes in the database."""
 
 import datetime
+from collections.abc import Iterable
 
 from actors.models import Actor
 from positions.selectors.changes import classified_cte
 from positions.selectors.rows import ProposalSummary
 from positions.selectors.sql import (
-    POSITION,
     PROPOSAL,
     SEQUENCED_CTE,
+    PairScope,
     date_bounds,
     fetch_rows,
     resolution_ctes,
@@ -18,7 +19,11 @@ from positions.selectors.sql import (
 
 
 def actor_summary(
-    *, actor: Actor, since: datetime.date | None, until: datetime.date
+    *,
+    actor: Actor,
+    since: datetime.date | None,
+    until: datetime.date,
+    attributions: Iterable[str] | None = None,
 ) -> list[ProposalSummary]:
     """Per proposal the side has a stance on by ``until``, by proposal slug:
     its as-of stances on ``since`` (None without one, or without ``since``)
@@ -26,21 +31,23 @@ def actor_summary(
     (both inclusive; from the first date without ``since``). Shifts and
     reversals count only uncontested changes; contested ones (a from-date or
     to-date resolved by plurality or tie) are counted apart. A first stance
-    is no move.
+    is no move. ``attributions`` keeps only positions of those attributions.
     """
-    params: dict = {"until": until, "since": since, "actor": actor.pk}
+    scope = PairScope(attributions=attributions)
+    positions = scope.positions
+    params: dict = scope.params | {"until": until, "since": since, "actor": actor.pk}
     if since is None:
-        source = f"{POSITION} p WHERE p.actor_id = %(actor)s"
+        source = f"{positions} p WHERE p.actor_id = %(actor)s"
     else:
         # Each proposal's dates from its last one before ``since`` on: one
         # index probe per proposal rather than the side's whole history.
         source = f"""actor_pairs b
-            JOIN {POSITION} p ON p.actor_id = %(actor)s
+            JOIN {positions} p ON p.actor_id = %(actor)s
              AND p.proposal_id = b.proposal_id AND p.stated_on >= b.history_start"""
     pairs = f"""
     actor_pairs AS MATERIALIZED (
         SELECT pr.id AS proposal_id,
-               COALESCE((SELECT MAX(q.stated_on) FROM {POSITION} q
+               COALESCE((SELECT MAX(q.stated_on) FROM {positions} q
                          WHERE q.actor_id = %(actor)s AND q.proposal_id = pr.id
                            AND q.stated_on < %(since)s), %(since)s) AS history_start
         FROM {PROPOSAL} pr

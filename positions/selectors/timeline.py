@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 
@@ -11,7 +11,6 @@ from positions.models import Negotiation, Position, PositionQuerySet, Proposal
 from positions.selectors.sql import (
     ACTOR,
     PAIR_COLUMNS,
-    POSITION,
     PROPOSAL,
     PairScope,
     date_bounds,
@@ -34,6 +33,7 @@ def position_timeline(
     negotiations: Iterable[Negotiation] | None = None,
     stated_after: datetime.date | None = None,
     stated_before: datetime.date | None = None,
+    attributions: Iterable[str] | None = None,
 ) -> PositionQuerySet:
     """Positions grouped by pair, each pair in time order (``stated_on``, then ``id``).
 
@@ -52,6 +52,8 @@ def position_timeline(
         positions = positions.filter(stated_on__gte=stated_after)
     if stated_before is not None:
         positions = positions.filter(stated_on__lte=stated_before)
+    if attributions:
+        positions = positions.filter(attribution__in=list(attributions))
     return positions.in_timeline_order()
 
 
@@ -64,6 +66,8 @@ class Series:
     actor_id: int = sql_column("a.id")
     proposal_id: int = sql_column("pr.id")
     points: list = field(default_factory=list, metadata={"sql": None})
+    # Set when a side's line is split by speaker (None: no speaker named).
+    speaker_slug: str | None = field(default=None, metadata={"sql": None})
 
 
 def timeline_series(
@@ -73,11 +77,18 @@ def timeline_series(
     negotiations: Iterable[Negotiation] | None = None,
     stated_after: datetime.date | None = None,
     stated_before: datetime.date | None = None,
+    attributions: Iterable[str] | None = None,
+    by_speaker: bool = False,
     after: tuple[str, str] | None = None,
     limit: int,
 ) -> list[Series]:
     """A page of series: the pairs with a position in range, by actor slug
     then proposal slug (``after`` the given pair), each with its points.
+
+    ``by_speaker`` gives each point its ``speaker`` (slug or None), for
+    ``lines_by_speaker`` to split each pair's series by who spoke once the
+    page of pairs is chosen.
+    ``attributions`` keeps only positions of those attributions.
 
     Two queries whatever the page holds: the pairs (an index probe each),
     then their positions.
@@ -86,6 +97,7 @@ def timeline_series(
         actors=ids(actors),
         proposals=ids(proposals),
         negotiations=ids(negotiations),
+        attributions=attributions,
         columns=PAIR_COLUMNS,
     )
     params = dict(scope.params)
@@ -95,7 +107,7 @@ def timeline_series(
             "p.stated_on", since=stated_after, until=stated_before, params=params
         )
     )
-    exists = f"EXISTS (SELECT 1 FROM {POSITION} p WHERE {in_range})"  # noqa: S608
+    exists = f"EXISTS (SELECT 1 FROM {scope.positions} p WHERE {in_range})"  # noqa: S608
     conditions = [scope.where, exists]
     if after is not None:
         conditions.append(
@@ -122,8 +134,35 @@ def timeline_series(
         points = points.filter(stated_on__gte=stated_after)
     if stated_before is not None:
         points = points.filter(stated_on__lte=stated_before)
-    for point in points.order_by("stated_on", "id").values(
-        "actor_id", "proposal_id", *TIMELINE_POINT_FIELDS
-    ):
+    if attributions:
+        points = points.filter(attribution__in=list(attributions))
+    rows = points.order_by("stated_on", "id").values(
+        "actor_id", "proposal_id", "speaker__slug", *TIMELINE_POINT_FIELDS
+    )
+    for point in rows:
+        speaker = point.pop("speaker__slug")
+        if by_speaker:
+            point["speaker"] = speaker
         by_pair[point.pop("actor_id"), point.pop("proposal_id")].points.append(point)
     return series
+
+
+def lines_by_speaker(series: list[Series]) -> list[Series]:
+    """Each series (read with ``by_speaker``) split into one per speaker:
+    positions without one first, then by speaker slug."""
+    lines = []
+    for pair in series:
+        by_speaker: dict[str | None, Series] = {}
+        for point in pair.points:
+            speaker = point.pop("speaker")
+            line = by_speaker.get(speaker)
+            if line is None:
+                line = by_speaker[speaker] = replace(
+                    pair, points=[], speaker_slug=speaker
+                )
+            line.points.append(point)
+        lines += sorted(
+            by_speaker.values(),
+            key=lambda line: (line.speaker_slug is not None, line.speaker_slug or ""),
+        )
+    return lines

@@ -175,7 +175,7 @@ def test_it_pages_through_every_row_exactly_once(api_client, hanoi):
         ("from_date=2019-02-30&to_date=2019-03-02", "from_date"),
         ("from_date=2019-03-01&to_date=2019-03-02&negotiation=nope", "negotiation"),
         ("from_date=2019-03-01&to_date=2019-03-02&proposal=nope", "proposal"),
-        ("from_date=2019-03-01&to_date=2019-03-02&attribution=stated", "attribution"),
+        ("from_date=2019-03-01&to_date=2019-03-02&attribution=rumour", "attribution"),
     ],
 )
 def test_it_rejects_a_bad_parameter_with_400_naming_it(

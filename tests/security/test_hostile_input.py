@@ -779,25 +779,28 @@ API_FILTERS = {
     ),
     "/api/v1/stances/": (
         StancesParameters,
-        ("actor", "proposal", "negotiation", "as_of"),
+        ("actor", "proposal", "negotiation", "attribution", "as_of"),
     ),
     "/api/v1/timeline/": (
         TimelineParameters,
-        ("actor", "proposal", "negotiation", "stated_after", "stated_before"),
+        ("actor", "proposal", "negotiation", "attribution")
+        + ("stated_after", "stated_before", "by"),
     ),
     "/api/v1/changes/": (
         ChangesParameters,
-        ("actor", "proposal", "negotiation", "since", "until", "kind", "contested"),
+        ("actor", "proposal", "negotiation", "attribution")
+        + ("since", "until", "kind", "contested"),
     ),
     "/api/v1/gap/": (
         GapParameters,
-        ("a", "b", "negotiation", "proposal", "since", "until", "terms"),
+        ("a", "b", "negotiation", "proposal", "since", "until", "terms")
+        + ("attribution",),
     ),
     "/api/v1/diff/": (
         DiffParameters,
-        ("actor", "proposal", "negotiation", "from_date", "to_date"),
+        ("actor", "proposal", "negotiation", "attribution", "from_date", "to_date"),
     ),
-    SUMMARY: (SummaryParameters, ("since", "until")),
+    SUMMARY: (SummaryParameters, ("since", "until", "attribution")),
 }
 PAGINATED = [
     "/api/v1/actors/",
