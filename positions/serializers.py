@@ -57,35 +57,6 @@ class NegotiationSerializer(ValidatedModelSerializer):
         extra_kwargs = {"slug": {"required": False}}
 
 
-class ProposalSerializer(ValidatedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="proposal-detail", lookup_field="slug"
-    )
-    negotiation = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Negotiation.objects.all()
-    )
-    originated_by = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Actor.objects.all(),
-        required=False,
-        allow_null=True,
-    )
-
-    class Meta:
-        model = Proposal
-        fields = [
-            "id",
-            "slug",
-            "title",
-            "summary",
-            "negotiation",
-            "originated_by",
-            "first_put_forward_on",
-            "url",
-        ]
-        extra_kwargs = {"slug": {"required": False}}
-
-
 class ArticleSerializer(ValidatedModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="article-detail")
     position_count = serializers.SerializerMethodField()

@@ -6,11 +6,8 @@ from config.lib.concurrency import ConcurrencyMixin
 from config.lib.schema import resource_schema
 from positions.filters import ArticleFilter, NegotiationFilter, ProposalFilter
 from positions.models import Article, Negotiation, Proposal
-from positions.serializers import (
-    ArticleSerializer,
-    NegotiationSerializer,
-    ProposalSerializer,
-)
+from positions.proposal_serializers import ProposalSerializer
+from positions.serializers import ArticleSerializer, NegotiationSerializer
 
 
 @resource_schema(NegotiationSerializer)
@@ -25,8 +22,10 @@ class NegotiationViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
 
 @resource_schema(ProposalSerializer)
 class ProposalViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
-    queryset = Proposal.objects.select_related("negotiation", "originated_by").order_by(
-        "slug", "id"
+    queryset = (
+        Proposal.objects.select_related("negotiation", "originated_by")
+        .with_links()
+        .order_by("slug", "id")
     )
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilter

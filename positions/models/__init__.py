@@ -22,6 +22,7 @@ from positions.models.choices import (
 from positions.models.negotiations import (
     Event,
     EventQuerySet,
+    LinkSeen,
     Negotiation,
     NegotiationQuerySet,
     Proposal,
@@ -49,6 +50,7 @@ __all__ = [
     "EventKind",
     "EventQuerySet",
     "LinkKind",
+    "LinkSeen",
     "Negotiation",
     "NegotiationQuerySet",
     "Position",

@@ -1,6 +1,9 @@
 """Negotiations, the proposals on their table, how proposals descend from one
 another, and the dated events of a negotiation."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -10,7 +13,7 @@ from actors.models import Actor
 from actors.slugs import SlugFromNameMixin
 from config.lib import limits
 from positions.models.articles import Article
-from positions.models.choices import EventKind, LinkKind
+from positions.models.choices import INVERSE_LINK_KINDS, EventKind, LinkKind
 
 
 class NegotiationQuerySet(models.QuerySet):
@@ -73,6 +76,20 @@ class ProposalQuerySet(models.QuerySet):
     def search(self, query: str) -> "ProposalQuerySet":
         return self.filter(Q(title__icontains=query) | Q(summary__icontains=query))
 
+    def with_links(self) -> "ProposalQuerySet":
+        """With the links touching each proposal and their other ends: two
+        queries for any number of proposals."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "outgoing_links",
+                queryset=ProposalLink.objects.select_related("target", "article"),
+            ),
+            models.Prefetch(
+                "incoming_links",
+                queryset=ProposalLink.objects.select_related("source", "article"),
+            ),
+        )
+
 
 class Proposal(SlugFromNameMixin, models.Model):
     slug_source = "title"
@@ -124,6 +141,35 @@ class Proposal(SlugFromNameMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def links(self) -> list["LinkSeen"]:
+        """Every link touching this proposal, seen from it: outgoing ones
+        under their kind, incoming ones under its inverse (``variant``,
+        ``source_of``, ``supersedes``), by kind and the other proposal's
+        slug. Reads what ``ProposalQuerySet.with_links`` prefetched."""
+        seen = [
+            LinkSeen(link.kind, link.target, link.since, link.article)
+            for link in self.outgoing_links.all()
+        ] + [
+            LinkSeen(
+                INVERSE_LINK_KINDS[link.kind], link.source, link.since, link.article
+            )
+            for link in self.incoming_links.all()
+        ]
+        return sorted(seen, key=lambda link: (link.kind, link.proposal.slug))
+
+
+@dataclass(frozen=True)
+class LinkSeen:
+    """A link as one proposal sees it: ``kind`` is the stored kind when the
+    link starts there, its inverse name when it ends there; ``proposal`` is
+    the other end."""
+
+    kind: str
+    proposal: Proposal
+    since: datetime.date | None = None
+    article: Article | None = None
 
 
 class ProposalLink(models.Model):

@@ -5,7 +5,7 @@ Each runs in one transaction and validates with ``full_clean`` before saving
 broken rule raises ``ValidationError`` and leaves the database as it was.
 Saves go one object at a time, or through django-simple-history's helpers,
 so that every change lands in history. One module an area: ``positions``,
-``articles`` and ``merge`` (of actors).
+``articles``, ``proposals`` (lineage) and ``merge`` (of actors).
 """
 
 from positions.services.articles import (
@@ -25,6 +25,7 @@ from positions.services.positions import (
     positions_bulk_create,
     side_for_speaker,
 )
+from positions.services.proposals import proposal_set_links
 
 __all__ = [
     "POSITION_EDITABLE_FIELDS",
@@ -40,5 +41,6 @@ __all__ = [
     "position_restore",
     "position_update",
     "positions_bulk_create",
+    "proposal_set_links",
     "side_for_speaker",
 ]

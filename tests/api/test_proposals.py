@@ -7,8 +7,9 @@ from tests.factories import NegotiationFactory, ProposalFactory, StateFactory
 
 D = datetime.date
 
-# One query: negotiation and originator are joined.
-PROPOSALS_LIST_QUERIES = 1
+# Three queries: the page (negotiation and originator joined), then its
+# outgoing and its incoming links, each with the other proposal.
+PROPOSALS_LIST_QUERIES = 3
 
 
 @pytest.fixture
@@ -55,6 +56,7 @@ def test_it_shows_a_proposal_with_related_slugs(api_client, jcpoa):
         "negotiation": "iran-talks",
         "originated_by": "iran",
         "first_put_forward_on": "2015-04-02",
+        "links": [],
         "url": "http://testserver/api/v1/proposals/jcpoa/",
     }
     assert response["ETag"]
