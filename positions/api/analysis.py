@@ -309,6 +309,7 @@ class GapView(AnalysisView):
                 "`true`): a long series over many shared proposals has millions.",
             ),
             date_parameter("until", "Inclusive."),
+            ATTRIBUTION_PARAMETER,
         ],
         responses={200: GapSerializer, 400: ERRORS[400]},
     )

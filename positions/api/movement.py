@@ -10,7 +10,12 @@ from rest_framework.views import APIView
 from actors.models import Actor
 from config.lib.schema import ERRORS
 from positions import selectors
-from positions.api.analysis import PagedAnalysisView, date_parameter, paged_schema
+from positions.api.analysis import (
+    ATTRIBUTION_PARAMETER,
+    PagedAnalysisView,
+    date_parameter,
+    paged_schema,
+)
 from positions.parameters import (
     DIFF_CURSOR,
     PERSON_AS_SIDE,
@@ -66,6 +71,7 @@ class ActorSummaryView(APIView):
         parameters=[
             date_parameter("since", "Inclusive; default: the first date."),
             date_parameter("until", "Inclusive; default today."),
+            ATTRIBUTION_PARAMETER,
         ],
         responses={200: ActorSummarySerializer, 400: ERRORS[400], 404: ERRORS[404]},
     )
