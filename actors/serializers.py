@@ -4,10 +4,14 @@ from rest_framework import serializers
 
 from actors.models import Actor, Affiliation
 from actors.services import actor_set_affiliations
-from config.lib.rest import ValidatedModelSerializer, django_validation_error_to_drf
+from config.lib.rest import (
+    KnownFieldsOnly,
+    ValidatedModelSerializer,
+    django_validation_error_to_drf,
+)
 
 
-class AffiliationSerializer(serializers.ModelSerializer):
+class AffiliationSerializer(KnownFieldsOnly, serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(
         slug_field="slug", queryset=Actor.objects.all()
     )

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
 from actors.models import Actor
-from config.lib.rest import ValidatedModelSerializer
+from config.lib.rest import KnownFieldsOnly, ValidatedModelSerializer
 from positions.models import (
     INVERSE_LINK_KINDS,
     Article,
@@ -20,7 +20,7 @@ from positions.services import proposal_set_links
 LINK_KINDS_SEEN = [*LinkKind.values, *INVERSE_LINK_KINDS.values()]
 
 
-class ProposalLinkSerializer(serializers.Serializer):
+class ProposalLinkSerializer(KnownFieldsOnly, serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=LINK_KINDS_SEEN,
         help_text="`variant_of`, `derived_from` or `superseded_by` the other "

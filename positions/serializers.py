@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.models import Actor
-from config.lib.rest import ValidatedModelSerializer
+from config.lib.rest import KnownFieldsOnly, ValidatedModelSerializer
 from positions.editors import editor_label
 from positions.models import (
     CONFIDENCE_KEYS,
@@ -113,7 +113,7 @@ class PreloadedIdField(PreloadedMixin, serializers.PrimaryKeyRelatedField):
     pass
 
 
-class PositionSerializer(serializers.ModelSerializer):
+class PositionSerializer(KnownFieldsOnly, serializers.ModelSerializer):
     """Shape only: the rules live in ``positions.services``, which the views call."""
 
     url = serializers.HyperlinkedIdentityField(view_name="position-detail")

@@ -111,7 +111,31 @@ def protected_message(instance, protected_objects) -> str:
     )
 
 
-class ValidatedModelSerializer(serializers.ModelSerializer):
+class KnownFieldsOnly:
+    """A serializer mixin: a field the resource does not have is a 400 naming
+    it, as an unknown query parameter is, instead of being dropped (a
+    misspelt optional field would be lost without a word). Read-only fields
+    are known: a body read from the API can be sent back."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(name) for name in data if name not in self.fields)
+            if unknown:
+                known = ", ".join(
+                    name for name, field in self.fields.items() if not field.read_only
+                )
+                raise exceptions.ValidationError(
+                    {
+                        name: [
+                            f"Unknown field. The fields that can be written: {known}."
+                        ]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+class ValidatedModelSerializer(KnownFieldsOnly, serializers.ModelSerializer):
     """Saves through ``full_clean``, so model rules and constraints come back as
     400s with field keys instead of database errors, and records who saved it."""
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from positions.models import Article, Confidence, Position
+from positions.models import Article, Confidence, Event, Position
 
 D = datetime.date.fromisoformat
 
@@ -37,6 +37,16 @@ def _export(api_client) -> list[dict]:
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8")
     return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.fixture
+def talks_event(korea_case):
+    return Event.objects.create(
+        negotiation=korea_case.talks,
+        title="Envoys' talks",
+        kind="talks",
+        starts_on=datetime.date(2019, 3, 28),
+    )
 
 
 def _write(tmp_path, rows, columns=None):
@@ -277,6 +287,72 @@ def test_it_refuses_a_file_without_the_required_columns(korea_case, tmp_path):
     path = _write(tmp_path, [{"actor": "us"}], columns=["actor", "stance"])
 
     with pytest.raises(CommandError, match="Missing columns: proposal, stated_on"):
+        _import(path)
+
+    assert Position.objects.count() == 4
+
+
+def test_it_refuses_a_file_with_a_column_it_does_not_know(korea_case, tmp_path):
+    row = {
+        "actor": "us",
+        "proposal": "road-map",
+        "stance": "1",
+        "stated_on": "2019-03-28",
+        "article": str(korea_case.herald.pk),
+        "confidance": "high",
+    }
+    path = _write(tmp_path, [row], columns=list(row))
+
+    with pytest.raises(CommandError, match="Unknown columns: confidance"):
+        _import(path)
+
+    assert Position.objects.count() == 4
+
+
+def test_it_imports_the_record_of_a_statement(korea_case, tmp_path, talks_event):
+    row = {
+        "actor": "north-korea",
+        "speaker": "",
+        "proposal": "phased-deal",
+        "stance": "2",
+        "stated_on": "2019-03-27",
+        "article": str(korea_case.herald.pk),
+        "event": talks_event.slug,
+        "attribution": "other_side",
+        "condition": "if the US takes corresponding measures",
+        "condition_proposal": "road-map",
+        "quote_original": "상응 조치",
+        "quote_language": "ko",
+    }
+    path = _write(tmp_path, [row], columns=list(row))
+
+    _import(path)
+
+    position = Position.objects.get(event=talks_event)
+    assert (
+        position.attribution,
+        position.condition,
+        position.condition_proposal.slug,
+        position.quote_original,
+        position.quote_language,
+    ) == ("other_side", row["condition"], "road-map", "상응 조치", "ko")
+
+
+def test_it_refuses_an_unknown_event_or_attribution_on_its_line(korea_case, tmp_path):
+    rows = [
+        {
+            "actor": "us",
+            "proposal": "road-map",
+            "stance": "1",
+            "stated_on": "2019-03-28",
+            "article": str(korea_case.herald.pk),
+            "event": "no-such-summit",
+            "attribution": "rumour",
+        }
+    ]
+    path = _write(tmp_path, rows, columns=list(rows[0]))
+
+    with pytest.raises(CommandError):
         _import(path)
 
     assert Position.objects.count() == 4

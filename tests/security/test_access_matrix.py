@@ -628,11 +628,41 @@ def _assert_recent(moment):
     assert abs(timezone.now() - moment) < datetime.timedelta(minutes=5)
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/positions/", "recorded_by"),
+        ("/api/v1/positions/", "history_user"),
+        ("/api/v1/articles/", "added_by"),
+    ],
+)
+def test_it_refuses_fields_the_api_does_not_have_that_name_who_recorded_it(
+    world, analyst, curator, path, field
+):
+    body = (
+        _position_body(world)
+        if path.endswith("positions/")
+        else {
+            "url": "https://example.org/elsewhere",
+            "title": "Elsewhere",
+            "outlet": "Example",
+            "published_on": "2019-03-28",
+        }
+    )
+    before = (Position.objects.count(), Article.objects.count())
+
+    response = _client(analyst).post(path, body | {field: curator.pk}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert (Position.objects.count(), Article.objects.count()) == before
+
+
 def test_it_ignores_read_only_fields_when_a_position_is_created(
     world, analyst, curator
 ):
     client = _client(analyst)
-    body = _position_body(world) | JUNK_FIELDS | {"recorded_by": curator.pk}
+    body = _position_body(world) | JUNK_FIELDS
     body["version"] = 999
     before = Position.objects.count()
 
@@ -669,7 +699,6 @@ def test_it_ignores_read_only_fields_when_a_position_is_updated(
             world, actor="south-korea", proposal="road-map", quote="reworded"
         )
         | JUNK_FIELDS
-        | {"recorded_by": curator.pk}
     )
 
     response = getattr(client, method)(
@@ -711,7 +740,6 @@ def test_it_ignores_read_only_fields_when_an_article_is_created(
     body = _article_body(world) | {
         "id": 424242,
         "created_at": "2000-01-01T00:00:00Z",
-        "added_by": curator.pk,
         "position_count": 99,
         "api_url": "https://evil.example/",
     }
