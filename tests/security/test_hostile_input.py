@@ -913,7 +913,9 @@ def test_it_never_fails_on_sql_in_a_page_parameter(
         "/api/v1/negotiations/1; DROP TABLE positions_position/",
         "/api/v1/positions/1 OR 1=1/",
         "/api/v1/positions/1 OR 1=1/history/",
+        "/api/v1/events/' OR 1=1 --/",
         "/actors/' OR 1=1 --/",
+        "/events/1; DROP TABLE positions_event/",
         "/positions/1 OR 1=1/",
     ],
 )
