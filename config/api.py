@@ -14,6 +14,7 @@ router.register(
 )
 router.register("proposals", positions_api.ProposalViewSet, basename="proposal")
 router.register("articles", positions_api.ArticleViewSet, basename="article")
+router.register("events", positions_api.EventViewSet, basename="event")
 router.register("positions", positions_api.PositionViewSet, basename="position")
 
 urlpatterns = [

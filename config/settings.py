@@ -261,6 +261,7 @@ SPECTACULAR_SETTINGS = {
         # Import paths, read when the schema is built: the lists stay the models'.
         "ConfidenceEnum": "positions.models.CONFIDENCE_KEYS",
         "ActorKindEnum": "actors.models.Actor.Kind",
+        "EventKindEnum": "positions.models.EventKind",
         "ChangeKindEnum": "positions.selectors.changes.CHANGE_KINDS",
     },
 }

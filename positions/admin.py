@@ -10,7 +10,14 @@ from actors.admin import ActorAdmin
 from actors.models import Actor
 from config.lib.admin import HistoryRevertAdmin
 from positions.forms import ArticlePositionFormSet, PositionForm
-from positions.models import Article, Negotiation, Position, Proposal
+from positions.models import (
+    Article,
+    Event,
+    Negotiation,
+    Position,
+    Proposal,
+    ProposalLink,
+)
 from positions.selectors import deleted_positions
 from positions.services import (
     actor_merge,
@@ -31,6 +38,19 @@ class NegotiationAdmin(HistoryRevertAdmin):
     date_hierarchy = "started_on"
 
 
+class ProposalLinkInline(admin.TabularInline):
+    """The links read from this proposal: it is a variant of, derived from or
+    superseded by another proposal of its negotiation."""
+
+    model = ProposalLink
+    fk_name = "source"
+    extra = 0
+    fields = ["kind", "target", "since", "article"]
+    autocomplete_fields = ["target", "article"]
+    verbose_name = "link to another proposal"
+    verbose_name_plural = "links to other proposals"
+
+
 @admin.register(Proposal)
 class ProposalAdmin(HistoryRevertAdmin):
     list_display = ["title", "negotiation", "originated_by", "first_put_forward_on"]
@@ -40,6 +60,18 @@ class ProposalAdmin(HistoryRevertAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["negotiation", "originated_by"]
     date_hierarchy = "first_put_forward_on"
+    inlines = [ProposalLinkInline]
+
+
+@admin.register(Event)
+class EventAdmin(HistoryRevertAdmin):
+    list_display = ["title", "kind", "negotiation", "starts_on", "ends_on", "place"]
+    list_filter = ["kind", "negotiation"]
+    list_select_related = ["negotiation"]
+    search_fields = ["title", "slug", "place", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["negotiation", "articles"]
+    date_hierarchy = "starts_on"
 
 
 class PositionInline(admin.StackedInline):

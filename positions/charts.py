@@ -105,6 +105,30 @@ class Series:
 
 
 @dataclass(frozen=True)
+class ChartEvent:
+    """An event handed in by a view, drawn as a marker at its first day."""
+
+    day: datetime.date
+    label: str
+    title: str = ""
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A vertical line at ``x`` with a short label at (``label_x``, ``label_y``);
+    ``label`` is empty where it would not fit, ``title`` is always the whole."""
+
+    x: float
+    label: str
+    title: str
+    href: str
+    label_x: float = 0
+    label_y: float = 0
+    anchor: str = "start"
+
+
+@dataclass(frozen=True)
 class Tick:
     position: float
     label: str
@@ -116,6 +140,7 @@ class Chart:
     series: list[Series] = field(default_factory=list)
     x_ticks: list[Tick] = field(default_factory=list)
     y_ticks: list[Tick] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -148,6 +173,70 @@ class TimeScale:
         return [Tick(self(day), day.strftime(fmt)) for day in days]
 
 
+# Event labels: at most this many characters, in this many rows at the top of
+# the plot, about this wide per character (the axis font), and kept apart.
+LABEL_CHARS = 18
+LABEL_ROWS = 2
+CHAR_WIDTH = 6
+LABEL_GAP = 6
+
+
+def short_label(text: str, limit: int = LABEL_CHARS) -> str:
+    """``text`` within ``limit`` characters, cut at a word where one ends past
+    the middle, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
+def event_markers(
+    events: Sequence[ChartEvent], x: "TimeScale", box: Box, *, labels: bool = True
+) -> list[Marker]:
+    """A marker for each event within the chart's time range, in date order.
+
+    Labels go into the first of ``LABEL_ROWS`` rows where they do not run
+    into the previous label of that row; one that fits in none is left out
+    (the marker keeps its line and its tooltip). Near the right edge a label
+    ends at its line instead of starting there. ``labels=False`` (the small
+    charts) draws lines and tooltips only."""
+    markers = []
+    row_ends = [float("-inf")] * LABEL_ROWS
+    for event in sorted(events, key=lambda e: (e.day, e.label)):
+        if not x.first <= event.day <= x.last:
+            continue
+        at = x(event.day)
+        title = event.title or event.label
+        label, label_x, label_y, anchor = "", at, 0.0, "start"
+        text = short_label(event.label) if labels else ""
+        width = len(text) * CHAR_WIDTH
+        if text:
+            anchor = "end" if at + 3 + width > box.plot_right else "start"
+            start = at - 3 - width if anchor == "end" else at + 3
+            for row, end in enumerate(row_ends):
+                if start >= end + LABEL_GAP and start >= box.left:
+                    row_ends[row] = start + width
+                    label = text
+                    label_x = at - 3 if anchor == "end" else at + 3
+                    label_y = box.top + 10 + 12 * row
+                    break
+        markers.append(
+            Marker(
+                x=at,
+                label=label,
+                title=title,
+                href=event.href,
+                label_x=label_x,
+                label_y=label_y,
+                anchor=anchor,
+            )
+        )
+    return markers
+
+
 def value_scale(box: Box, low: float, high: float):
     def scale(value: float) -> float:
         return round(box.top + (high - value) / (high - low) * box.plot_height, 2)
@@ -177,12 +266,14 @@ def stance_chart(
     *,
     box: Box = CHART,
     span: tuple[datetime.date, datetime.date] | None = None,
+    events: Sequence[ChartEvent] = (),
 ) -> Chart:
     """Step lines of stance over time, one per (label, colour key, observations).
 
     The y axis is the stance scale −2..2 labelled with its words; the x axis
     spans every observation, or ``span`` (first, last day) when given, so that
     several small charts share one time axis. Each line runs on to the end.
+    ``events`` within that time range are marked (see ``event_markers``).
     """
     chart = Chart(box=box)
     days = [o.day for _, _, observations in lines for o in observations]
@@ -217,10 +308,16 @@ def stance_chart(
         )
     chart.x_ticks = x.ticks() if box is not SPARK else []
     chart.y_ticks = [Tick(y(stance.value), stance.label) for stance in Stance]
+    chart.markers = event_markers(events, x, box, labels=box is not SPARK)
     return chart
 
 
-def gap_chart(observations: Sequence[Observation], *, box: Box = GAP_CHART) -> Chart:
+def gap_chart(
+    observations: Sequence[Observation],
+    *,
+    box: Box = GAP_CHART,
+    events: Sequence[ChartEvent] = (),
+) -> Chart:
     """The gap (0 agree … 4 opposite extremes) over time as steps, since a gap
     holds until either side moves; a null gap (no shared proposal) breaks it."""
     chart = Chart(box=box)
@@ -250,4 +347,5 @@ def gap_chart(observations: Sequence[Observation], *, box: Box = GAP_CHART) -> C
     )
     chart.x_ticks = x.ticks()
     chart.y_ticks = [Tick(y(value), str(value)) for value in range(GAP_MAX + 1)]
+    chart.markers = event_markers(events, x, box)
     return chart

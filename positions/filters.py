@@ -13,6 +13,7 @@ from positions.models import (
     Attribution,
     Confidence,
     Event,
+    EventKind,
     Negotiation,
     Position,
     Proposal,
@@ -93,6 +94,31 @@ class ArticleFilter(StrictFilterSet):
             "proposal",
             "search",
         ]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class EventFilter(StrictFilterSet):
+    negotiation = SlugsFilter(
+        queryset=Negotiation.objects.all(), help_text="Repeat for OR."
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=EventKind.choices, help_text="Repeat for OR."
+    )
+    starts_after = django_filters.DateFilter(
+        field_name="starts_on", lookup_expr="gte", help_text="Inclusive."
+    )
+    starts_before = django_filters.DateFilter(
+        field_name="starts_on", lookup_expr="lte", help_text="Inclusive."
+    )
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Title, place or description contains this."
+    )
+
+    class Meta:
+        model = Event
+        fields = ["negotiation", "kind", "starts_after", "starts_before", "search"]
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

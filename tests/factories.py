@@ -4,7 +4,15 @@ import factory
 from django.contrib.auth import get_user_model
 
 from actors.models import Actor, Affiliation
-from positions.models import Article, Confidence, Negotiation, Position, Proposal
+from positions.models import (
+    Article,
+    Confidence,
+    Event,
+    EventKind,
+    Negotiation,
+    Position,
+    Proposal,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -73,6 +81,22 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Headline {n}")
     outlet = "The Example Times"
     published_on = datetime.date(2019, 3, 28)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    negotiation = factory.SubFactory(NegotiationFactory)
+    title = factory.Sequence(lambda n: f"Event {n}")
+    kind = EventKind.MEETING
+    starts_on = datetime.date(2019, 2, 27)
+
+    @factory.post_generation
+    def articles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.articles.set(extracted)
 
 
 class PositionFactory(factory.django.DjangoModelFactory):

@@ -17,6 +17,9 @@ separate test, stay below ``CEILING``.
 The generator makes no people, affiliations or speakers. ``_add_people``
 adds a few per world, so that a missing ``select_related`` on the speaker or
 a missing ``prefetch_related`` on affiliations shows up as extra queries too.
+It makes no events either: ``_add_events`` adds some per world, with
+articles, and positions stated at them, for the events list, the event page
+and the charts' markers.
 
 Speed: both worlds are loaded once for the module, and every request is made
 once, by the module-scoped ``measured`` fixture, inside a transaction that
@@ -47,7 +50,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from actors.models import Actor, Affiliation
 from positions.devdata.synthetic import OUTLETS, Plan, load
-from positions.models import Article, Position, Proposal
+from positions.models import Article, Event, EventKind, Position, Proposal
 
 SMALL = Plan(positions=200, seed=7101, actors=10, proposals=10, articles=60)
 LARGE = Plan(positions=2_000, seed=7102, actors=60, proposals=120, articles=400)
@@ -74,6 +77,7 @@ class World:
     proposal: str  # the proposal with the most positions
     article: int  # the article with the most positions
     position: int  # a position with a speaker
+    event: str  # the event with the most positions
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,15 @@ CASES = [
         paged=True,
     ),
     Case("api proposals search", "/api/v1/proposals/?search=P0", paged=True),
+    Case("api events", "/api/v1/events/", paged=True),
+    Case("api events next page", "/api/v1/events/", paged=True, follow_next=True),
+    Case(
+        "api events negotiation and kinds",
+        "/api/v1/events/?negotiation={w.negotiation}&kind=summit&kind=talks"
+        "&kind=meeting&starts_after=1990-01-01&starts_before=2026-12-31",
+        paged=True,
+    ),
+    Case("api events search", "/api/v1/events/?search=Synthetic", paged=True),
     Case("api articles", "/api/v1/articles/", paged=True),
     Case("api articles next page", "/api/v1/articles/", paged=True, follow_next=True),
     Case("api articles actor", "/api/v1/articles/?actor={w.actor}", paged=True),
@@ -183,6 +196,7 @@ CASES = [
     Case("api actor detail (person)", "/api/v1/actors/{w.person}/"),
     Case("api negotiation detail", "/api/v1/negotiations/{w.negotiation}/"),
     Case("api proposal detail", "/api/v1/proposals/{w.proposal}/"),
+    Case("api event detail", "/api/v1/events/{w.event}/"),
     Case("api article detail", "/api/v1/articles/{w.article}/"),
     Case("api position detail", "/api/v1/positions/{w.position}/"),
     Case("api position history", "/api/v1/positions/{w.position}/history/"),
@@ -299,6 +313,7 @@ CASES = [
         web=True,
     ),
     Case("page proposal", "/proposals/{w.proposal}/", web=True),
+    Case("page event", "/events/{w.event}/", web=True),
     Case("page proposal page 2", "/proposals/{w.proposal}/?page=2", web=True),
     Case("page actor", "/actors/{w.actor}/", web=True),
     Case("page actor page 2", "/actors/{w.actor}/?page=2", web=True),
@@ -366,6 +381,32 @@ def _add_people(plan: Plan) -> None:
         )
 
 
+def _add_events(plan: Plan) -> None:
+    """An event per two proposals, one every 90 days from 1995,
+    each reported by three articles, with some positions stated at each."""
+    prefix = plan.prefix
+    negotiation = Proposal.objects.filter(negotiation__slug=prefix).first().negotiation
+    articles = list(
+        Article.objects.filter(url__contains=f"/{prefix}/").order_by("id")[:3]
+    )
+    kinds = list(EventKind)
+    for index in range(plan.proposals // 2):
+        event = Event.objects.create(
+            negotiation=negotiation,
+            title=f"Synthetic event {index + 1} ({prefix})",
+            slug=f"{prefix}-event-{index + 1}",
+            kind=kinds[index % len(kinds)],
+            starts_on=datetime.date(1995, 1, 1) + datetime.timedelta(days=index * 90),
+        )
+        event.articles.set(articles)
+        # Test data only: the history of these rows does not matter here.
+        Position.objects.filter(
+            id__in=Position.objects.filter(proposal__negotiation=negotiation)
+            .order_by("id")
+            .values("id")[index * 3 : index * 3 + 3 + index % 4]
+        ).update(event=event)
+
+
 def _world(plan: Plan) -> World:
     prefix = plan.prefix
     actors = (
@@ -395,7 +436,15 @@ def _world(plan: Plan) -> World:
         .values_list("id", flat=True)
         .first()
     )
+    event = (
+        Event.objects.filter(negotiation__slug=prefix)
+        .annotate(count=Count("positions"))
+        .order_by("-count", "slug")
+        .values_list("slug", flat=True)
+        .first()
+    )
     return World(
+        event=event,
         negotiation=prefix,
         actor=actors[0],
         other=actors[1],
@@ -496,6 +545,7 @@ def measured(django_db_setup, django_db_blocker):
         for world_name, plan in WORLDS:
             load(plan)
             _add_people(plan)
+            _add_events(plan)
             _analyze()
             world = _world(plan)
             for case in CASES:

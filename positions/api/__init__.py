@@ -1,7 +1,8 @@
 """REST endpoints of the positions app: ``resources`` (negotiations,
-proposals, articles), ``positions``, ``analysis`` and ``movement``."""
+proposals, articles), ``events``, ``positions``, ``analysis`` and ``movement``."""
 
 from positions.api.analysis import ChangesView, GapView, StancesView, TimelineView
+from positions.api.events import EventViewSet
 from positions.api.movement import ActorSummaryView, DiffView
 from positions.api.positions import PositionViewSet
 from positions.api.resources import ArticleViewSet, NegotiationViewSet, ProposalViewSet
@@ -11,6 +12,7 @@ __all__ = [
     "DiffView",
     "ArticleViewSet",
     "ChangesView",
+    "EventViewSet",
     "GapView",
     "NegotiationViewSet",
     "PositionViewSet",

@@ -3,6 +3,7 @@
 One module an area: ``sql`` (what the analyses share, the resolution rule
 among it), ``rows`` (what they return), ``stances``, ``changes``, ``gap``,
 ``diff`` (what moved between two dates), ``summary`` (the flip-o-meter),
+``events`` (a negotiation's events, an event's page),
 ``positions`` (plain reads), ``pages`` (what each page shows) and
 ``search`` and ``timeline``. The names below are the package's public vocabulary.
 """
@@ -14,6 +15,12 @@ from positions.selectors.changes import (
     recent_period_start,
 )
 from positions.selectors.diff import diff_rows
+from positions.selectors.events import (
+    EventDates,
+    event_page,
+    events_by_proposal,
+    negotiation_events,
+)
 from positions.selectors.gap import gap_series
 from positions.selectors.pages import (
     Matrix,
@@ -70,6 +77,7 @@ __all__ = [
     "RESOLUTION_RULE",
     "Change",
     "DiffRow",
+    "EventDates",
     "GapMove",
     "GapTerm",
     "GapPoint",
@@ -87,10 +95,13 @@ __all__ = [
     "compare_page",
     "deleted_positions",
     "diff_rows",
+    "event_page",
+    "events_by_proposal",
     "gap_series",
     "home_overview",
     "main_parties",
     "negotiation_matrix",
+    "negotiation_events",
     "negotiation_page",
     "observations_by",
     "position_detail",

@@ -20,6 +20,7 @@ from positions.selectors.changes import (
     recent_period_start,
 )
 from positions.selectors.diff import diff_rows
+from positions.selectors.events import events_by_proposal, negotiation_events
 from positions.selectors.gap import gap_series
 from positions.selectors.positions import positions_by_id
 from positions.selectors.rows import GapPoint, ResolvedStance
@@ -89,7 +90,8 @@ def actor_page(
     until: datetime.date | None = None,
 ) -> dict:
     """The actor's current stance per proposal, each with a small chart on
-    one shared time axis, its latest changes and roles, and for a side the
+    one shared time axis marking its negotiation's events, its latest
+    changes and roles, and for a side the
     flip-o-meter over ``since`` to ``until`` (default: the charts' period,
     or its whole record when short, to ``today``)."""
     current = stances_as_of(on=today, actors=[actor])
@@ -103,6 +105,7 @@ def actor_page(
         if days
         else None
     )
+    events = events_by_proposal(proposal_ids=[stance.proposal_id for stance in current])
     stances = [
         {
             "stance": stance,
@@ -110,6 +113,9 @@ def actor_page(
                 [(actor.label, actor.slug, by_proposal[stance.proposal_slug])],
                 box=SPARK,
                 span=span,
+                events=[
+                    event.chart_event() for event in events.get(stance.proposal_id, [])
+                ],
             ),
         }
         for stance in sorted(current, key=lambda s: s.proposal_title)
@@ -130,18 +136,22 @@ def actor_page(
 
 
 def proposal_page(*, proposal: Proposal) -> dict:
-    """Every side's stance on the proposal over time, and its latest changes."""
+    """Every side's stance on the proposal over time with its negotiation's
+    events marked, and its latest changes."""
     window_start = recent_period_start(
         proposals=[proposal], positions=PROPOSAL_CHART_POSITIONS
     )
     days = resolved_days(proposals=[proposal], stated_from=window_start)
     by_actor = observations_by(days, key=lambda day: day.actor_slug)
     names = {day.actor_slug: day.actor_name for day in days}
+    events = negotiation_events(negotiation_ids=[proposal.negotiation_id])
     chart = stance_chart(
-        [(names[slug], slug, by_actor[slug]) for slug in sorted(names, key=names.get)]
+        [(names[slug], slug, by_actor[slug]) for slug in sorted(names, key=names.get)],
+        events=[event.chart_event() for event in events],
     )
     return {
         "chart": chart,
+        "events": events,
         "days": days,
         "changes": change_list(proposals=[proposal], limit=PAGE_CHANGES),
         "window_start": window_start,
@@ -307,7 +317,8 @@ def negotiation_page(
     a: Actor | None,
     b: Actor | None,
 ) -> dict:
-    """The matrix on ``as_of`` and the gap between ``a`` and ``b`` (by default
+    """The matrix on ``as_of``, the negotiation's events (in time order, also
+    marked on the gap chart) and the gap between ``a`` and ``b`` (by default
     the two main parties) over its latest dates."""
     if a is None or b is None:
         parties = main_parties(negotiation=negotiation)
@@ -320,13 +331,18 @@ def negotiation_page(
         # One point more than shown: the first shown compares with it.
         gap = _gap_rows(gap[-GAP_POINTS - 1 :], a=a, b=b, negotiation=negotiation)
         gap = gap[-GAP_POINTS:]
+    events = negotiation_events(negotiation_ids=[negotiation.pk])
     return {
         "as_of": as_of,
+        "events": events,
         "matrix": negotiation_matrix(negotiation=negotiation, on=as_of),
         "a": a,
         "b": b,
         "gap": gap,
         "gap_dates": gap_dates,
-        "gap_chart": gap_chart([_gap_observation(row) for row in gap]),
+        "gap_chart": gap_chart(
+            [_gap_observation(row) for row in gap],
+            events=[event.chart_event() for event in events],
+        ),
         "resolution_rule": RESOLUTION_RULE,
     }

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from config.lib.access import public_read
 from positions.forms import CompareOptions, MatrixOptions
 from positions.models import Negotiation
-from positions.selectors import compare_page, negotiation_page
+from positions.selectors import compare_page, negotiation_events, negotiation_page
 
 
 @public_read
@@ -31,7 +31,11 @@ def negotiation_detail(request, slug):
 def negotiation_compare(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
     options = CompareOptions(request.GET or None)
-    context = {"negotiation": negotiation, "options": options}
+    context = {
+        "negotiation": negotiation,
+        "options": options,
+        "events": negotiation_events(negotiation_ids=[negotiation.pk]),
+    }
     if options.is_bound and not options.is_valid():
         return render(
             request, "positions/negotiation_compare.html", context, status=400

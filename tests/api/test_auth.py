@@ -18,6 +18,7 @@ READ_PATHS = [
     "/api/v1/proposals/",
     "/api/v1/proposals/big-deal/",
     "/api/v1/articles/",
+    "/api/v1/events/",
     "/api/v1/positions/",
     "/api/v1/stances/",
     "/api/v1/timeline/",

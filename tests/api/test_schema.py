@@ -41,6 +41,8 @@ RESOURCE_PATHS = {
     "/api/v1/proposals/{slug}/": {"get", "put", "patch", "delete"},
     "/api/v1/articles/": {"get", "post"},
     "/api/v1/articles/{id}/": {"get", "put", "patch", "delete"},
+    "/api/v1/events/": {"get", "post"},
+    "/api/v1/events/{slug}/": {"get", "put", "patch", "delete"},
     "/api/v1/positions/": {"get", "post"},
     "/api/v1/positions/{id}/": {"get", "put", "patch", "delete"},
     "/api/v1/positions/{id}/history/": {"get"},
@@ -61,6 +63,13 @@ QUERY_PARAMETERS = {
         "published_before",
         "actor",
         "proposal",
+        "search",
+    },
+    "/api/v1/events/": {
+        "negotiation",
+        "kind",
+        "starts_after",
+        "starts_before",
         "search",
     },
     "/api/v1/positions/": {
@@ -257,7 +266,7 @@ def test_it_renders_the_docs_from_local_static_files_only(api_client, db):
     assert not re.search(r"(?:src|href)=[\"']?(?:https?:)?//(?!testserver/)", html)
 
 
-def test_it_lists_the_five_resources_at_the_root(api_client, db):
+def test_it_lists_the_six_resources_at_the_root(api_client, db):
     response = api_client.get("/api/v1/")
 
     assert response.status_code == 200
@@ -266,6 +275,7 @@ def test_it_lists_the_five_resources_at_the_root(api_client, db):
         "negotiations",
         "proposals",
         "articles",
+        "events",
         "positions",
     }
     assert response.json()["positions"] == "http://testserver/api/v1/positions/"

@@ -8,10 +8,13 @@ from positions.charts import (
     PALETTE,
     SPARK,
     Box,
+    ChartEvent,
     Observation,
     TimeScale,
     colour_for,
+    event_markers,
     gap_chart,
+    short_label,
     stance_chart,
     step_path,
     value_scale,
@@ -200,3 +203,97 @@ def test_it_spans_a_disputed_day_from_its_lowest_to_its_highest_stance():
     assert disputed.has_range and not plain.has_range
     assert disputed.y_low == CHART.plot_bottom
     assert disputed.y_high == CHART.top + CHART.plot_height / 2
+
+
+def _line(*days):
+    return [("US", "us", [Observation(D(day), 1) for day in days])]
+
+
+def test_it_marks_an_event_with_a_line_at_its_date_and_its_title():
+    chart = stance_chart(
+        _line("2019-01-01", "2019-12-31"),
+        events=[ChartEvent(D("2019-02-27"), "Hanoi summit", "Hanoi (summit)", "/e/")],
+    )
+
+    [marker] = chart.markers
+    x = TimeScale([D("2019-01-01"), D("2019-12-31")], CHART)
+    assert marker.x == x(D("2019-02-27"))
+    assert (marker.label, marker.title, marker.href) == (
+        "Hanoi summit",
+        "Hanoi (summit)",
+        "/e/",
+    )
+    assert marker.anchor == "start" and marker.label_x == marker.x + 3
+
+
+def test_it_leaves_out_events_outside_the_charts_time_range():
+    chart = stance_chart(
+        _line("2019-03-01", "2019-04-01"),
+        events=[
+            ChartEvent(D("2018-06-12"), "Singapore summit"),
+            ChartEvent(D("2019-03-15"), "Inside"),
+            ChartEvent(D("2020-01-01"), "New year"),
+        ],
+    )
+
+    assert [marker.label for marker in chart.markers] == ["Inside"]
+
+
+def test_it_marks_the_events_on_the_gap_chart_too():
+    chart = gap_chart(
+        [Observation(D("2019-01-01"), 2), Observation(D("2019-06-01"), 1)],
+        events=[ChartEvent(D("2019-02-27"), "Hanoi summit")],
+    )
+
+    assert [marker.label for marker in chart.markers] == ["Hanoi summit"]
+    assert GAP_CHART.left < chart.markers[0].x < GAP_CHART.plot_right
+
+
+def test_it_shortens_a_long_label_and_keeps_the_whole_title():
+    events = [ChartEvent(D("2019-02-27"), "Second North Korea–United States summit")]
+
+    [marker] = stance_chart(_line("2019-01-01", "2019-12-31"), events=events).markers
+
+    assert marker.label == short_label(events[0].label) == "Second North…"
+    assert marker.title == "Second North Korea–United States summit"
+
+
+def test_it_puts_close_labels_on_a_second_row_and_drops_what_does_not_fit():
+    days = ["2019-03-01", "2019-03-02", "2019-03-03"]
+    events = [ChartEvent(D(day), f"Round {day[-1]}") for day in days]
+
+    markers = stance_chart(_line("2019-01-01", "2019-12-31"), events=events).markers
+
+    assert [marker.label for marker in markers] == ["Round 1", "Round 2", ""]
+    assert markers[0].label_y != markers[1].label_y
+    assert markers[2].title == "Round 3"
+
+
+def test_it_ends_a_label_at_its_line_near_the_right_edge():
+    chart = stance_chart(
+        _line("2019-01-01", "2019-12-31"),
+        events=[ChartEvent(D("2019-12-31"), "Year-end deadline")],
+    )
+
+    [marker] = chart.markers
+    assert marker.anchor == "end"
+    assert marker.label_x == marker.x - 3
+
+
+def test_it_draws_no_labels_on_a_small_chart():
+    chart = stance_chart(
+        _line("2019-01-01", "2019-12-31"),
+        box=SPARK,
+        events=[ChartEvent(D("2019-02-27"), "Hanoi summit")],
+    )
+
+    [marker] = chart.markers
+    assert marker.label == ""
+    assert marker.title == "Hanoi summit"
+
+
+def test_it_marks_nothing_on_an_empty_chart():
+    chart = stance_chart([], events=[ChartEvent(D("2019-02-27"), "Hanoi summit")])
+
+    assert chart.markers == []
+    assert event_markers([], TimeScale([D("2019-01-01")], CHART), CHART) == []

@@ -21,10 +21,11 @@ from rest_framework.test import APIClient
 
 from actors.models import Actor, Affiliation
 from config.api import urlpatterns as api_urlpatterns
-from positions.models import Article, Negotiation, Position, Proposal
+from positions.models import Article, Event, Negotiation, Position, Proposal
 from tests.conftest import build_korea_case
 from tests.factories import (
     ArticleFactory,
+    EventFactory,
     NegotiationFactory,
     ProposalFactory,
     StateFactory,
@@ -43,6 +44,8 @@ ROLE_PERMISSIONS = {
         {
             "positions.add_article",
             "positions.change_article",
+            "positions.add_event",
+            "positions.change_event",
             "positions.add_position",
             "positions.change_position",
         }
@@ -70,6 +73,12 @@ def build_world() -> SimpleNamespace:
             published_on=datetime.date(2019, 3, 29),
         ),
         position=korea_case.rok_road_map,
+        event=EventFactory(
+            negotiation=korea_case.talks,
+            title="Target summit",
+            slug="target-summit",
+            starts_on=datetime.date(2019, 2, 27),
+        ),
     )
 
 
@@ -108,7 +117,7 @@ def db_state() -> dict:
     for label in TRACKED_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             state[model._meta.label] = model._default_manager.count()
-    for model in (Actor, Affiliation, Negotiation, Proposal, Article, Position):
+    for model in (Actor, Affiliation, Negotiation, Proposal, Article, Event, Position):
         state[f"{model._meta.label} rows"] = list(
             model._default_manager.order_by("pk").values()
         )
@@ -222,6 +231,7 @@ class Operation:
             article=w.article.pk,
             position=w.position.pk,
             herald=w.case.herald.pk,
+            event=w.event.slug,
         )
 
 
@@ -320,6 +330,26 @@ API_OPERATIONS = [
         create=_article_body,
         replace=lambda w: _article_body(w, url="https://news.example.org/target"),
         patch=lambda w: {"summary": "Short summary."},
+    ),
+    *_resource(
+        "positions",
+        "event",
+        "events",
+        "event",
+        create=lambda w: {
+            "title": "Hanoi summit",
+            "kind": "summit",
+            "negotiation": "talks",
+            "starts_on": "2019-02-27",
+            "ends_on": "2019-02-28",
+        },
+        replace=lambda w: {
+            "title": "Target summit",
+            "negotiation": "talks",
+            "starts_on": "2019-02-28",
+            "place": "Hanoi",
+        },
+        patch=lambda w: {"description": "Ended early."},
     ),
     *_resource(
         "positions",
@@ -464,6 +494,7 @@ WEB_READ_PAGES = [
     "/changes/",
     "/changes/feed/",
     "/search/?q=deal",
+    "/events/target-summit/",
 ]
 
 

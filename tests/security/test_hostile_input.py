@@ -25,6 +25,7 @@ from actors.filters import ActorFilter
 from actors.models import Actor, Affiliation
 from positions.filters import (
     ArticleFilter,
+    EventFilter,
     NegotiationFilter,
     PositionFilter,
     ProposalFilter,
@@ -770,6 +771,10 @@ API_FILTERS = {
         ("outlet", "published_after", "published_before", "actor", "proposal")
         + ("search",),
     ),
+    "/api/v1/events/": (
+        EventFilter,
+        ("negotiation", "kind", "starts_after", "starts_before", "search"),
+    ),
     "/api/v1/positions/": (
         PositionFilter,
         ("actor", "proposal", "negotiation", "speaker", "article", "outlet")
@@ -807,6 +812,7 @@ PAGINATED = [
     "/api/v1/negotiations/",
     "/api/v1/proposals/",
     "/api/v1/articles/",
+    "/api/v1/events/",
     "/api/v1/positions/",
     "/api/v1/stances/",
     "/api/v1/changes/",
@@ -910,7 +916,9 @@ def test_it_never_fails_on_sql_in_a_page_parameter(
         "/api/v1/negotiations/1; DROP TABLE positions_position/",
         "/api/v1/positions/1 OR 1=1/",
         "/api/v1/positions/1 OR 1=1/history/",
+        "/api/v1/events/' OR 1=1 --/",
         "/actors/' OR 1=1 --/",
+        "/events/1; DROP TABLE positions_event/",
         "/positions/1 OR 1=1/",
     ],
 )
@@ -933,6 +941,8 @@ DATE_PARAMETERS = [
     in {
         "published_after",
         "published_before",
+        "starts_after",
+        "starts_before",
         "stated_after",
         "stated_before",
         "as_of",
@@ -947,6 +957,7 @@ DATE_PARAMETERS = [
 def test_it_finds_a_date_parameter_on_every_analysis_and_dated_list():
     assert {path for path, _ in DATE_PARAMETERS} == {
         "/api/v1/articles/",
+        "/api/v1/events/",
         "/api/v1/positions/",
         "/api/v1/stances/",
         "/api/v1/timeline/",
@@ -974,6 +985,8 @@ DATED_BODIES = [
     ("/api/v1/negotiations/", "started_on"),
     ("/api/v1/negotiations/", "ended_on"),
     ("/api/v1/proposals/", "first_put_forward_on"),
+    ("/api/v1/events/", "starts_on"),
+    ("/api/v1/events/", "ends_on"),
     ("/api/v1/actors/", "affiliations"),
 ]
 
@@ -995,6 +1008,11 @@ def _dated_body(korea_case, path, name, value):
         },
         "/api/v1/negotiations/": {"title": "Dated talks"},
         "/api/v1/proposals/": {"title": "Dated plan", "negotiation": "talks"},
+        "/api/v1/events/": {
+            "title": "Dated summit",
+            "negotiation": "talks",
+            "starts_on": "2019-02-27",
+        },
         "/api/v1/actors/": {
             "name": "Jane Envoy",
             "kind": "person",
@@ -1038,6 +1056,7 @@ WRITES = [
     ("post", "/api/v1/actors/"),
     ("post", "/api/v1/negotiations/"),
     ("post", "/api/v1/proposals/"),
+    ("post", "/api/v1/events/"),
     ("post", "/api/v1/articles/"),
     ("post", "/api/v1/positions/"),
     ("post", "/api/v1/positions/bulk/"),

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from actors.models import Actor
 from config.lib import limits
-from positions.models import Article, Negotiation, Position, Proposal
+from positions.models import Article, Event, Negotiation, Position, Proposal
 from tests.factories import ArticleFactory, NegotiationFactory, StateFactory
 
 
@@ -148,6 +148,23 @@ def test_it_refuses_an_overlong_proposal_summary(curator_api, db):
 
     assert_refused(response, "summary")
     assert not Proposal.objects.exists()
+
+
+def test_it_refuses_an_overlong_event_description(analyst_api, db):
+    NegotiationFactory(title="Talks", slug="talks")
+
+    response = analyst_api.post(
+        "/api/v1/events/",
+        {
+            "negotiation": "talks",
+            "title": "Summit",
+            "starts_on": "2019-02-27",
+            "description": too_long(limits.DESCRIPTION),
+        },
+    )
+
+    assert_refused(response, "description")
+    assert not Event.objects.exists()
 
 
 def test_it_refuses_an_overlong_actor_description(curator_api, db):

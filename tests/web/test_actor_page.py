@@ -12,9 +12,9 @@ from tests.html import elements, text
 D = datetime.date.fromisoformat
 
 # The actor, its as-of stances, the start of the charts' period, its resolved
-# days, their positions for the tooltips, affiliations, members, the changes
-# (the start of their period, then the changes), the flip-o-meter, the
-# positions' count and page.
+# days, their positions for the tooltips, the events of the proposals'
+# negotiations, affiliations, members, the changes (the start of their
+# period, then the changes), the flip-o-meter, the positions' count and page.
 ACTOR_PAGE_QUERY_COUNT = 12
 
 

@@ -12,8 +12,8 @@ from tests.html import elements, text
 D = datetime.date.fromisoformat
 
 # The proposal, the start of the period charted, its resolved days, their
-# positions for the tooltips, the positions' count and page, the changes (the
-# start of their own period, then the changes).
+# positions for the tooltips, the negotiation's events, the positions' count
+# and page, the changes (the start of their own period, then the changes).
 PROPOSAL_PAGE_QUERY_COUNT = 8
 
 

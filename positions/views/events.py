@@ -1,0 +1,15 @@
+from django.shortcuts import get_object_or_404, render
+
+from config.lib.access import public_read
+from positions.models import Event
+from positions.selectors import event_page
+
+
+@public_read
+def event_detail(request, slug):
+    event = get_object_or_404(Event.objects.select_related("negotiation"), slug=slug)
+    return render(
+        request,
+        "positions/event_detail.html",
+        {"event": event} | event_page(event=event),
+    )
