@@ -5,8 +5,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_PACKAGES = ("accounts", "actors", "positions", "config")
-# Data, not code: the demo's facts and the migrations Django writes.
-SIZE_EXEMPT = ("migrations", "devdata/demo/data.py")
+# Data, not code: the migrations Django writes. (The demo's facts are split
+# into modules that stay under the limit.)
+SIZE_EXEMPT = ("migrations",)
 MAX_MODULE_LINES = 500
 
 

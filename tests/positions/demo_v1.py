@@ -1,14 +1,10 @@
-"""The demo world: the 2018–2019 US / DPRK / ROK nuclear diplomacy.
-
-Facts come from the seed article (The Korea Herald, 2019-03-28, stored
-beside this file) and from public reporting by the outlets named. Where the
-exact address of an article was not recorded, its ``url`` is a search for it
-on the outlet's site and its summary says so. Where the first day of a role
-is not known, the affiliation starts on the first date a source shows the
-person in it, and the person's description says so.
+"""The first demo (positions/devdata/demo/data.py and loader.py at commit
+bcf1f5c), kept here only to test that the current demo updates a database it
+loaded. Its data is reproduced as it was; ``load_first_demo`` is its loader.
 """
 
 import datetime
+from pathlib import Path
 
 D = datetime.date.fromisoformat
 
@@ -382,3 +378,64 @@ POSITIONS = [
         "until the end of the year for a courageous decision.",
     },
 ]
+
+
+def load_first_demo() -> None:
+    """The first demo's loader, as it was (less its counting)."""
+    from actors.models import Actor, Affiliation
+    from positions.models import Article, Confidence, Negotiation, Position, Proposal
+    from positions.services import position_create, side_for_speaker
+
+    here = Path(__file__).resolve().parents[2] / "positions/devdata/demo"
+
+    def create(model, **fields):
+        obj = model(**fields)
+        obj.full_clean()
+        obj.save()
+        return obj
+
+    actors = {}
+    for fields in STATES + [dict(p, kind="person") for p in PERSONS]:
+        actors[fields["slug"]] = create(Actor, **fields)
+    for person, organization, role, start, end in AFFILIATIONS:
+        create(
+            Affiliation,
+            person=actors[person],
+            organization=actors[organization],
+            role=role,
+            start_date=start,
+            end_date=end,
+        )
+    spec = dict(NEGOTIATION)
+    participants = [actors[slug] for slug in spec.pop("participants")]
+    negotiation = create(Negotiation, **spec)
+    negotiation.participants.set(participants)
+    proposals = {}
+    for fields in PROPOSALS:
+        fields = dict(fields, originated_by=actors[fields["originated_by"]])
+        proposals[fields["slug"]] = create(Proposal, negotiation=negotiation, **fields)
+    articles = {}
+    for fields in ARTICLES:
+        fields = dict(fields)
+        key = fields.pop("key")
+        body_file = fields.pop("body_file", None)
+        if body_file:
+            fields["body"] = (here / body_file).read_text(encoding="utf-8")
+        articles[key] = create(Article, **fields)
+    for spec in POSITIONS:
+        speaker = actors[spec["speaker"]] if "speaker" in spec else None
+        actor = actors[spec["actor"]] if "actor" in spec else None
+        if actor is None:
+            actor = side_for_speaker(speaker=speaker, on=spec["stated_on"])
+        position_create(
+            actor=actor,
+            speaker=speaker,
+            proposal=proposals[spec["proposal"]],
+            article=articles[spec["article"]],
+            stance=spec["stance"],
+            stated_on=spec["stated_on"],
+            confidence=Confidence[spec.get("confidence", "medium").upper()],
+            quote=spec.get("quote", ""),
+            note=spec.get("note", ""),
+        )
+    assert Position.objects.count() == len(POSITIONS)
