@@ -95,3 +95,51 @@ def check_quote(quote: str, body: str) -> QuoteCheckResult:
         end=offsets[alignment.dest_end - 1] + 1,
         score=round(alignment.score, 1),
     )
+
+
+# How much of the body is shown either side of a matched passage.
+PASSAGE_CONTEXT = 300
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The part of an article's body around a matched quote: ``before``,
+    ``match`` (``body[start:end]``) and ``after``, as plain text; ``cut_before``
+    and ``cut_after`` say whether the body goes on beyond them."""
+
+    before: str
+    match: str
+    after: str
+    cut_before: bool
+    cut_after: bool
+
+
+def passage(
+    body: str, start: int | None, end: int | None, *, context: int = PASSAGE_CONTEXT
+) -> Passage | None:
+    """``body[start:end]`` with about ``context`` characters either side,
+    widened or narrowed to whole words; None without a span, or with one the
+    body no longer has (a span checked against an earlier text)."""
+    if start is None or end is None or not 0 <= start < end <= len(body or ""):
+        return None
+    window_start = _word_boundary(body, max(0, start - context), toward=start)
+    window_end = _word_boundary(body, min(len(body), end + context), toward=end)
+    return Passage(
+        before=body[window_start:start],
+        match=body[start:end],
+        after=body[end:window_end],
+        cut_before=window_start > 0,
+        cut_after=window_end < len(body),
+    )
+
+
+def _word_boundary(body: str, at: int, *, toward: int) -> int:
+    """``at`` moved toward ``toward`` to the nearest space, so that a window
+    does not begin or end in the middle of a word (unless none is near)."""
+    if at in (0, len(body)) or body[at - 1].isspace() or body[at].isspace():
+        return at
+    step = 1 if toward > at else -1
+    position = at
+    while position != toward and not body[position].isspace():
+        position += step
+    return at if position == toward else position
