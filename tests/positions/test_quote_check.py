@@ -2,10 +2,19 @@
 (positions.quote_check), the passage shown around a match, and the check as
 stored, recomputed, kept in history and filtered through the API."""
 
+import random
+import re
+
 import pytest
 
 from positions.models import Position, QuoteCheck
-from positions.quote_check import CLOSE_THRESHOLD, check_quote, passage
+from positions.quote_check import (
+    _EQUIVALENTS,
+    CLOSE_THRESHOLD,
+    Normalised,
+    check_quote,
+    passage,
+)
 
 BODY = (
     "SEOUL, March 28 (Herald) -- South Korea's top nuclear envoy said on Thursday "
@@ -308,3 +317,47 @@ def test_positions_are_filtered_by_their_check(with_body, analyst_api, reader_ap
     assert reader_api.get(
         "/api/v1/positions/", {"quote_check": "maybe"}
     ).status_code == (400)
+
+
+# The normalised body's offsets
+
+
+def _reference_offsets(text: str) -> tuple[str, list[int]]:
+    """The normalisation one character at a time: the rule Normalised
+    implements with its runs of spaces only."""
+    translated = text.translate(_EQUIVALENTS)
+    characters, offsets = [], []
+    for match in re.finditer(r"\s+|\S+", translated):
+        if match.group().isspace():
+            characters.append(" ")
+            offsets.append(match.start())
+        else:
+            characters.extend(match.group())
+            offsets.extend(range(match.start(), match.end()))
+    return "".join(characters), offsets
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_each_normalised_character_maps_back_to_where_it_came_from(seed):
+    generator = random.Random(seed)  # noqa: S311 (test data, not secrets)
+    alphabet = ["a", "b", " ", "  ", "\n", "\r\n", "\t \n ", "“", "—", "'", "\u00a0"]
+    text = "".join(generator.choice(alphabet) for _ in range(300))
+
+    normalised = Normalised(text)
+    expected_text, expected_offsets = _reference_offsets(text)
+
+    assert normalised.text == expected_text
+    assert [normalised.offset(i) for i in range(len(expected_text))] == (
+        expected_offsets
+    )
+
+
+def test_a_close_passage_is_whole_words():
+    quote = "The leader said the talks would resume despite the collapse of the Hanoi summit."
+
+    result = check_quote(quote, BODY)
+
+    assert BODY[result.start : result.end] == (
+        "The leader said the talks would continue despite the collapse of the Hanoi "
+        "summit."
+    )
