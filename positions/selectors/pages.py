@@ -6,7 +6,7 @@ charted: which days, which tooltips, which links, over which period.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.urls import reverse
@@ -154,10 +154,14 @@ class Matrix:
     participants: list[Actor]
     proposals: list[Proposal]
     rows: list[tuple[Actor, list[ResolvedStance | None]]]
+    # The condition of each cell's position that holds only if something
+    # happens, by position id.
+    conditions: dict[int, str] = field(default_factory=dict)
 
 
 def negotiation_matrix(*, negotiation: Negotiation, on: datetime.date) -> Matrix:
-    """Participants × proposals, each cell the as-of stance on ``on`` or None."""
+    """Participants × proposals, each cell the as-of stance on ``on`` or None,
+    with the conditions of the cells' positions that have one."""
     participants = list(negotiation.participants.order_by("name"))
     proposals = list(negotiation.proposals.order_by("title"))
     stances = {
@@ -168,7 +172,18 @@ def negotiation_matrix(*, negotiation: Negotiation, on: datetime.date) -> Matrix
         (actor, [stances.get((actor.pk, proposal.pk)) for proposal in proposals])
         for actor in participants
     ]
-    return Matrix(participants=participants, proposals=proposals, rows=rows)
+    conditions = (
+        dict(
+            Position.objects.filter(pk__in=[s.position_id for s in stances.values()])
+            .conditional()
+            .values_list("id", "condition")
+        )
+        if stances
+        else {}
+    )
+    return Matrix(
+        participants=participants, proposals=proposals, rows=rows, conditions=conditions
+    )
 
 
 def compare_page(

@@ -13,8 +13,9 @@ from tests.html import elements, text
 D = datetime.date.fromisoformat
 
 # The negotiation, the matrix's participants and proposals, its as-of SQL,
-# the diff SQL and the positions behind what moved.
-COMPARE_PAGE_QUERY_COUNT = 6
+# the conditions of its cells' positions, the diff SQL and the positions
+# behind what moved.
+COMPARE_PAGE_QUERY_COUNT = 7
 
 
 def _url(**query):

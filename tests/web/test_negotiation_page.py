@@ -12,9 +12,9 @@ from tests.html import elements, text
 D = datetime.date.fromisoformat
 
 # The negotiation, the matrix's participants and proposals, its as-of SQL,
-# the main parties (position counts, then the participants), the gap SQL and
-# the changes of the dates shown.
-NEGOTIATION_PAGE_QUERY_COUNT = 8
+# the conditions of the cells' positions, the main parties (position counts,
+# then the participants), the gap SQL and the changes of the dates shown.
+NEGOTIATION_PAGE_QUERY_COUNT = 9
 
 
 def _url(**query):
