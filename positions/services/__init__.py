@@ -5,7 +5,7 @@ Each runs in one transaction and validates with ``full_clean`` before saving
 broken rule raises ``ValidationError`` and leaves the database as it was.
 Saves go one object at a time, or through django-simple-history's helpers,
 so that every change lands in history. One module an area: ``positions``,
-``articles`` and ``merge`` (of actors).
+``articles``, ``merge`` (of actors) and ``quotes`` (re-checking them all).
 """
 
 from positions.services.articles import (
@@ -25,12 +25,14 @@ from positions.services.positions import (
     positions_bulk_create,
     side_for_speaker,
 )
+from positions.services.quotes import QuoteRecheck, quotes_recheck
 
 __all__ = [
     "POSITION_EDITABLE_FIELDS",
     "ArticleChanged",
     "BulkValidationError",
     "MergeResult",
+    "QuoteRecheck",
     "VersionConflict",
     "actor_merge",
     "article_positions_apply",
@@ -40,5 +42,6 @@ __all__ = [
     "position_restore",
     "position_update",
     "positions_bulk_create",
+    "quotes_recheck",
     "side_for_speaker",
 ]
