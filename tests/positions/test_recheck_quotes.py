@@ -102,6 +102,17 @@ def test_it_saves_the_checks_that_changed_with_history(stale, batch_size):
     assert Position.history.count() == history + 3
 
 
-def test_it_refuses_an_empty_batch(db):
-    with pytest.raises(CommandError):
-        _run("--batch-size", "0")
+def test_it_records_who_ran_it(stale, curator):
+    _run("--user", curator.username)
+
+    latest = Position.history.filter(id=stale.dprk_big_deal.pk).latest("history_id")
+    assert latest.history_user == curator
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--batch-size", "0"], "at least 1"), (["--user", "nobody"], "nobody")],
+)
+def test_it_refuses_a_bad_argument(db, args, message):
+    with pytest.raises(CommandError, match=message):
+        _run(*args)

@@ -1,5 +1,6 @@
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from positions.models import QuoteCheck
@@ -26,12 +27,22 @@ class Command(BaseCommand):
             default=RECHECK_BATCH_SIZE,
             help=f"Positions checked per transaction (default {RECHECK_BATCH_SIZE}).",
         )
+        parser.add_argument(
+            "--user",
+            help="Who is recorded in history as having changed the checks.",
+        )
 
-    def handle(self, *args, dry_run, batch_size, **options):
+    def handle(self, *args, dry_run, batch_size, user, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
+        by = None
+        if user is not None:
+            try:
+                by = get_user_model().objects.get(username=user)
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"No user is called {user!r}.") from None
         started = time.monotonic()
-        summary = quotes_recheck(dry_run=dry_run, batch_size=batch_size)
+        summary = quotes_recheck(dry_run=dry_run, batch_size=batch_size, by=by)
         outcomes = ", ".join(
             f"{QuoteCheck(outcome).label}: {summary.outcomes[outcome]:,}"
             for outcome in QuoteCheck.values
