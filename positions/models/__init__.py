@@ -32,6 +32,7 @@ from positions.models.positions import (
     QUOTE_CHECK_FIELDS,
     Position,
     PositionQuerySet,
+    condition_clause,
 )
 
 __all__ = [
@@ -58,5 +59,6 @@ __all__ = [
     "ProposalQuerySet",
     "QuoteCheck",
     "Stance",
+    "condition_clause",
     "normalize_article_url",
 ]

@@ -13,7 +13,14 @@ from django.urls import reverse
 
 from actors.models import Actor
 from positions.charts import SPARK, Observation, gap_chart, stance_chart
-from positions.models import Article, Negotiation, Position, Proposal, Stance
+from positions.models import (
+    Article,
+    Negotiation,
+    Position,
+    Proposal,
+    Stance,
+    condition_clause,
+)
 from positions.selectors.changes import (
     CHANGE_KINDS,
     change_list,
@@ -56,6 +63,8 @@ def _tooltip(day: ResolvedStance, position: Position | None) -> str:
             f"“{low}” to “{high}”; resolved by {day.resolution})"
         )
     if position is not None:
+        if position.condition:
+            parts.append(f"(only if {condition_clause(position.condition)})")
         if position.quote:
             parts.append(f"“{position.quote}”")
         parts.append(f"— {position.article.outlet}")

@@ -1,11 +1,9 @@
 """How a statement is shown: its attribution in a few words, its condition
 as an "if …" clause, and a value looked up by key."""
 
-import re
-
 from django import template
 
-from positions.models import Attribution
+from positions.models import Attribution, condition_clause
 
 register = template.Library()
 
@@ -18,8 +16,6 @@ ATTRIBUTION_SHORT = {
     Attribution.ANALYST: "an analyst's reading",
 }
 
-_LEADING_IF = re.compile(r"^\s*(only\s+)?if\b[\s,:]*", re.IGNORECASE)
-
 
 @register.filter
 def attribution_short(code: str) -> str:
@@ -27,12 +23,8 @@ def attribution_short(code: str) -> str:
     return ATTRIBUTION_SHORT.get(code, code)
 
 
-@register.filter
-def condition_clause(condition: str) -> str:
-    """The condition without a leading "if" or "only if", which the page
-    writes itself: "if the US takes corresponding measures" → "the US takes
-    corresponding measures"."""
-    return _LEADING_IF.sub("", condition or "", count=1).strip()
+# The condition without the "if" it may begin with: the page writes its own.
+register.filter("condition_clause", condition_clause)
 
 
 @register.filter

@@ -174,6 +174,12 @@ def test_a_condition_written_without_if_is_shown_with_one(world, client):
     assert text(condition) == "if Washington lifts sanctions first"
 
 
+def test_a_chart_point_of_a_conditional_stance_says_so(world, client):
+    response = client.get(reverse("positions:proposal-detail", args=["phased-deal"]))
+
+    assert "(only if the US takes corresponding measures)" in response.text
+
+
 def test_a_conditional_cell_of_the_matrix_says_so(world, client):
     response = client.get(
         reverse("positions:negotiation-detail", args=["talks"]),
