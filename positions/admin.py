@@ -4,6 +4,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from simple_history.models import is_historic
 
 from actors.admin import ActorAdmin
@@ -18,7 +19,7 @@ from positions.models import (
     Proposal,
     ProposalLink,
 )
-from positions.selectors import deleted_positions
+from positions.selectors import deleted_positions, quote_passage
 from positions.services import (
     actor_merge,
     article_positions_apply,
@@ -146,17 +147,100 @@ class PositionAdmin(HistoryRevertAdmin):
         "stance",
         "stated_on",
         "speaker",
+        "attribution",
         "confidence",
+        "quote_check",
         "article",
     ]
-    list_filter = ["stance", "confidence", "proposal__negotiation"]
+    list_filter = [
+        "stance",
+        "confidence",
+        "attribution",
+        "quote_check",
+        "proposal__negotiation",
+    ]
     list_select_related = ["actor", "proposal", "speaker", "article"]
-    search_fields = ["quote", "note", "actor__name", "proposal__title"]
-    autocomplete_fields = ["actor", "proposal", "article", "speaker"]
+    search_fields = [
+        "quote",
+        "quote_original",
+        "note",
+        "condition",
+        "actor__name",
+        "proposal__title",
+    ]
+    autocomplete_fields = [
+        "actor",
+        "proposal",
+        "article",
+        "speaker",
+        "condition_proposal",
+    ]
     date_hierarchy = "stated_on"
-    readonly_fields = ["recorded_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "quote_check",
+        "quote_check_score",
+        "passage_found",
+        "recorded_by",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("actor", "speaker", "attribution"),
+                    ("proposal", "stance", "confidence"),
+                    ("stated_on", "event"),
+                    "article",
+                    "note",
+                    # The form's hidden ``version``: rendered, not editable.
+                    "version",
+                ]
+            },
+        ),
+        (
+            "Quote",
+            {
+                "fields": [
+                    "quote",
+                    ("quote_original", "quote_language"),
+                    ("quote_check", "quote_check_score", "passage_found"),
+                ],
+                "description": "The quote is checked against the article's stored "
+                "text on every save of either.",
+            },
+        ),
+        (
+            "Condition",
+            {
+                "fields": ["condition", ("condition_proposal", "condition_event")],
+                "description": "Only for a stance that holds only if something "
+                "happens.",
+            },
+        ),
+        (
+            "Record",
+            {
+                "fields": [("recorded_by", "created_at", "updated_at")],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
     # A full count of a million rows on every page load is not worth it.
     show_full_result_count = False
+
+    @admin.display(description="Passage found")
+    def passage_found(self, position):
+        found = quote_passage(position=position) if position.pk else None
+        if found is None:
+            return "—"
+        return format_html(
+            "characters {}–{}: “{}”",
+            position.quote_check_start,
+            position.quote_check_end,
+            found.match,
+        )
 
     def save_model(self, request, obj, form, change):
         if (

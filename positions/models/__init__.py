@@ -33,6 +33,7 @@ from positions.models.positions import (
     QUOTE_CHECK_FIELDS,
     Position,
     PositionQuerySet,
+    condition_clause,
 )
 
 __all__ = [
@@ -60,5 +61,6 @@ __all__ = [
     "ProposalQuerySet",
     "QuoteCheck",
     "Stance",
+    "condition_clause",
     "normalize_article_url",
 ]

@@ -1,5 +1,7 @@
 """Positions: one stance observation of a side on a proposal, per a source."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,6 +16,16 @@ from positions.models.articles import PUBLICATION_SLACK, Article
 from positions.models.choices import Attribution, Confidence, QuoteCheck, Stance
 from positions.models.negotiations import Event, Proposal
 from positions.quote_check import check_quote
+
+_LEADING_IF = re.compile(r"^\s*(only\s+)?if\b[\s,:]*", re.IGNORECASE)
+
+
+def condition_clause(condition: str) -> str:
+    """A condition without the "if" or "only if" it may begin with, for
+    writing after one: "if the US takes corresponding measures" → "the US
+    takes corresponding measures"."""
+    return _LEADING_IF.sub("", condition or "", count=1).strip()
+
 
 QUOTE_CHECK_FIELDS = (
     "quote_check",

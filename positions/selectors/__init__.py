@@ -46,6 +46,7 @@ from positions.selectors.positions import (
     positions_by_id,
     positions_for_export,
     proposal_positions,
+    quote_passage,
 )
 from positions.selectors.rows import (
     Change,
@@ -114,6 +115,7 @@ __all__ = [
     "position_timeline",
     "proposal_page",
     "proposal_positions",
+    "quote_passage",
     "recent_period_start",
     "resolved_days",
     "search_everything",

@@ -6,14 +6,21 @@ charted: which days, which tooltips, which links, over which period.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.urls import reverse
 
 from actors.models import Actor
 from positions.charts import SPARK, Observation, gap_chart, stance_chart
-from positions.models import Article, Negotiation, Position, Proposal, Stance
+from positions.models import (
+    Article,
+    Negotiation,
+    Position,
+    Proposal,
+    Stance,
+    condition_clause,
+)
 from positions.selectors.changes import (
     CHANGE_KINDS,
     change_list,
@@ -57,6 +64,8 @@ def _tooltip(day: ResolvedStance, position: Position | None) -> str:
             f"“{low}” to “{high}”; resolved by {day.resolution})"
         )
     if position is not None:
+        if position.condition:
+            parts.append(f"(only if {condition_clause(position.condition)})")
         if position.quote:
             parts.append(f"“{position.quote}”")
         parts.append(f"— {position.article.outlet}")
@@ -164,10 +173,14 @@ class Matrix:
     participants: list[Actor]
     proposals: list[Proposal]
     rows: list[tuple[Actor, list[ResolvedStance | None]]]
+    # The condition of each cell's position that holds only if something
+    # happens, by position id.
+    conditions: dict[int, str] = field(default_factory=dict)
 
 
 def negotiation_matrix(*, negotiation: Negotiation, on: datetime.date) -> Matrix:
-    """Participants × proposals, each cell the as-of stance on ``on`` or None."""
+    """Participants × proposals, each cell the as-of stance on ``on`` or None,
+    with the conditions of the cells' positions that have one."""
     participants = list(negotiation.participants.order_by("name"))
     proposals = list(negotiation.proposals.order_by("title"))
     stances = {
@@ -178,7 +191,18 @@ def negotiation_matrix(*, negotiation: Negotiation, on: datetime.date) -> Matrix
         (actor, [stances.get((actor.pk, proposal.pk)) for proposal in proposals])
         for actor in participants
     ]
-    return Matrix(participants=participants, proposals=proposals, rows=rows)
+    conditions = (
+        dict(
+            Position.objects.filter(pk__in=[s.position_id for s in stances.values()])
+            .conditional()
+            .values_list("id", "condition")
+        )
+        if stances
+        else {}
+    )
+    return Matrix(
+        participants=participants, proposals=proposals, rows=rows, conditions=conditions
+    )
 
 
 def compare_page(

@@ -13,6 +13,7 @@ from positions.position_fields import (
     POSITION_READ_SQL,
     read_paths,
 )
+from positions.quote_check import Passage, passage
 from positions.selectors.sql import fetch
 
 EXPORT_CHUNK = 2000
@@ -109,21 +110,42 @@ def position_history(*, position_id: int):
     )
 
 
+# What a position's row shows beside its side, proposal and source: who
+# spoke, and what its condition depends on.
+ROW_RELATIONS = ("speaker", "condition_proposal", "condition_event")
+
+
 def position_detail(*, position_id: int) -> Position:
     return Position.objects.select_related(
-        "actor", "proposal__negotiation", "speaker", "article", "recorded_by"
+        "actor",
+        "proposal__negotiation",
+        "speaker",
+        "article",
+        "recorded_by",
+        "condition_proposal",
+        "condition_event",
     ).get(pk=position_id)
 
 
+def quote_passage(*, position: Position) -> Passage | None:
+    """The passage of the article's body where the quote check found the
+    quote (``body[start:end]``) with its context either side, or None when
+    the check found no passage. Plain text: the page escapes it."""
+    return passage(
+        position.article.body, position.quote_check_start, position.quote_check_end
+    )
+
+
 def positions_by_id(ids: Iterable[int]) -> dict[int, Position]:
-    """Positions for chart tooltips and matrix links, in one query."""
-    return Position.objects.select_related("article", "speaker").in_bulk(list(ids))
+    """Positions for chart tooltips, matrix links and compared stances, in
+    one query."""
+    return Position.objects.select_related("article", *ROW_RELATIONS).in_bulk(list(ids))
 
 
 def proposal_positions(*, proposal: Proposal) -> PositionQuerySet:
     return (
         Position.objects.filter(proposal=proposal)
-        .select_related("actor", "speaker", "article")
+        .select_related("actor", "article", *ROW_RELATIONS)
         .order_by("-stated_on", "-id")
     )
 
@@ -132,7 +154,7 @@ def actor_positions(*, actor: Actor) -> PositionQuerySet:
     """Positions where the actor is the side or the speaker, newest first."""
     return (
         Position.objects.filter(Q(actor=actor) | Q(speaker=actor))
-        .select_related("actor", "proposal", "speaker", "article")
+        .select_related("actor", "proposal", "article", *ROW_RELATIONS)
         .order_by("-stated_on", "-id")
     )
 
@@ -149,10 +171,5 @@ def actor_proposals(*, actor: Actor) -> list[Proposal]:
 
 def article_positions(*, article: Article) -> PositionQuerySet:
     return article.positions.select_related(
-        "actor",
-        "proposal",
-        "speaker",
-        "event",
-        "condition_proposal",
-        "condition_event",
+        "actor", "proposal", "event", *ROW_RELATIONS
     ).order_by("stated_on", "id")

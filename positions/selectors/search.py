@@ -6,6 +6,7 @@ from django.db import connection
 
 from actors.models import Actor
 from positions.models import Article, Position, Proposal
+from positions.selectors.positions import ROW_RELATIONS
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,9 @@ class SearchResults:
 def search_everything(*, query: str, limit: int = 20) -> SearchResults:
     """Actors (names and aliases), proposals, articles and quotes matching ``query``.
 
+    A position matches by its quote, its quote in the original language or
+    its note.
+
     On PostgreSQL articles and quotes use full-text search (stemmed, ranked);
     on SQLite a case-insensitive substring match stands in. One code path,
     chosen by the database in use.
@@ -38,7 +42,7 @@ def search_everything(*, query: str, limit: int = 20) -> SearchResults:
         articles = list(Article.objects.search(query)[:limit])
         positions = list(
             Position.objects.search(query)
-            .select_related("actor", "proposal", "article", "speaker")
+            .select_related("actor", "proposal", "article", *ROW_RELATIONS)
             .order_by("-stated_on", "-id")[:limit]
         )
     return SearchResults(
@@ -63,11 +67,17 @@ def _full_text(query: str, limit: int):
         .filter(rank__gt=0)
         .order_by("-rank", "-published_on")[:limit]
     )
-    position_vector = SearchVector("quote", "note", config="english")
+    # The original is in another language: matched word for word, unstemmed.
+    position_vector = SearchVector("quote", "note", config="english") + SearchVector(
+        "quote_original", config="simple"
+    )
+    position_search = search | SearchQuery(
+        query, search_type="websearch", config="simple"
+    )
     positions = list(
-        Position.objects.annotate(rank=SearchRank(position_vector, search))
+        Position.objects.annotate(rank=SearchRank(position_vector, position_search))
         .filter(rank__gt=0)
-        .select_related("actor", "proposal", "article", "speaker")
+        .select_related("actor", "proposal", "article", *ROW_RELATIONS)
         .order_by("-rank", "-stated_on")[:limit]
     )
     return articles, positions

@@ -5,7 +5,8 @@ Each runs in one transaction and validates with ``full_clean`` before saving
 broken rule raises ``ValidationError`` and leaves the database as it was.
 Saves go one object at a time, or through django-simple-history's helpers,
 so that every change lands in history. One module an area: ``positions``,
-``articles``, ``proposals`` (lineage) and ``merge`` (of actors).
+``articles``, ``proposals`` (lineage), ``merge`` (of actors) and ``quotes``
+(re-checking them all).
 """
 
 from positions.services.articles import (
@@ -26,12 +27,14 @@ from positions.services.positions import (
     side_for_speaker,
 )
 from positions.services.proposals import proposal_set_links
+from positions.services.quotes import QuoteRecheck, quotes_recheck
 
 __all__ = [
     "POSITION_EDITABLE_FIELDS",
     "ArticleChanged",
     "BulkValidationError",
     "MergeResult",
+    "QuoteRecheck",
     "VersionConflict",
     "actor_merge",
     "article_positions_apply",
@@ -42,5 +45,6 @@ __all__ = [
     "position_update",
     "positions_bulk_create",
     "proposal_set_links",
+    "quotes_recheck",
     "side_for_speaker",
 ]

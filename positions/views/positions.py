@@ -42,6 +42,7 @@ def position_detail(request, pk):
         {
             "position": position,
             "citation": citation(position, request.build_absolute_uri()),
+            "passage": selectors.quote_passage(position=position),
             "history": selectors.position_history(position_id=position.pk),
         },
     )

@@ -13,9 +13,9 @@ from tests.html import elements, text
 D = datetime.date.fromisoformat
 
 # The negotiation, the matrix's participants and proposals, its as-of SQL,
-# the diff SQL, the positions behind what moved and the negotiation's events
-# (the date picker's).
-COMPARE_PAGE_QUERY_COUNT = 7
+# the conditions of its cells' positions, the diff SQL, the positions behind
+# what moved and the negotiation's events (the date picker's).
+COMPARE_PAGE_QUERY_COUNT = 8
 
 
 def _url(**query):

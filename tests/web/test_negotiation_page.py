@@ -12,10 +12,10 @@ from tests.html import elements, text
 D = datetime.date.fromisoformat
 
 # The negotiation, the matrix's participants and proposals, its as-of SQL,
-# the main parties (position counts, then the participants), the gap SQL, the
-# changes of the dates shown and the negotiation's events (listed and marked
-# on the gap chart).
-NEGOTIATION_PAGE_QUERY_COUNT = 9
+# the conditions of the cells' positions, the main parties (position counts,
+# then the participants), the gap SQL, the changes of the dates shown and the
+# negotiation's events (listed and marked on the gap chart).
+NEGOTIATION_PAGE_QUERY_COUNT = 10
 
 
 def _url(**query):
