@@ -111,8 +111,8 @@ def position_history(*, position_id: int):
 
 
 # What a position's row shows beside its side, proposal and source: who
-# spoke, and what its condition depends on.
-ROW_RELATIONS = ("speaker", "condition_proposal", "condition_event")
+# spoke, the event it was said at, and what its condition depends on.
+ROW_RELATIONS = ("speaker", "event", "condition_proposal", "condition_event")
 
 
 def position_detail(*, position_id: int) -> Position:
@@ -122,6 +122,7 @@ def position_detail(*, position_id: int) -> Position:
         "speaker",
         "article",
         "recorded_by",
+        "event",
         "condition_proposal",
         "condition_event",
     ).get(pk=position_id)
@@ -171,5 +172,5 @@ def actor_proposals(*, actor: Actor) -> list[Proposal]:
 
 def article_positions(*, article: Article) -> PositionQuerySet:
     return article.positions.select_related(
-        "actor", "proposal", "event", *ROW_RELATIONS
+        "actor", "proposal", *ROW_RELATIONS
     ).order_by("stated_on", "id")
