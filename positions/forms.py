@@ -306,6 +306,23 @@ class ArticleForm(forms.ModelForm):
             self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
 
 
+class AttributionChoice(forms.MultipleChoiceField):
+    """A page option: only positions known these ways take part in its
+    matrix, charts and changes (none ticked: all of them)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=Attribution.choices,
+            required=False,
+            label="Only positions",
+            help_text="None ticked: every position. “stated” alone shows what "
+            "each side said itself.",
+            **kwargs,
+        )
+
+
 class MatrixOptions(forms.Form):
     """The negotiation page's options: the matrix date and the two sides of the gap."""
 
@@ -318,6 +335,7 @@ class MatrixOptions(forms.Form):
     b = forms.ModelChoiceField(
         Actor.objects.none(), to_field_name="slug", required=False
     )
+    attribution = AttributionChoice()
 
     def __init__(self, data, *, negotiation, **kwargs):
         super().__init__(data, **kwargs)
@@ -340,6 +358,7 @@ class CompareOptions(forms.Form):
     to_date = forms.DateField(
         label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
+    attribution = AttributionChoice()
 
     def clean(self):
         data = super().clean()
@@ -358,6 +377,7 @@ class PeriodOptions(forms.Form):
     until = forms.DateField(
         required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"})
     )
+    attribution = AttributionChoice()
 
     def clean(self):
         data = super().clean()
@@ -365,3 +385,15 @@ class PeriodOptions(forms.Form):
         if since is not None and until is not None and since > until:
             self.add_error("since", "Choose a date on or before the second one.")
         return data
+
+
+class ProposalOptions(forms.Form):
+    """The proposal page's chart: whose positions, one line per side or per
+    speaker."""
+
+    attribution = AttributionChoice()
+    by = forms.ChoiceField(
+        choices=[("", "one line per side"), ("speaker", "one line per speaker")],
+        required=False,
+        label="Lines",
+    )

@@ -33,6 +33,7 @@ from positions.selectors.positions import positions_by_id
 from positions.selectors.rows import GapPoint, ResolvedStance
 from positions.selectors.stances import RESOLUTION_RULE, resolved_days, stances_as_of
 from positions.selectors.summary import actor_summary
+from positions.selectors.timeline import position_timeline
 
 # How much each page shows. Decades of a busy side are tens of thousands of
 # days: the charts cover the period of the latest positions instead, and
@@ -97,17 +98,22 @@ def actor_page(
     today: datetime.date,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
+    attributions: list[str] | None = None,
 ) -> dict:
     """The actor's current stance per proposal, each with a small chart on
     one shared time axis marking its negotiation's events, its latest
     changes and roles, and for a side the
     flip-o-meter over ``since`` to ``until`` (default: the charts' period,
     or its whole record when short, to ``today``)."""
-    current = stances_as_of(on=today, actors=[actor])
-    window_start = recent_period_start(actors=[actor], positions=ACTOR_CHART_POSITIONS)
+    current = stances_as_of(on=today, actors=[actor], attributions=attributions)
+    window_start = recent_period_start(
+        actors=[actor], positions=ACTOR_CHART_POSITIONS, attributions=attributions
+    )
     # By default the flip-o-meter covers the charts' period.
     flips_since = since if since is not None else window_start
-    days = resolved_days(actors=[actor], stated_from=window_start)
+    days = resolved_days(
+        actors=[actor], stated_from=window_start, attributions=attributions
+    )
     by_proposal = observations_by(days, key=lambda day: day.proposal_slug)
     span = (
         (min(d.stated_on for d in days), max(d.stated_on for d in days))
@@ -133,39 +139,98 @@ def actor_page(
         "affiliations": actor.affiliations.select_related("organization"),
         "members": actor.members.select_related("person"),
         "stances": stances,
-        "changes": change_list(actors=[actor], limit=PAGE_CHANGES),
+        "changes": change_list(
+            actors=[actor], attributions=attributions, limit=PAGE_CHANGES
+        ),
         "window_start": window_start,
         "resolution_rule": RESOLUTION_RULE,
         "flips": None
         if actor.kind == Actor.Kind.PERSON
-        else actor_summary(actor=actor, since=flips_since, until=until or today),
+        else actor_summary(
+            actor=actor,
+            since=flips_since,
+            until=until or today,
+            attributions=attributions,
+        ),
         "flips_since": flips_since,
         "flips_until": until or today,
     }
 
 
-def proposal_page(*, proposal: Proposal) -> dict:
+def proposal_page(
+    *,
+    proposal: Proposal,
+    attributions: list[str] | None = None,
+    by_speaker: bool = False,
+) -> dict:
     """Every side's stance on the proposal over time with its negotiation's
-    events marked, and its latest changes."""
+    events marked, and its latest changes; ``by_speaker`` draws one line per
+    side and speaker (each position a point) instead of one per side."""
     window_start = recent_period_start(
-        proposals=[proposal], positions=PROPOSAL_CHART_POSITIONS
+        proposals=[proposal],
+        positions=PROPOSAL_CHART_POSITIONS,
+        attributions=attributions,
     )
-    days = resolved_days(proposals=[proposal], stated_from=window_start)
-    by_actor = observations_by(days, key=lambda day: day.actor_slug)
-    names = {day.actor_slug: day.actor_name for day in days}
+    days = resolved_days(
+        proposals=[proposal], stated_from=window_start, attributions=attributions
+    )
     events = negotiation_events(negotiation_ids=[proposal.negotiation_id])
-    chart = stance_chart(
-        [(names[slug], slug, by_actor[slug]) for slug in sorted(names, key=names.get)],
-        events=[event.chart_event() for event in events],
-    )
+    if by_speaker:
+        lines = _speaker_lines(
+            proposal=proposal, since=window_start, attributions=attributions
+        )
+    else:
+        by_actor = observations_by(days, key=lambda day: day.actor_slug)
+        names = {day.actor_slug: day.actor_name for day in days}
+        lines = [
+            (names[slug], slug, by_actor[slug]) for slug in sorted(names, key=names.get)
+        ]
+    chart = stance_chart(lines, events=[event.chart_event() for event in events])
     return {
         "chart": chart,
         "events": events,
         "days": days,
-        "changes": change_list(proposals=[proposal], limit=PAGE_CHANGES),
+        "changes": change_list(
+            proposals=[proposal], attributions=attributions, limit=PAGE_CHANGES
+        ),
+        "links": proposal.links,
         "window_start": window_start,
         "resolution_rule": RESOLUTION_RULE,
     }
+
+
+def _speaker_lines(*, proposal: Proposal, since, attributions) -> list[tuple]:
+    """One line per (side, speaker) on ``proposal`` from ``since``: each
+    position a point, linking to it; positions without a speaker form the
+    side's own line."""
+    lines: dict[tuple, list[Observation]] = defaultdict(list)
+    names: dict[tuple, str] = {}
+    for position in position_timeline(
+        proposals=[proposal], stated_after=since, attributions=attributions
+    ).select_related("speaker"):
+        key = (position.actor.slug, position.speaker.slug if position.speaker else "")
+        names[key] = (
+            f"{position.actor.label} — {position.speaker.name}"
+            if position.speaker
+            else f"{position.actor.label} (no speaker)"
+        )
+        lines[key].append(
+            Observation(
+                day=position.stated_on,
+                value=position.stance,
+                title=_tooltip_of(position),
+                href=reverse("positions:position-detail", args=[position.pk]),
+            )
+        )
+    return [
+        (names[key], "-".join(filter(None, key)), lines[key])
+        for key in sorted(names, key=names.get)
+    ]
+
+
+def _tooltip_of(position: Position) -> str:
+    said = f": “{position.quote}”" if position.quote else ""
+    return f"{position.stated_on}, {position.stance_label}{said}"
 
 
 @dataclass(frozen=True)
@@ -178,14 +243,24 @@ class Matrix:
     conditions: dict[int, str] = field(default_factory=dict)
 
 
-def negotiation_matrix(*, negotiation: Negotiation, on: datetime.date) -> Matrix:
+def negotiation_matrix(
+    *,
+    negotiation: Negotiation,
+    on: datetime.date,
+    attributions: list[str] | None = None,
+) -> Matrix:
     """Participants × proposals, each cell the as-of stance on ``on`` or None,
     with the conditions of the cells' positions that have one."""
     participants = list(negotiation.participants.order_by("name"))
     proposals = list(negotiation.proposals.order_by("title"))
     stances = {
         (s.actor_id, s.proposal_id): s
-        for s in stances_as_of(on=on, negotiation=negotiation, actors=participants)
+        for s in stances_as_of(
+            on=on,
+            negotiation=negotiation,
+            actors=participants,
+            attributions=attributions,
+        )
     }
     rows = [
         (actor, [stances.get((actor.pk, proposal.pk)) for proposal in proposals])
@@ -206,13 +281,22 @@ def negotiation_matrix(*, negotiation: Negotiation, on: datetime.date) -> Matrix
 
 
 def compare_page(
-    *, negotiation: Negotiation, from_date: datetime.date, to_date: datetime.date
+    *,
+    negotiation: Negotiation,
+    from_date: datetime.date,
+    to_date: datetime.date,
+    attributions: list[str] | None = None,
 ) -> dict:
     """The matrix on ``to_date`` with the cells that differ from ``from_date``
     (from → to), and what moved, each with its positions (quote and source)."""
-    matrix = negotiation_matrix(negotiation=negotiation, on=to_date)
+    matrix = negotiation_matrix(
+        negotiation=negotiation, on=to_date, attributions=attributions
+    )
     moved = diff_rows(
-        from_date=from_date, to_date=to_date, negotiations=[negotiation.pk]
+        from_date=from_date,
+        to_date=to_date,
+        negotiations=[negotiation.pk],
+        attributions=attributions,
     )
     by_pair = {(row.actor_id, row.proposal_id): row for row in moved}
     positions = positions_by_id(
@@ -283,23 +367,37 @@ def gap_explanation(point: GapPoint, *, a: Actor, b: Actor) -> str:
     return ("; ".join(parts) or "Nothing moved") + "."
 
 
-def _gap_moves(*, a: Actor, b: Actor, negotiation, since) -> dict:
+def _gap_moves(*, a: Actor, b: Actor, negotiation, since, attributions) -> dict:
     """{date: [(side, change)]}: the two sides' changes from ``since`` on."""
     moves = defaultdict(list)
     for change in change_list(
-        actors=[a, b], negotiation=negotiation, since=since, kinds=CHANGE_KINDS
+        actors=[a, b],
+        negotiation=negotiation,
+        since=since,
+        kinds=CHANGE_KINDS,
+        attributions=attributions,
     ):
         moves[change.changed_on].append((a if change.actor_id == a.pk else b, change))
     return moves
 
 
-def _gap_rows(gap: list[GapPoint], *, a: Actor, b: Actor, negotiation) -> list[dict]:
+def _gap_rows(
+    gap: list[GapPoint], *, a: Actor, b: Actor, negotiation, attributions=None
+) -> list[dict]:
     """Each point with its words, its moves by side (the changes of its date)
     and the comparison of its date with the previous point's: one click to
     the positions behind it."""
     compare = reverse("positions:negotiation-compare", args=[negotiation.slug])
     moves = (
-        _gap_moves(a=a, b=b, negotiation=negotiation, since=gap[0].date) if gap else {}
+        _gap_moves(
+            a=a,
+            b=b,
+            negotiation=negotiation,
+            since=gap[0].date,
+            attributions=attributions,
+        )
+        if gap
+        else {}
     )
     rows, before = [], None
     for point in gap:
@@ -340,6 +438,7 @@ def negotiation_page(
     as_of: datetime.date,
     a: Actor | None,
     b: Actor | None,
+    attributions: list[str] | None = None,
 ) -> dict:
     """The matrix on ``as_of``, the negotiation's events (in time order, also
     marked on the gap chart) and the gap between ``a`` and ``b`` (by default
@@ -350,16 +449,30 @@ def negotiation_page(
             a, b = a or parties[0], b or parties[1]
     gap, gap_dates = [], 0
     if a is not None and b is not None and a != b:
-        gap = gap_series(a=a, b=b, negotiation=negotiation, with_terms=False)
+        gap = gap_series(
+            a=a,
+            b=b,
+            negotiation=negotiation,
+            with_terms=False,
+            attributions=attributions,
+        )
         gap_dates = len(gap)
         # One point more than shown: the first shown compares with it.
-        gap = _gap_rows(gap[-GAP_POINTS - 1 :], a=a, b=b, negotiation=negotiation)
+        gap = _gap_rows(
+            gap[-GAP_POINTS - 1 :],
+            a=a,
+            b=b,
+            negotiation=negotiation,
+            attributions=attributions,
+        )
         gap = gap[-GAP_POINTS:]
     events = negotiation_events(negotiation_ids=[negotiation.pk])
     return {
         "as_of": as_of,
         "events": events,
-        "matrix": negotiation_matrix(negotiation=negotiation, on=as_of),
+        "matrix": negotiation_matrix(
+            negotiation=negotiation, on=as_of, attributions=attributions
+        ),
         "a": a,
         "b": b,
         "gap": gap,

@@ -27,6 +27,22 @@ def attribution_short(code: str) -> str:
 register.filter("condition_clause", condition_clause)
 
 
+LINEAGE_PHRASES = {
+    "variant_of": "A variant of",
+    "derived_from": "Derived from",
+    "superseded_by": "Superseded by",
+    "variant": "Has a variant:",
+    "source_of": "The source of",
+    "supersedes": "Supersedes",
+}
+
+
+@register.filter
+def lineage_phrase(kind: str) -> str:
+    """A proposal link's kind, as read from the proposal the page is about."""
+    return LINEAGE_PHRASES.get(kind, kind)
+
+
 @register.filter
 def lookup(mapping, key):
     """``mapping[key]``, or None."""

@@ -25,5 +25,6 @@ def actor_detail(request, slug):
             today=datetime.date.today(),
             since=period.cleaned_data.get("since"),
             until=period.cleaned_data.get("until"),
+            attributions=period.cleaned_data.get("attribution") or None,
         ),
     )

@@ -23,6 +23,7 @@ def negotiation_detail(request, slug):
             as_of=data.get("as_of") or datetime.date.today(),
             a=data.get("a"),
             b=data.get("b"),
+            attributions=data.get("attribution") or None,
         ),
     )
 
@@ -41,5 +42,9 @@ def negotiation_compare(request, slug):
             request, "positions/negotiation_compare.html", context, status=400
         )
     if options.is_bound:
-        context |= compare_page(negotiation=negotiation, **options.cleaned_data)
+        data = dict(options.cleaned_data)
+        attributions = data.pop("attribution") or None
+        context |= compare_page(
+            negotiation=negotiation, attributions=attributions, **data
+        )
     return render(request, "positions/negotiation_compare.html", context)

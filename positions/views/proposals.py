@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from config.lib.access import public_read
 from config.lib.pagination import web_page
+from positions.forms import ProposalOptions
 from positions.models import Proposal
 from positions.selectors import proposal_page, proposal_positions
 
@@ -9,13 +10,20 @@ from positions.selectors import proposal_page, proposal_positions
 @public_read
 def proposal_detail(request, slug):
     proposal = get_object_or_404(
-        Proposal.objects.select_related("negotiation", "originated_by"), slug=slug
+        Proposal.objects.select_related("negotiation", "originated_by").with_links(),
+        slug=slug,
     )
+    options = ProposalOptions(request.GET)
+    options.is_valid()  # a bad value falls back to its default, with the error shown
     positions = web_page(request, proposal_positions(proposal=proposal))
     return render(
         request,
         "positions/proposal_detail.html",
-        {"proposal": proposal, "positions": positions.pop("rows")}
+        {"proposal": proposal, "positions": positions.pop("rows"), "options": options}
         | positions
-        | proposal_page(proposal=proposal),
+        | proposal_page(
+            proposal=proposal,
+            attributions=options.cleaned_data.get("attribution") or None,
+            by_speaker=options.cleaned_data.get("by") == "speaker",
+        ),
     )

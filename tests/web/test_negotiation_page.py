@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from positions.selectors import RESOLUTION_RULE
+from positions.services import position_create
 from tests.factories import ArticleFactory, PositionFactory
 from tests.html import elements, text
 
@@ -304,3 +305,32 @@ def test_it_links_to_the_comparison_of_two_dates(korea_case, client):
     response = client.get(_url())
 
     assert reverse("positions:negotiation-compare", args=["talks"]) in response.text
+
+
+def test_it_fills_the_matrix_from_the_chosen_attributions_only(korea_case, client):
+    pompeo = position_create(
+        speaker=korea_case.pompeo,
+        proposal=korea_case.road_map,
+        article=korea_case.herald,
+        stance=-1,
+        stated_on=datetime.date(2019, 3, 28),
+    )
+
+    every = _matrix(client.get(_url(as_of="2019-03-28")))
+    stated = _matrix(client.get(_url(as_of="2019-03-28", attribution="stated")))
+
+    assert len([cell for cell in every.values() if _links(cell)]) == 5
+    assert {key for key, cell in stated.items() if _links(cell)} == {
+        ("United States", "Road map")
+    }
+    assert _links(stated["United States", "Road map"]) == [
+        reverse("positions:position-detail", args=[pompeo.pk])
+    ]
+
+
+def test_it_refuses_an_unknown_attribution_with_a_message(korea_case, client):
+    response = client.get(_url(attribution="rumour"))
+
+    assert response.status_code == 200
+    assert "attribution" in response.text
+    assert "rumour is not one of the available choices" in response.text

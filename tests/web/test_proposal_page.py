@@ -5,16 +5,24 @@ from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from positions.models import ProposalLink
 from positions.selectors import RESOLUTION_RULE
+from positions.services import position_create
 from tests.factories import ArticleFactory, PositionFactory, ProposalFactory
 from tests.html import elements, text
 
+
+def html(response):
+    return parse_html(response.content.decode())
+
+
 D = datetime.date.fromisoformat
 
-# The proposal, the start of the period charted, its resolved days, their
-# positions for the tooltips, the negotiation's events, the positions' count
-# and page, the changes (the start of their own period, then the changes).
-PROPOSAL_PAGE_QUERY_COUNT = 8
+# The proposal and its links (outgoing, incoming), the start of the period
+# charted, its resolved days, their positions for the tooltips, the
+# negotiation's events, the positions' count and page, the changes (the start
+# of their own period, then the changes).
+PROPOSAL_PAGE_QUERY_COUNT = 10
 
 
 def _url(slug="big-deal"):
@@ -224,3 +232,67 @@ def test_it_runs_as_many_queries_with_40_positions_as_with_4(korea_case, client)
 
     assert with_forty == with_four
     assert len(_points(_chart(client.get(_url())))) == 38
+
+
+def test_it_shows_the_lineage_on_both_proposals(korea_case, client):
+    ProposalLink.objects.create(
+        source=korea_case.phased,
+        kind="variant_of",
+        target=korea_case.road_map,
+        since=datetime.date(2019, 3, 28),
+        article=korea_case.herald,
+    )
+
+    phased = client.get(reverse("positions:proposal-detail", args=["phased-deal"]))
+    road_map = client.get(reverse("positions:proposal-detail", args=["road-map"]))
+
+    [lineage] = elements(html(phased), "ul", "lineage")
+    assert text(lineage).startswith("A variant of Road map since")
+    assert reverse("positions:article-detail", args=[korea_case.herald.pk]) in [
+        dict(a.attributes)["href"] for a in elements(lineage, "a")
+    ]
+    [inverse] = elements(html(road_map), "ul", "lineage")
+    assert text(inverse).startswith("Has a variant: Phased deal since")
+
+
+def test_it_splits_the_chart_by_speaker_on_request(korea_case, client):
+    position_create(
+        speaker=korea_case.pompeo,
+        proposal=korea_case.big_deal,
+        article=korea_case.herald,
+        stance=1,
+        stated_on=datetime.date(2019, 3, 28),
+    )
+    url = reverse("positions:proposal-detail", args=["big-deal"])
+
+    by_side = client.get(url).content.decode()
+    by_speaker = client.get(url + "?by=speaker").content.decode()
+
+    assert "Mike Pompeo" not in _chart_svg(by_side)
+    assert "US — Mike Pompeo" in _chart_svg(by_speaker)
+    assert "US (no speaker)" in _chart_svg(by_speaker)
+
+
+def test_it_charts_only_the_chosen_attributions(korea_case, client):
+    url = reverse("positions:proposal-detail", args=["big-deal"])
+
+    every = client.get(url).content.decode()
+    stated_only = client.get(url + "?attribution=stated").content.decode()
+
+    # The seed's big-deal positions are the outlet's own reading (no speaker).
+    assert "No positions on this proposal yet." not in every
+    assert "No positions on this proposal yet." in stated_only
+    [box] = elements(
+        html(client.get(url + "?attribution=stated")), "fieldset", "attribution-option"
+    )
+    checked = [
+        dict(tag.attributes).get("value")
+        for tag in elements(box, "input")
+        if "checked" in dict(tag.attributes)
+    ]
+    assert checked == ["stated"]
+
+
+def _chart_svg(page: str) -> str:
+    start = page.index("<svg")
+    return page[start : page.index("</svg>", start)]

@@ -111,8 +111,12 @@ def test_the_position_page_shows_condition_attribution_and_original(world, clien
 
     [condition] = elements(page, "p", "condition")
     # text() puts a space after each element; the page has none before ",".
-    assert text(condition).replace(" ,", ",").startswith(
-        "if the US takes corresponding measures (depends on Road map and Hanoi summit, "
+    assert (
+        text(condition)
+        .replace(" ,", ",")
+        .startswith(
+            "if the US takes corresponding measures (depends on Road map and Hanoi summit, "
+        )
     )
     [when] = elements(condition, "time")
     assert dict(when.attributes)["datetime"] == "2019-02-27"
