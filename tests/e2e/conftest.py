@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import UserFactory
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
@@ -64,3 +66,10 @@ def screenshot(page):
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def analyst_login(analysts):
+    """An analyst's username and password, for the login page."""
+    UserFactory(username="ana", password="correct horse", groups=[analysts])
+    return "ana", "correct horse"

@@ -8,15 +8,8 @@ from playwright.sync_api import expect
 
 from positions.models import Article, Position
 from positions.services import position_update
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def analyst_login(analysts):
-    UserFactory(username="ana", password="correct horse", groups=[analysts])
-    return "ana", "correct horse"
 
 
 def log_in(page, live_server, username, password):
