@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from actors.models import Actor
@@ -70,6 +71,26 @@ def _iso_date(value, context) -> str:
     return as_date(value).isoformat()
 
 
+def _slug_of(model, foreign_key: str) -> str:
+    # A scalar subquery rather than one more LEFT JOIN: each join of a
+    # position's read multiplies PostgreSQL's planning (9 relations took
+    # 7 ms to plan and 0.5 ms to run).
+    return f"(SELECT x.slug FROM {model._meta.db_table} x WHERE x.id = {foreign_key})"  # noqa: S608
+
+
+def _slug_annotation(relation: str):
+    model = Position._meta.get_field(relation).related_model
+    return Subquery(model.objects.filter(pk=OuterRef(f"{relation}_id")).values("slug"))
+
+
+# The values() read takes the rarely set relations' slugs the same way.
+ANNOTATIONS = {
+    "event_slug": _slug_annotation("event"),
+    "condition_proposal_slug": _slug_annotation("condition_proposal"),
+    "condition_event_slug": _slug_annotation("condition_event"),
+}
+
+
 @dataclass(frozen=True)
 class PublicField:
     name: str
@@ -121,11 +142,19 @@ POSITION_FIELDS: tuple[PublicField, ...] = (
         "p.confidence",
         lambda value, _: _CONFIDENCE_LABELS[value],
     ),
-    PublicField("event", "event__slug", "ev.slug"),
+    PublicField("event", "event_slug", _slug_of(Event, "p.event_id")),
     PublicField("attribution", "attribution", "p.attribution"),
     PublicField("condition", "condition", "p.condition"),
-    PublicField("condition_proposal", "condition_proposal__slug", "cp.slug"),
-    PublicField("condition_event", "condition_event__slug", "ce.slug"),
+    PublicField(
+        "condition_proposal",
+        "condition_proposal_slug",
+        _slug_of(Proposal, "p.condition_proposal_id"),
+    ),
+    PublicField(
+        "condition_event",
+        "condition_event_slug",
+        _slug_of(Event, "p.condition_event_id"),
+    ),
     PublicField("quote_original", "quote_original", "p.quote_original"),
     PublicField("quote_language", "quote_language", "p.quote_language"),
     PublicField("quote_check", "quote_check", "p.quote_check"),
@@ -161,6 +190,14 @@ FIELD_NAMES = tuple(field.name for field in POSITION_FIELDS)
 EXPORT_FIELD_NAMES = tuple(field.name for field in EXPORT_FIELDS)
 
 
+def readable(positions, fields: Iterable[PublicField] = POSITION_FIELDS):
+    """``positions.values(…)`` of ``fields``, their annotations added."""
+    paths = read_paths(fields)
+    return positions.annotate(
+        **{name: value for name, value in ANNOTATIONS.items() if name in paths}
+    ).values(*paths)
+
+
 def read_paths(fields: Iterable[PublicField] = POSITION_FIELDS) -> tuple[str, ...]:
     """The ``values()`` paths the fields are rendered from, each once."""
     return tuple(dict.fromkeys(path for field in fields for path in field.paths))
@@ -181,10 +218,7 @@ _SQL_TABLES = f"""
     JOIN {Proposal._meta.db_table} pr ON pr.id = p.proposal_id
     JOIN {Negotiation._meta.db_table} n ON n.id = pr.negotiation_id
     JOIN {Article._meta.db_table} ar ON ar.id = p.article_id
-    LEFT JOIN {Actor._meta.db_table} s ON s.id = p.speaker_id
-    LEFT JOIN {Event._meta.db_table} ev ON ev.id = p.event_id
-    LEFT JOIN {Proposal._meta.db_table} cp ON cp.id = p.condition_proposal_id
-    LEFT JOIN {Event._meta.db_table} ce ON ce.id = p.condition_event_id"""
+    LEFT JOIN {Actor._meta.db_table} s ON s.id = p.speaker_id"""
 
 
 def _sql_read(fields: Iterable[PublicField]) -> tuple[str, tuple[str, ...]]:

@@ -11,7 +11,7 @@ from positions.position_fields import (
     EXPORT_FIELDS,
     POSITION_READ_PATHS,
     POSITION_READ_SQL,
-    read_paths,
+    readable,
 )
 from positions.quote_check import Passage, passage
 from positions.selectors.sql import fetch
@@ -23,7 +23,7 @@ def position_read_rows(positions: PositionQuerySet):
     """``positions`` (filtered and ordered) as rows for ``position_fields.represent``:
     a page of 50 model instances with four related ones each costs more than
     the query itself."""
-    return positions.values(*read_paths())
+    return readable(positions)
 
 
 def position_read_row(position_id: int) -> dict | None:
@@ -37,9 +37,7 @@ def position_read_row(position_id: int) -> dict | None:
 
 def positions_for_export(positions: PositionQuerySet):
     """The rows of a positions CSV, streamed from the database in chunks."""
-    return positions.values(*read_paths(EXPORT_FIELDS)).iterator(
-        chunk_size=EXPORT_CHUNK
-    )
+    return readable(positions, EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
 
 
 def bulk_references(rows: list) -> dict[str, dict]:

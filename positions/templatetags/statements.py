@@ -2,6 +2,8 @@
 as an "if …" clause, and a value looked up by key."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from positions.models import Attribution, condition_clause
 
@@ -47,3 +49,55 @@ def lineage_phrase(kind: str) -> str:
 def lookup(mapping, key):
     """``mapping[key]``, or None."""
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def matrix_cell(cell, conditions: dict):
+    """One cell of a stance matrix (``cell``: a ResolvedStance or None), as
+    the negotiation page shows it. Rendered here rather than in a template:
+    a matrix has thousands of cells, and each template variable and include
+    cost more than the whole cell does in Python."""
+    if cell is None:
+        return mark_safe(
+            '<td class="cell empty"><span class="muted">no position</span></td>'
+        )  # noqa: S308
+    condition = conditions.get(cell.position_id)
+    clause = condition_clause(condition) if condition else ""
+    badge = (
+        format_html(
+            ' <span class="badge badge-conditional" title="Holds only if {}">'
+            'conditional<span class="visually-hidden">: holds only if {}</span></span>',
+            clause,
+            clause,
+        )
+        if condition
+        else ""
+    )
+    disputed = (
+        format_html(
+            ' <span class="badge badge-disputed" title="Sources of that day disagree: '
+            '{} positions from “{}” to “{}”; resolved by {}">disputed {} to {}</span>',
+            cell.day_positions,
+            *cell.day_range_labels,
+            cell.resolution,
+            f"{cell.day_stance_min:+d}",
+            f"{cell.day_stance_max:+d}",
+        )
+        if cell.disputed
+        else ""
+    )
+    holds_only_if = f"; holds only if {clause}" if condition else ""
+    return format_html(
+        '<td class="cell" data-stance="{}"><a href="{}" title="Last stated on {}; the '
+        'position standing for that day ({}){}">{}</a>{}{}<br><small>last stated {}'
+        "</small></td>",
+        cell.stance,
+        cell.href,
+        cell.stated_on_label,
+        cell.resolution,
+        holds_only_if,
+        cell.stance_label,
+        badge,
+        disputed,
+        cell.stated_on_label,
+    )

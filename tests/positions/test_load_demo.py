@@ -12,6 +12,7 @@ from positions.devdata.demo import legacy
 from positions.devdata.demo.loader import ARTICLES, POSITIONS
 from positions.models import Article, Event, Negotiation, Position, Proposal
 from positions.services import position_delete, position_update
+from tests.factories import UserFactory
 from tests.positions.demo_v1 import load_first_demo
 
 D = datetime.date
@@ -330,6 +331,23 @@ def test_it_brings_a_changed_demo_position_back(demo):
 
     assert load_demo() == "Demo data loaded: 1 positions updated."
     assert Position.objects.get(pk=trump.pk).stance == -2
+
+
+def test_it_keeps_a_demo_position_that_a_person_edited(demo):
+    editor = UserFactory()
+    trump = Position.objects.get(
+        speaker__slug="donald-trump", stated_on=D(2019, 2, 28), stance=-2
+    )
+    position_update(
+        position_id=trump.pk,
+        expected_version=trump.version,
+        changes={"stance": 0, "note": "Recoded after reading the transcript."},
+        by=editor,
+    )
+
+    assert load_demo() == "Demo data loaded: 1 positions kept as edited."
+    kept = Position.objects.get(pk=trump.pk)
+    assert (kept.stance, kept.note) == (0, "Recoded after reading the transcript.")
 
 
 def test_it_updates_a_database_the_first_demo_loaded(db):

@@ -3,9 +3,10 @@
 Idempotent: rows are found by their natural keys (an actor's or event's slug,
 an article's normalised address, a position's identity: side, proposal,
 article, speaker and date). Missing rows are created, rows that differ from
-the demo's values are brought back to them, and what the first demo had
-under addresses the facts files do not give is retired (``legacy``). A
-second run changes nothing. Every write is validated and kept in history.
+the demo's values are brought back to them unless a person has edited them
+since (their edit is kept), and what the first demo had under addresses the
+facts files do not give is retired (``legacy``). A second run changes
+nothing. Every write is validated and kept in history.
 """
 
 from collections import Counter
@@ -60,6 +61,12 @@ POSITION_DEFAULTS = {
 IDENTITY = ("actor", "proposal", "article", "speaker", "stated_on")
 
 
+def edited_by_someone(obj) -> bool:
+    """Whether a person (not the loader, which saves as nobody) ever saved
+    ``obj``: the demo then leaves it as they made it."""
+    return obj.history.filter(history_user__isnull=False).exists()
+
+
 class _Loader:
     def __init__(self):
         self.changed: Counter = Counter()
@@ -75,7 +82,9 @@ class _Loader:
             self.changed[name] += 1
             return obj
         differ = {k: v for k, v in fields.items() if getattr(found, k) != v}
-        if differ:
+        if differ and edited_by_someone(found):
+            self.changed[f"{name} kept as edited"] += 1
+        elif differ:
             for key, value in differ.items():
                 setattr(found, key, value)
             found.full_clean()
@@ -183,7 +192,9 @@ def _load_positions(loader: _Loader, actor, proposal, article, event) -> None:
             for key, value in fields.items()
             if key not in IDENTITY and getattr(existing, key) != value
         }
-        if changes:
+        if changes and edited_by_someone(existing):
+            loader.changed["positions kept as edited"] += 1
+        elif changes:
             position_update(
                 position_id=existing.pk,
                 expected_version=existing.version,
@@ -228,7 +239,9 @@ def _retire_legacy(loader: _Loader) -> None:
                 speaker__slug=speaker,
                 stated_on=stated_on,
             ).first()
-            if position is not None:
+            if position is not None and edited_by_someone(position):
+                loader.changed["positions kept as edited"] += 1
+            elif position is not None:
                 position_delete(position_id=position.pk)
                 loader.changed["positions retired"] += 1
         cited = (
