@@ -15,7 +15,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from positions.models import Position, Proposal
+from positions.models import Attribution, Position, Proposal
 from positions.selectors import (
     actor_summary,
     change_list,
@@ -307,6 +307,8 @@ def test_it_agrees_with_the_reference_on_random_positions(world, specs, as_of_of
                 stated_on=START + datetime.timedelta(days=day),
                 stance=stance,
                 confidence=confidence,
+                # No speaker: what save() would derive.
+                attribution=Attribution.REPORTED,
             )
             for index, (a, p, day, stance, confidence) in enumerate(specs)
         )
