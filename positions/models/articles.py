@@ -174,8 +174,8 @@ class Article(models.Model):
             )
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
         # Saving a changed body re-checks the quotes of its positions.
         article._loaded_body = article.__dict__.get("body")
         return article

@@ -111,6 +111,9 @@ def position_history(*, position_id: int):
 # What a position's row shows beside its side, proposal and source: who
 # spoke, the event it was said at, and what its condition depends on.
 ROW_RELATIONS = ("speaker", "event", "condition_proposal", "condition_event")
+# A row names its source; the source's full text (up to 200,000 characters
+# each) is not read for it.
+NOT_FOR_ROWS = ("article__body", "article__summary")
 
 
 def position_detail(*, position_id: int) -> Position:
@@ -138,13 +141,18 @@ def quote_passage(*, position: Position) -> Passage | None:
 def positions_by_id(ids: Iterable[int]) -> dict[int, Position]:
     """Positions for chart tooltips, matrix links and compared stances, in
     one query."""
-    return Position.objects.select_related("article", *ROW_RELATIONS).in_bulk(list(ids))
+    return (
+        Position.objects.select_related("article", *ROW_RELATIONS)
+        .defer(*NOT_FOR_ROWS)
+        .in_bulk(list(ids))
+    )
 
 
 def proposal_positions(*, proposal: Proposal) -> PositionQuerySet:
     return (
         Position.objects.filter(proposal=proposal)
         .select_related("actor", "article", *ROW_RELATIONS)
+        .defer(*NOT_FOR_ROWS)
         .order_by("-stated_on", "-id")
     )
 
@@ -154,6 +162,7 @@ def actor_positions(*, actor: Actor) -> PositionQuerySet:
     return (
         Position.objects.filter(Q(actor=actor) | Q(speaker=actor))
         .select_related("actor", "proposal", "article", *ROW_RELATIONS)
+        .defer(*NOT_FOR_ROWS)
         .order_by("-stated_on", "-id")
     )
 
