@@ -1,6 +1,7 @@
 import datetime
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -14,6 +15,7 @@ from positions.models import Article, Event, Negotiation, Position, Proposal
 from positions.services import position_delete, position_update
 from tests.factories import UserFactory
 from tests.positions.demo_v1 import load_first_demo
+from tests.snapshot import Snapshot
 
 D = datetime.date
 DEMO_DIR = Path(__file__).resolve().parents[2] / "positions/devdata/demo"
@@ -107,9 +109,17 @@ def described_positions():
     )
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo world built once per test process (see tests/snapshot.py)."""
+    with django_db_blocker.unblock():
+        return Snapshot(lambda: SimpleNamespace(message=load_demo()))
+
+
 @pytest.fixture
-def demo(db):
-    return load_demo()
+def demo(db, demo_snapshot):
+    """What ``load_demo`` said, its world copied in from the snapshot."""
+    return demo_snapshot.restore().message
 
 
 def test_it_creates_the_demo_world(demo):
