@@ -35,6 +35,21 @@ def read_results(out: Path) -> dict[tuple[str, str], dict[str, float]]:
     }
 
 
+def failed_runs(out: Path, target: str, query: str) -> str:
+    """Why a target's measurement did not happen, from wrk's own reports:
+    socket errors (timeouts included), non-2xx answers or no latency at
+    all. Empty when every run measured what it says."""
+    problems = []
+    for report in sorted(out.glob(f"wrk_{target}_{query}_r*.txt")):
+        text = report.read_text()
+        for line in text.splitlines():
+            if line.strip().startswith(("Socket errors", "Non-2xx")):
+                problems.append(f"{report.stem}: {line.strip()}")
+        if " 50%" in text and " 0.00us" in text:
+            problems.append(f"{report.stem}: no latency measured")
+    return "; ".join(problems)
+
+
 def verdicts(query: str, ours, datasette, floor) -> list[str]:
     found = []
     if datasette:
@@ -50,7 +65,7 @@ def verdicts(query: str, ours, datasette, floor) -> list[str]:
     return found
 
 
-def table(results) -> list[str]:
+def table(results, out: Path) -> list[str]:
     lines = [
         "| query | target | req/s | p50 ms | p99 ms | ours ÷ Datasette | ours ÷ floor | targets |",
         "|---|---|---:|---:|---:|---:|---:|---|",
@@ -70,6 +85,8 @@ def table(results) -> list[str]:
                 if floor:
                     ratio_floor = f"{measured['req_s'] / floor['req_s']:.2f}×"
                 checks = ", ".join(verdicts(query, ours, datasette, floor))
+                if failed := failed_runs(out, "app", query):
+                    checks = f"FAILED measurement ({failed})"
             lines.append(
                 f"| {query} | {target} | {measured['req_s']:,.0f} | "
                 f"{measured['p50_ms']:.1f} | {measured['p99_ms']:.1f} | "
@@ -80,9 +97,13 @@ def table(results) -> list[str]:
         if measured is None:
             continue
         ok = "ok" if measured["p50_ms"] < PAGE_P50_MS else "MISS"
+        verdict = f"{ok} p50 < {PAGE_P50_MS:g} ms"
+        # A timed-out request has no latency: a p50 over the rest flatters.
+        if failed := failed_runs(out, "app", page):
+            verdict = f"FAILED measurement ({failed})"
         lines.append(
             f"| {page} | app | {measured['req_s']:,.0f} | {measured['p50_ms']:.1f} | "
-            f"{measured['p99_ms']:.1f} |  |  | {ok} p50 < {PAGE_P50_MS:g} ms |"
+            f"{measured['p99_ms']:.1f} |  |  | {verdict} |"
         )
     return lines
 
@@ -159,7 +180,7 @@ def main() -> None:
     results = read_results(out)
     header = (out / "results.tsv").read_text().splitlines()[0].lstrip("# ")
     print(f"\n{header}\n")
-    print("\n".join(table(results)))
+    print("\n".join(table(results, out)))
     print()
     for note in same_rows(out):
         print(f"- {note}")

@@ -4,6 +4,7 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
 from actors.models import Actor
 from positions.models import Article, Attribution, Event, Position, Proposal, Stance
+from positions.parameters import AttributionsField
 from positions.services import POSITION_EDITABLE_FIELDS, side_for_speaker
 
 
@@ -306,20 +307,18 @@ class ArticleForm(forms.ModelForm):
             self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
 
 
-class AttributionChoice(forms.MultipleChoiceField):
-    """A page option: only positions known these ways take part in its
-    matrix, charts and changes (none ticked: all of them)."""
+class AttributionChoice(AttributionsField):
+    """The API's ``attribution=`` as a page option, with checkboxes: only
+    positions known these ways take part in the page's matrix, charts and
+    changes (none ticked: all of them)."""
 
     widget = forms.CheckboxSelectMultiple
 
-    def __init__(self, **kwargs):
+    def __init__(self):
         super().__init__(
-            choices=Attribution.choices,
-            required=False,
             label="Only positions",
             help_text="None ticked: every position. “stated” alone shows what "
             "each side said itself.",
-            **kwargs,
         )
 
 

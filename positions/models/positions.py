@@ -54,12 +54,7 @@ class PositionQuerySet(models.QuerySet):
     def recheck_quotes(self, body: str, *, by=None) -> int:
         """Check these positions' quotes against ``body`` (their article's new
         text) again; each changed outcome is a change in history, by ``by``."""
-        changed = []
-        for position in self:
-            before = [getattr(position, field) for field in QUOTE_CHECK_FIELDS]
-            position.apply_quote_check(body)
-            if [getattr(position, field) for field in QUOTE_CHECK_FIELDS] != before:
-                changed.append(position)
+        changed = [position for position in self if position.apply_quote_check(body)]
         if changed:
             bulk_update_with_history(
                 changed,
@@ -300,11 +295,20 @@ class Position(models.Model):
     def save(self, *args, **kwargs):
         if not self.attribution:
             self.attribution = self.default_attribution()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or {"quote", "article"} & set(update_fields):
+        # Checked again only when the quote or its article changed: a body
+        # can be 200,000 characters, and a stance edit leaves the check as
+        # it was (a changed body re-checks its positions itself).
+        if getattr(self, "_checked_against", None) != (self.quote, self.article_id):
             article = self._cached_or_loaded("article")
             self.apply_quote_check(article.body if article is not None else "")
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        position = super().from_db(db, field_names, values, **kwargs)
+        if "quote" in position.__dict__ and "article_id" in position.__dict__:
+            position._checked_against = (position.quote, position.article_id)
+        return position
 
     @property
     def stance_label(self) -> str:
@@ -384,12 +388,16 @@ class Position(models.Model):
             speaks_for_side = affiliated(self.speaker_id, self.actor_id, self.stated_on)
         return Attribution.STATED if speaks_for_side else Attribution.REPORTED
 
-    def apply_quote_check(self, body: str) -> None:
+    def apply_quote_check(self, body: str) -> bool:
+        """Check the quote against ``body``; True when the outcome changed."""
+        before = [getattr(self, name) for name in QUOTE_CHECK_FIELDS]
         result = check_quote(self.quote or "", body or "")
         self.quote_check = result.outcome
         self.quote_check_start = result.start
         self.quote_check_end = result.end
         self.quote_check_score = result.score
+        self._checked_against = (self.quote, self.article_id)
+        return [getattr(self, name) for name in QUOTE_CHECK_FIELDS] != before
 
     @property
     def quote_check_span(self) -> list[int] | None:

@@ -29,8 +29,8 @@ from positions.selectors.changes import (
 from positions.selectors.diff import diff_rows
 from positions.selectors.events import events_by_proposal, negotiation_events
 from positions.selectors.gap import gap_series
-from positions.selectors.positions import positions_by_id
-from positions.selectors.rows import GapPoint, ResolvedStance
+from positions.selectors.positions import NOT_FOR_ROWS, positions_by_id
+from positions.selectors.rows import GapPoint, ResolvedStance, position_href
 from positions.selectors.stances import RESOLUTION_RULE, resolved_days, stances_as_of
 from positions.selectors.summary import actor_summary
 from positions.selectors.timeline import position_timeline
@@ -65,12 +65,20 @@ def _tooltip(day: ResolvedStance, position: Position | None) -> str:
             f"“{low}” to “{high}”; resolved by {day.resolution})"
         )
     if position is not None:
-        if position.condition:
-            parts.append(f"(only if {condition_clause(position.condition)})")
-        if position.quote:
-            parts.append(f"“{position.quote}”")
-        parts.append(f"— {position.article.outlet}")
+        parts += _what_was_said(position)
     return " ".join(parts)
+
+
+def _what_was_said(position: Position) -> list[str]:
+    """A chart point's words after its date and stance: the condition, the
+    quote and the outlet."""
+    parts = []
+    if position.condition:
+        parts.append(f"(only if {condition_clause(position.condition)})")
+    if position.quote:
+        parts.append(f"“{position.quote}”")
+    parts.append(f"— {position.article.outlet}")
+    return parts
 
 
 def observations_by(days: list[ResolvedStance], key) -> dict:
@@ -82,7 +90,7 @@ def observations_by(days: list[ResolvedStance], key) -> dict:
             Observation(
                 day=day.stated_on,
                 value=day.stance,
-                href=reverse("positions:position-detail", args=[day.position_id]),
+                href=day.href,
                 title=_tooltip(day, positions.get(day.position_id)),
                 disputed=day.disputed,
                 low=day.day_stance_min if day.disputed else None,
@@ -205,9 +213,13 @@ def _speaker_lines(*, proposal: Proposal, since, attributions) -> list[tuple]:
     side's own line."""
     lines: dict[tuple, list[Observation]] = defaultdict(list)
     names: dict[tuple, str] = {}
-    for position in position_timeline(
-        proposals=[proposal], stated_after=since, attributions=attributions
-    ).select_related("speaker"):
+    for position in (
+        position_timeline(
+            proposals=[proposal], stated_after=since, attributions=attributions
+        )
+        .select_related("speaker", "article")
+        .defer(*NOT_FOR_ROWS)
+    ):
         key = (position.actor.slug, position.speaker.slug if position.speaker else "")
         names[key] = (
             f"{position.actor.label} — {position.speaker.name}"
@@ -218,19 +230,19 @@ def _speaker_lines(*, proposal: Proposal, since, attributions) -> list[tuple]:
             Observation(
                 day=position.stated_on,
                 value=position.stance,
-                title=_tooltip_of(position),
-                href=reverse("positions:position-detail", args=[position.pk]),
+                title=" ".join(
+                    [
+                        f"{position.stated_on}: {position.stance_label}",
+                        *_what_was_said(position),
+                    ]
+                ),
+                href=position_href(position.pk),
             )
         )
     return [
         (names[key], "-".join(filter(None, key)), lines[key])
         for key in sorted(names, key=names.get)
     ]
-
-
-def _tooltip_of(position: Position) -> str:
-    said = f": “{position.quote}”" if position.quote else ""
-    return f"{position.stated_on}, {position.stance_label}{said}"
 
 
 @dataclass(frozen=True)

@@ -76,12 +76,12 @@ def _check(batch: list[Position], summary: QuoteRecheck) -> list[Position]:
     )
     changed = []
     for position in batch:
-        before = [getattr(position, name) for name in QUOTE_CHECK_FIELDS]
-        position.apply_quote_check(bodies[position.article_id])
+        before = position.quote_check
+        moved = position.apply_quote_check(bodies[position.article_id])
         summary.checked += 1
         summary.outcomes[position.quote_check] += 1
-        if [getattr(position, name) for name in QUOTE_CHECK_FIELDS] != before:
+        if moved:
             summary.changed += 1
-            summary.transitions[before[0], position.quote_check] += 1
+            summary.transitions[before, position.quote_check] += 1
             changed.append(position)
     return changed

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from positions.models import Attribution, Position
+from positions.models import Position
 from positions.services import position_create
 
 D = datetime.date
@@ -195,10 +195,14 @@ def test_it_draws_the_timeline_and_gap_from_the_chosen_attributions(
     ).json()
 
     assert [point["stance"] for point in timeline["series"][0]["points"]] == [2, -1]
-    # Without attribution the US line ends at −1 on big deal; with stated
-    # only, at Pompeo's +2 (the DPRK's −2 is reported: no stance of its own).
-    assert gap_all["points"][-1]["gap"] is not None
-    assert all(point["gap"] is None for point in gap_stated["points"])
+    # Without attribution the US's −1 and the DPRK's −2 on big deal are 1
+    # apart; with stated only, the DPRK has no stance of its own (its
+    # positions are the outlet's reading), so there is no shared proposal.
+    assert (gap_all["points"][-1]["date"], gap_all["points"][-1]["gap"]) == (
+        "2019-04-02",
+        1.0,
+    )
+    assert [point["gap"] for point in gap_stated["points"]] == [None]
 
 
 def test_it_compares_two_dates_from_the_chosen_attributions(api_client, reported_shift):
@@ -292,13 +296,3 @@ def test_it_refuses_an_unknown_split(api_client, korea_case):
 
     assert response.status_code == 400
     assert list(response.json()) == ["by"]
-
-
-def test_every_attribution_has_a_label():
-    assert set(Attribution.values) == {
-        "stated",
-        "reported",
-        "other_side",
-        "ally",
-        "analyst",
-    }
