@@ -21,7 +21,7 @@ from positions.selectors.events import (
     events_by_proposal,
     negotiation_events,
 )
-from positions.selectors.gap import gap_series
+from positions.selectors.gap import gap_series, latest_gap_points
 from positions.selectors.pages import (
     Matrix,
     actor_page,
@@ -99,6 +99,7 @@ __all__ = [
     "event_page",
     "events_by_proposal",
     "gap_series",
+    "latest_gap_points",
     "home_overview",
     "main_parties",
     "negotiation_matrix",

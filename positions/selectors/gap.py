@@ -13,17 +13,22 @@ from collections.abc import Iterable, Sequence
 
 from actors.models import Actor
 from positions.models import Negotiation, Proposal
+from positions.position_fields import as_date
 from positions.selectors.rows import GapDay, GapMove, GapPoint, GapRow, GapTerm
 from positions.selectors.sql import (
+    PAIR_COLUMNS,
     PROPOSAL,
     SEQUENCED_CTE,
     PairScope,
+    fetch,
     fetch_rows,
+    history_pairs_cte,
     ids,
     negotiation_ids,
     resolution_ctes,
     scoped_positions,
     select_list,
+    windowed_positions,
 )
 
 CHANGED = "(from_stance IS NULL OR from_stance <> stance)"
@@ -158,19 +163,115 @@ def gap_series(
     millions of terms. ``attributions`` keeps only positions of those
     attributions.
     """
-    scope = PairScope(
+    scope = _scope(a, b, negotiation, negotiations, proposals, attributions)
+    rows = _gap_rows(
+        scope,
+        a=a,
+        b=b,
+        source=scoped_positions(scope),
+        until=until,
+        with_terms=with_terms,
+    )
+    return _points(rows, since=since, with_terms=with_terms)
+
+
+def latest_gap_points(
+    *,
+    a: Actor,
+    b: Actor,
+    count: int,
+    negotiation: Negotiation | None = None,
+    attributions: Iterable[str] | None = None,
+) -> tuple[list[GapPoint], bool]:
+    """The latest ``count`` points of ``gap_series`` (without terms), equal
+    to the last ``count`` of the whole series, and whether earlier ones exist.
+
+    Reads only the history from a recent date on, each pair from its last
+    date before it (which sets the level there): the whole series of two
+    busy sides is thousands of dates, read in full for a page that shows a
+    hundred. The date is first put ``count`` × 3 dates of either side back,
+    and moved further back until ``count`` points follow it.
+    """
+    scope = _scope(a, b, negotiation, None, None, attributions)
+    pairs = PairScope(
+        actors=[a.pk, b.pk],
+        negotiations=negotiation_ids(negotiation, None),
+        attributions=attributions,
+        columns=PAIR_COLUMNS,
+    )
+    dates_back = count * 3
+    while True:
+        window_start = _nth_latest_date(scope, dates_back)
+        if window_start is None:
+            points = gap_series(
+                a=a,
+                b=b,
+                negotiation=negotiation,
+                with_terms=False,
+                attributions=attributions,
+            )
+            return points[-count:], len(points) > count
+        rows = _gap_rows(
+            pairs,
+            a=a,
+            b=b,
+            source=windowed_positions(pairs),
+            ctes=history_pairs_cte(pairs) + ",",
+            window_start=window_start,
+            with_terms=False,
+        )
+        points = _points(rows, since=None, with_terms=False)
+        # The first point's own step was measured from the pairs' last dates
+        # before the window, not from the previous point: it is not shown.
+        if len(points) > count:
+            # Every side's first position is a point: earlier positions, so
+            # earlier points, exist before the window.
+            return points[-count:], True
+        dates_back *= 4
+
+
+def _scope(a, b, negotiation, negotiations, proposals, attributions) -> PairScope:
+    return PairScope(
         actors=[a.pk, b.pk],
         proposals=ids(proposals),
         negotiations=negotiation_ids(negotiation, negotiations),
         attributions=attributions,
     )
+
+
+def _nth_latest_date(scope: PairScope, n: int) -> datetime.date | None:
+    """The ``n``-th latest date of a position in ``scope``, or None when it
+    has fewer dates."""
+    sql = f"""
+        SELECT DISTINCT p.stated_on FROM {scoped_positions(scope)}
+        ORDER BY p.stated_on DESC LIMIT 1 OFFSET %(offset)s
+    """  # noqa: S608
+    found = fetch(sql, scope.params | {"offset": n - 1})
+    return as_date(found[0][0]) if found else None
+
+
+def _gap_rows(
+    scope: PairScope,
+    *,
+    a: Actor,
+    b: Actor,
+    source: str,
+    with_terms: bool,
+    ctes: str = "",
+    until: datetime.date | None = None,
+    window_start: datetime.date | None = None,
+) -> list[GapRow] | list[GapDay]:
+    """The rows of ``GAP_CTES`` over the positions of ``source``, by date."""
     params = scope.params | {"a": a.pk, "b": b.pk}
     bounds = []
     if until is not None:
         bounds.append("r.day <= %(until)s")
         params["until"] = until
+    if window_start is not None:
+        bounds.append("r.day >= %(window_start)s")
+        params["window_start"] = window_start
     bound = " AND ".join(bounds) or "1 = 1"
-    ctes = f"""WITH {resolution_ctes(scoped_positions(scope))}, {SEQUENCED_CTE},
+    ctes = f"""WITH {ctes} {resolution_ctes(source)}, {SEQUENCED_CTE},
     {GAP_CTES.format(said="1 = 1" if with_terms else CHANGED)},"""
     if with_terms:
         sql = f"""
@@ -180,17 +281,15 @@ def gap_series(
         WHERE {bound}
         ORDER BY r.day, pr.slug
         """  # noqa: S608
-        rows = fetch_rows(GapRow, sql, params)
-    else:
-        sql = f"""
+        return fetch_rows(GapRow, sql, params)
+    sql = f"""
         {ctes} {GAP_DAYS_CTE}
         SELECT {select_list(GapDay)}
         FROM gap_days r
         WHERE {bound}
         ORDER BY r.day
         """  # noqa: S608
-        rows = fetch_rows(GapDay, sql, params)
-    return _points(rows, since=since, with_terms=with_terms)
+    return fetch_rows(GapDay, sql, params)
 
 
 class _Terms:

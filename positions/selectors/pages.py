@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
-from django.urls import reverse
 
 from actors.models import Actor
 from positions.charts import SPARK, Observation, gap_chart, stance_chart
@@ -22,15 +21,14 @@ from positions.models import (
     condition_clause,
 )
 from positions.selectors.changes import (
-    CHANGE_KINDS,
     change_list,
     recent_period_start,
 )
 from positions.selectors.diff import diff_rows
 from positions.selectors.events import events_by_proposal, negotiation_events
-from positions.selectors.gap import gap_series
+from positions.selectors.gap_page import gap_observation, negotiation_gap
 from positions.selectors.positions import NOT_FOR_ROWS, positions_by_id
-from positions.selectors.rows import GapPoint, ResolvedStance, position_href
+from positions.selectors.rows import ResolvedStance, position_href
 from positions.selectors.stances import RESOLUTION_RULE, resolved_days, stances_as_of
 from positions.selectors.summary import actor_summary
 from positions.selectors.timeline import position_timeline
@@ -43,7 +41,6 @@ HOME_ARTICLES = 10
 PAGE_CHANGES = 20
 ACTOR_CHART_POSITIONS = 600
 PROPOSAL_CHART_POSITIONS = 120
-GAP_POINTS = 120
 
 
 def home_overview() -> dict:
@@ -361,89 +358,6 @@ def main_parties(*, negotiation: Negotiation) -> list[Actor]:
     return ranked[:2]
 
 
-def gap_explanation(point: GapPoint, *, a: Actor, b: Actor) -> str:
-    """In words, what contributed to the change of the gap at ``point``."""
-    if point.gap is None:
-        return "No proposal on which both have a stance."
-    if point.moved_a is None:
-        return f"First shared level: {point.proposals} shared proposal(s)."
-    parts = []
-    for actor, side, contribution in ((a, "a", point.moved_a), (b, "b", point.moved_b)):
-        if side in point.changed:
-            parts.append(f"{actor.label}'s moves contributed {contribution:+.2f}")
-    if point.entered:
-        parts.append(
-            f"{point.entered} newly shared proposal(s) contributed "
-            f"{point.composition:+.2f}"
-        )
-    return ("; ".join(parts) or "Nothing moved") + "."
-
-
-def _gap_moves(*, a: Actor, b: Actor, negotiation, since, attributions) -> dict:
-    """{date: [(side, change)]}: the two sides' changes from ``since`` on."""
-    moves = defaultdict(list)
-    for change in change_list(
-        actors=[a, b],
-        negotiation=negotiation,
-        since=since,
-        kinds=CHANGE_KINDS,
-        attributions=attributions,
-    ):
-        moves[change.changed_on].append((a if change.actor_id == a.pk else b, change))
-    return moves
-
-
-def _gap_rows(
-    gap: list[GapPoint], *, a: Actor, b: Actor, negotiation, attributions=None
-) -> list[dict]:
-    """Each point with its words, its moves by side (the changes of its date)
-    and the comparison of its date with the previous point's: one click to
-    the positions behind it."""
-    compare = reverse("positions:negotiation-compare", args=[negotiation.slug])
-    moves = (
-        _gap_moves(
-            a=a,
-            b=b,
-            negotiation=negotiation,
-            since=gap[0].date,
-            attributions=attributions,
-        )
-        if gap
-        else {}
-    )
-    rows, before = [], None
-    for point in gap:
-        rows.append(
-            {
-                "point": point,
-                "words": gap_explanation(point, a=a, b=b),
-                "moves": sorted(
-                    moves.get(point.date, []),
-                    key=lambda move: (move[0] != a, move[1].proposal_title),
-                ),
-                "compare": None
-                if before is None
-                else f"{compare}?from_date={before.date}&to_date={point.date}",
-            }
-        )
-        before = point
-    return rows
-
-
-def _gap_observation(row: dict) -> Observation:
-    point = row["point"]
-    if point.gap is None:
-        title = f"{point.date}: no proposal on which both have a stance"
-    else:
-        title = (
-            f"{point.date}: gap {point.gap:.2f} over {point.proposals} shared "
-            f"proposal(s). {row['words']}"
-        )
-    return Observation(
-        day=point.date, value=point.gap, title=title, href=row["compare"] or ""
-    )
-
-
 def negotiation_page(
     *,
     negotiation: Negotiation,
@@ -459,25 +373,11 @@ def negotiation_page(
         parties = main_parties(negotiation=negotiation)
         if len(parties) == 2:
             a, b = a or parties[0], b or parties[1]
-    gap, gap_dates = [], 0
+    gap, more_gap = [], False
     if a is not None and b is not None and a != b:
-        gap = gap_series(
-            a=a,
-            b=b,
-            negotiation=negotiation,
-            with_terms=False,
-            attributions=attributions,
+        gap, more_gap = negotiation_gap(
+            negotiation=negotiation, a=a, b=b, attributions=attributions
         )
-        gap_dates = len(gap)
-        # One point more than shown: the first shown compares with it.
-        gap = _gap_rows(
-            gap[-GAP_POINTS - 1 :],
-            a=a,
-            b=b,
-            negotiation=negotiation,
-            attributions=attributions,
-        )
-        gap = gap[-GAP_POINTS:]
     events = negotiation_events(negotiation_ids=[negotiation.pk])
     return {
         "as_of": as_of,
@@ -488,9 +388,9 @@ def negotiation_page(
         "a": a,
         "b": b,
         "gap": gap,
-        "gap_dates": gap_dates,
+        "more_gap": more_gap,
         "gap_chart": gap_chart(
-            [_gap_observation(row) for row in gap],
+            [gap_observation(row) for row in gap],
             events=[event.chart_event() for event in events],
         ),
         "resolution_rule": RESOLUTION_RULE,

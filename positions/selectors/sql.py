@@ -298,6 +298,24 @@ def windowed_positions_ctes(scope: PairScope) -> str:
     )"""  # noqa: S608
 
 
+def history_pairs_cte(pairs: PairScope) -> str:
+    """``bounded_pairs`` for ``windowed_positions``: every candidate pair of
+    ``pairs`` (a scope over ``PAIR_COLUMNS``), each from its last date before
+    ``%(window_start)s``, whether or not it has a position after it (a level
+    over all pairs, such as the gap, needs them all). One index probe per
+    pair."""
+    return f"""
+    bounded_pairs AS MATERIALIZED (
+        SELECT a.id AS actor_id, pr.id AS proposal_id,
+               COALESCE((SELECT MAX(q.stated_on) FROM {pairs.positions} q
+                         WHERE q.actor_id = a.id AND q.proposal_id = pr.id
+                           AND q.stated_on < %(window_start)s),
+                        %(window_start)s) AS history_start
+        FROM {ACTOR} a CROSS JOIN {PROPOSAL} pr
+        WHERE {pairs.where}
+    )"""  # noqa: S608
+
+
 def windowed_positions(scope: PairScope) -> str:
     """The FROM clause of the positions of ``windowed_positions_ctes``' pairs."""
     return f"""bounded_pairs b

@@ -52,6 +52,35 @@ def lookup(mapping, key):
 
 
 @register.simple_tag
+def day_stance(day) -> str:
+    """A resolved stance of a day (``day``, a ResolvedStance): its stance, and
+    when its sources disagree, the range they span and how the day was
+    resolved. A tag, not an include: a proposal page shows 120 of them."""
+    disputed = ""
+    if day.disputed:
+        low, high = day.day_range_labels
+        disputed = format_html(
+            ' <span class="badge badge-disputed" title="Sources of that day disagree: '
+            '{} positions from “{}” to “{}”; resolved by {}">disputed {} to {} · {} '
+            "positions · {}</span>",
+            day.day_positions,
+            low,
+            high,
+            day.resolution,
+            f"{day.day_stance_min:+d}",
+            f"{day.day_stance_max:+d}",
+            day.day_positions,
+            day.resolution,
+        )
+    return format_html(
+        '<span class="stance" data-stance="{}">{}</span>{}',
+        day.stance,
+        day.stance_label,
+        disputed,
+    )
+
+
+@register.simple_tag
 def matrix_cell(cell, conditions: dict):
     """One cell of a stance matrix (``cell``: a ResolvedStance or None), as
     the negotiation page shows it. Rendered here rather than in a template:

@@ -21,6 +21,7 @@ from positions.selectors import (
     change_list,
     diff_rows,
     gap_series,
+    latest_gap_points,
     resolved_days,
     stances_as_of,
 )
@@ -453,6 +454,13 @@ def _check_gap(rows, a, b, *, proposals, since):
         assert point.composition == pytest.approx(composition)
     lean = gap_series(a=a, b=b, proposals=proposals, since=since, with_terms=False)
     assert lean == [replace(point, terms=(), moves=()) for point in points]
+    if proposals is None and since is None:
+        # The page's latest points, read from a recent date on, are the
+        # series' last ones.
+        for count in (1, 2, 4):
+            latest, earlier = latest_gap_points(a=a, b=b, count=count)
+            assert latest == lean[-count:]
+            assert earlier == (len(lean) > count)
     for before, point in zip(points, points[1:], strict=False):
         if before.gap is not None:
             change = point.gap - before.gap

@@ -14,9 +14,9 @@ D = datetime.date.fromisoformat
 
 # The negotiation, the matrix's participants and proposals, its as-of SQL,
 # the conditions of the cells' positions, the main parties (position counts,
-# then the participants), the gap SQL, the changes of the dates shown and the
+# then the participants), the date the gap is read from and the gap SQL, the changes of the dates shown and the
 # negotiation's events (listed and marked on the gap chart).
-NEGOTIATION_PAGE_QUERY_COUNT = 10
+NEGOTIATION_PAGE_QUERY_COUNT = 11
 
 
 def _url(**query):
@@ -334,3 +334,40 @@ def test_it_refuses_an_unknown_attribution_with_a_message(korea_case, client):
     assert response.status_code == 200
     assert "attribution" in response.text
     assert "rumour is not one of the available choices" in response.text
+
+
+def test_it_shows_the_latest_points_of_a_long_gap_and_says_so(
+    korea_case, client, monkeypatch
+):
+    # A page showing two points reads the gap from a recent date on (six
+    # dates back); it must show the series' last two all the same.
+    monkeypatch.setattr("positions.selectors.gap_page.GAP_POINTS", 2)
+    for index in range(8):
+        day = D("2019-04-01") + datetime.timedelta(days=index)
+        PositionFactory(
+            actor=korea_case.dprk,
+            proposal=korea_case.big_deal,
+            article=ArticleFactory(published_on=day),
+            stance=[0, -1, 1][index % 3],
+            stated_on=day,
+        )
+
+    page = parse_html(client.get(_url(a="us", b="north-korea")).text)
+    api = client.get(
+        reverse("gap"), {"a": "us", "b": "north-korea", "negotiation": "talks"}
+    ).json()
+
+    [table] = elements(page, "table", "compact")
+    shown = [
+        [text(td) for td in elements(tr, "td")][1:4]
+        for tr in elements(table, "tr")
+        if list(elements(tr, "td"))
+    ]
+    points = api["points"]
+    assert len(points) > 2
+    # Gap, shared proposals and what contributed, as the whole series has them.
+    assert [row[:2] for row in shown] == [
+        [f"{point['gap']:.2f}", str(point["proposals"])] for point in points[-2:]
+    ]
+    assert shown[-1][2] == f"DPRK's moves contributed {points[-1]['moved_b']:+.2f}."
+    assert "The latest 2 dates" in text(page)
