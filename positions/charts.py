@@ -132,6 +132,9 @@ class Marker:
 class Tick:
     position: float
     label: str
+    # How a time tick's label sits on its position: near an edge it ends
+    # (or starts) there instead of running off the chart.
+    anchor: str = "middle"
 
 
 @dataclass
@@ -164,13 +167,64 @@ class TimeScale:
         )
 
     def ticks(self, count: int = 5) -> list[Tick]:
+        """At most ``count`` ticks on calendar boundaries, evenly stepped:
+        the first of January every few years, the first of a month every few
+        months, or every few days, after the span."""
         span = (self.last - self.first).days
-        days = [
-            self.first + datetime.timedelta(days=round(span * i / (count - 1)))
-            for i in range(count)
-        ]
-        fmt = "%Y" if span > 3 * 365 else "%b %Y" if span > 60 else "%d %b %Y"
-        return [Tick(self(day), day.strftime(fmt)) for day in days]
+        if span > 3 * 365:
+            days, fmt = _steps(self.first, self.last, count, _years), "%Y"
+        elif span > 60:
+            days, fmt = _steps(self.first, self.last, count, _months), "%b %Y"
+        else:
+            days, fmt = _steps(self.first, self.last, count, _days), "%d %b %Y"
+        ticks = []
+        for day in days:
+            label = day.strftime(fmt)
+            at, half = self(day), len(label) * CHAR_WIDTH / 2
+            anchor = "middle"
+            if at + half > self.box.width:
+                anchor = "end"
+            elif at - half < 0:
+                anchor = "start"
+            ticks.append(Tick(at, label, anchor))
+        return ticks
+
+
+def _years(first: datetime.date, step: int) -> datetime.date:
+    year = first.year + ((first.month, first.day) != (1, 1))
+    return datetime.date(year + -year % step, 1, 1)
+
+
+def _months(first: datetime.date, step: int) -> datetime.date:
+    index = first.year * 12 + first.month - 1 + (first.day != 1)
+    index += -index % step
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _days(first: datetime.date, step: int) -> datetime.date:
+    return first
+
+
+def _advance(day: datetime.date, unit, step: int) -> datetime.date:
+    if unit is _years:
+        return day.replace(year=day.year + step)
+    if unit is _months:
+        index = day.year * 12 + day.month - 1 + step
+        return datetime.date(index // 12, index % 12 + 1, 1)
+    return day + datetime.timedelta(days=step)
+
+
+def _steps(first, last, count: int, unit) -> list[datetime.date]:
+    """Boundaries of ``unit`` within ``first``..``last``, the smallest step
+    of 1, 2, 3, 6, 12, … units giving at most ``count``."""
+    for step in (1, 2, 3, 6, 12, 24, 60, 120, 365):
+        days, day = [], unit(first, step)
+        while day <= last:
+            days.append(day)
+            day = _advance(day, unit, step)
+        if len(days) <= count:
+            return days
+    return days
 
 
 # Event labels: at most this many characters, in this many rows at the top of

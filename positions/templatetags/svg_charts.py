@@ -90,7 +90,7 @@ def chart_svg(chart: Chart, label: str, small: bool = False) -> SafeString:
         *(_y_tick(chart, tick) for tick in chart.y_ticks),
         *(
             f'<text class="axis-label" x="{tick.position}" y="{box.height - 12}" '
-            f'text-anchor="middle">{escape(tick.label)}</text>'
+            f'text-anchor="{tick.anchor}">{escape(tick.label)}</text>'
             for tick in chart.x_ticks
         ),
         *(_marker(chart, marker) for marker in chart.markers),

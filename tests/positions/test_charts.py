@@ -3,6 +3,7 @@
 import datetime
 
 from positions.charts import (
+    CHAR_WIDTH,
     CHART,
     GAP_CHART,
     PALETTE,
@@ -65,13 +66,40 @@ def test_it_puts_a_single_day_in_the_middle_of_the_chart():
 
 
 def test_it_labels_time_ticks_by_day_month_or_year_after_the_span():
-    assert [t.label for t in TimeScale([D("2019-03-28")], BOX).ticks(2)] == [
-        "13 Mar 2019",
-        "12 Apr 2019",
+    days = TimeScale([D("2019-03-28")], BOX).ticks(2)
+    assert [t.label for t in days] == ["13 Mar 2019", "06 Apr 2019"]
+    months = TimeScale([D("2019-01-10"), D("2019-12-20")], BOX).ticks(5)
+    assert [t.label for t in months] == [
+        "Jan 2019",
+        "Apr 2019",
+        "Jul 2019",
+        "Oct 2019",
+        "Jan 2020",
     ]
-    long = TimeScale([D("2010-06-01"), D("2019-06-01")], BOX).ticks(2)
-    assert [t.position for t in long] == [20, 200]
-    assert all(len(t.label) == 4 for t in long)
+    years = TimeScale([D("2010-06-01"), D("2019-06-01")], BOX).ticks(5)
+    assert [t.label for t in years] == ["2012", "2014", "2016", "2018"]
+
+
+def test_it_puts_time_ticks_on_calendar_boundaries_evenly():
+    ticks = TimeScale([D("2018-03-01"), D("2019-09-30")], CHART).ticks(5)
+    gaps = [b.position - a.position for a, b in zip(ticks, ticks[1:], strict=False)]
+
+    # Every six months (every three would be seven ticks): 181 to 184 days.
+    assert [t.label for t in ticks] == ["Jul 2018", "Jan 2019", "Jul 2019"]
+    assert max(gaps) - min(gaps) < 0.02 * CHART.plot_width
+
+
+def test_it_keeps_the_last_time_label_inside_the_chart():
+    ticks = TimeScale([D("2019-02-27"), D("2019-03-01")], CHART).ticks(5)
+
+    for tick in ticks:
+        half = len(tick.label) * CHAR_WIDTH / 2
+        if tick.anchor == "middle":
+            assert half <= tick.position <= CHART.width - half
+        elif tick.anchor == "end":
+            assert tick.position <= CHART.width
+        else:
+            assert tick.position >= 0
 
 
 def test_it_puts_the_highest_value_at_the_top_and_the_lowest_at_the_bottom():
