@@ -15,9 +15,16 @@ from positions.charts import Chart, Marker, Point, Series
 
 register = template.Library()
 
+HIT = 44
 
-def _linked(href: str, inner: str) -> str:
-    return f'<a href="{escape(href)}">{inner}</a>' if href else inner
+
+def _linked(href: str, inner: str, name: str = "") -> str:
+    """``inner`` as a link to ``href`` (if any), named ``name`` for screen
+    readers and keyboard users: a point's tooltip shows on hover only."""
+    if not href:
+        return inner
+    named = f' aria-label="{name}"' if name else ""
+    return f'<a href="{escape(href)}"{named}>{inner}</a>'
 
 
 def _y_tick(chart: Chart, tick) -> str:
@@ -41,7 +48,8 @@ def _marker(chart: Chart, marker: Marker) -> str:
         f'x1="{marker.x}" x2="{marker.x}" y1="{chart.box.top}" '
         f'y2="{chart.box.plot_bottom}"></line>{label}'
     )
-    return f'<g class="event-marker">{_linked(marker.href, inner)}</g>'
+    linked = _linked(marker.href, inner, escape(marker.title))
+    return f'<g class="event-marker">{linked}</g>'
 
 
 def _point(colour: str, label: str, point: Point, radius: int) -> str:
@@ -52,12 +60,19 @@ def _point(colour: str, label: str, point: Point, radius: int) -> str:
         else ""
     )
     fill, disputed = ("#fff", " disputed") if point.disputed else (colour, "")
+    name = f"{label} · {escape(point.title)}"
     circle = (
         f'<circle cx="{point.x}" cy="{point.y}" r="{radius}" fill="{fill}" '
-        f'stroke="{colour}" class="point{disputed}"><title>{label} · '
-        f"{escape(point.title)}</title></circle>"
+        f'stroke="{colour}" class="point{disputed}"><title>{name}</title></circle>'
     )
-    return _linked(point.href, day_range + circle)
+    if not point.href:
+        return day_range + circle
+    # A target a finger can hit (44 units: 24 px on a phone's 390 px).
+    hit = (
+        f'<rect class="hit" x="{point.x - HIT / 2:g}" y="{point.y - HIT / 2:g}" '
+        f'width="{HIT}" height="{HIT}"></rect>'
+    )
+    return _linked(point.href, day_range + hit + circle, name)
 
 
 def _series(series: Series, radius: int) -> str:
@@ -83,8 +98,14 @@ def chart_svg(chart: Chart, label: str, small: bool = False) -> SafeString:
         else ""
     )
     radius = 3 if small else 5
+    # An image holds no links; a chart whose points and events link is a
+    # group of them, named by its label.
+    linked = any(marker.href for marker in chart.markers) or any(
+        point.href for series in chart.series for point in series.points
+    )
+    role = "group" if linked else "img"
     parts = [
-        f'<svg class="chart-svg" viewBox="0 0 {box.width} {box.height}" role="img" '
+        f'<svg class="chart-svg" viewBox="0 0 {box.width} {box.height}" role="{role}" '
         f'aria-label="{label}" preserveAspectRatio="xMinYMin meet">'
         f"<title>{label}</title>{description}",
         *(_y_tick(chart, tick) for tick in chart.y_ticks),

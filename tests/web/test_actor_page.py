@@ -99,7 +99,8 @@ def test_it_shows_the_current_stance_per_proposal_with_a_small_chart_each(
     for row, points in ((big_deal_row, 2), (phased_row, 1)):
         [spark] = elements(row, "svg")
         attributes = dict(spark.attributes)
-        assert attributes["role"] == "img"
+        # Its points link to positions: a group of links, not an image.
+        assert attributes["role"] == "group"
         assert attributes["viewbox"] == "0 0 220 56"
         assert len(list(elements(spark, "path"))) == 1
         assert len(list(elements(spark, "circle"))) == points

@@ -159,7 +159,7 @@ def test_it_draws_the_gap_between_the_main_parties_as_a_chart_and_a_table(
     page = parse_html(response.text)
     [chart] = [svg for svg in elements(page, "svg") if dict(svg.attributes).get("role")]
     attributes = dict(chart.attributes)
-    assert attributes["role"] == "img"
+    assert attributes["role"] == "group"
     assert attributes["aria-label"].startswith("Gap between the two sides")
     # No shared proposal on 03-15 breaks the line; 03-20 and 03-28 are points.
     assert len(list(elements(chart, "circle"))) == 2

@@ -68,7 +68,7 @@ def test_it_draws_one_step_line_per_actor(korea_case, client):
     assert response.status_code == 200
     chart = _chart(response)
     attributes = dict(chart.attributes)
-    assert attributes["role"] == "img"
+    assert attributes["role"] == "group"
     assert "Big deal" in attributes["aria-label"]
     series = list(elements(chart, "g", "series"))
     assert len(series) == 2
@@ -296,3 +296,24 @@ def test_it_charts_only_the_chosen_attributions(korea_case, client):
 def _chart_svg(page: str) -> str:
     start = page.index("<svg")
     return page[start : page.index("</svg>", start)]
+
+
+def test_each_point_of_the_chart_names_itself_and_has_a_finger_sized_target(
+    korea_case, client
+):
+    _reversal(korea_case)
+
+    chart = _chart(client.get(_url()))
+
+    links = [
+        link
+        for link in elements(chart, "a")
+        if list(elements(link, "circle")) and dict(link.attributes).get("href")
+    ]
+    assert links
+    for link in links:
+        [circle] = elements(link, "circle")
+        [target] = elements(link, "rect", "hit")
+        # What the tooltip shows on hover, a keyboard or screen reader gets.
+        assert dict(link.attributes)["aria-label"] == text(circle)
+        assert float(dict(target.attributes)["width"]) >= 44
