@@ -9,6 +9,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from config.lib import limits
@@ -16,6 +17,10 @@ from config.lib import limits
 # Statements are dated where they happened and articles where the outlet
 # published; time zones make the two differ by up to a day.
 PUBLICATION_SLACK = datetime.timedelta(days=1)
+FUTURE_PUBLICATION = (
+    "An article cannot be published after {latest} (tomorrow, to allow for "
+    "the outlet's time zone): check the year."
+)
 
 _TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 
@@ -184,6 +189,17 @@ class Article(models.Model):
         if self.url:
             self.url = self.url.strip()
             self.url_key = normalize_article_url(self.url)
+        # An outlet's date may be a day ahead of ours (its time zone); a
+        # later one is a typo, and would top "Latest articles" for years.
+        latest = timezone.localdate() + PUBLICATION_SLACK
+        if self.published_on and self.published_on > latest:
+            raise ValidationError(
+                {
+                    "published_on": ValidationError(
+                        FUTURE_PUBLICATION.format(latest=latest), code="future"
+                    )
+                }
+            )
 
     def validate_unique(self, exclude=None):
         # The key is not a form field, but a form's address must be checked

@@ -340,3 +340,30 @@ def test_it_stays_within_its_query_budget(
         response = api_client.get("/api/v1/articles/?page_size=100")
 
     assert len(response.json()["results"]) == 13
+
+
+def test_it_refuses_an_article_published_after_tomorrow(analyst_api, db):
+    today = datetime.date.today()
+    article = {
+        "url": "https://www.example.org/2031/typo",
+        "title": "A typo in the year",
+        "outlet": "The Example Times",
+        "language": "en",
+    }
+
+    future = analyst_api.post(
+        "/api/v1/articles/",
+        article | {"published_on": str(today + datetime.timedelta(days=2))},
+        format="json",
+    )
+    tomorrow = analyst_api.post(
+        "/api/v1/articles/",
+        article | {"published_on": str(today + datetime.timedelta(days=1))},
+        format="json",
+    )
+
+    assert future.status_code == 400
+    assert "check the year" in future.json()["published_on"][0]
+    # A day ahead is an outlet in a later time zone.
+    assert tomorrow.status_code == 201
+    assert Article.objects.count() == 1
