@@ -329,10 +329,16 @@ class MatrixOptions(forms.Form):
         required=False, label="As of", widget=forms.DateInput(attrs={"type": "date"})
     )
     a = forms.ModelChoiceField(
-        Actor.objects.none(), to_field_name="slug", required=False
+        Actor.objects.none(),
+        to_field_name="slug",
+        required=False,
+        label="First side of the gap",
     )
     b = forms.ModelChoiceField(
-        Actor.objects.none(), to_field_name="slug", required=False
+        Actor.objects.none(),
+        to_field_name="slug",
+        required=False,
+        label="Second side of the gap",
     )
     attribution = AttributionChoice()
 

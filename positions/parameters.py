@@ -156,7 +156,18 @@ class TimelineParameters(PairScopeParameters):
         return self.cleaned_data["by"] == "speaker"
 
 
-class ChangesParameters(PairScopeParameters):
+class OrderedPeriod:
+    """A ``since`` after ``until`` is a mistake to name, not an empty answer."""
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since is not None and until is not None and since > until:
+            self.add_error("since", "Must be on or before until.")
+        return data
+
+
+class ChangesParameters(OrderedPeriod, PairScopeParameters):
     since = forms.DateField(required=False)
     until = forms.DateField(required=False)
     kind = forms.MultipleChoiceField(
@@ -175,7 +186,7 @@ class ChangesParameters(PairScopeParameters):
         }
 
 
-class GapParameters(ParameterForm):
+class GapParameters(OrderedPeriod, ParameterForm):
     a = SideChoiceField()
     b = SideChoiceField()
     negotiation = SlugsField(Negotiation.objects.all())
@@ -220,17 +231,10 @@ class DiffParameters(PairScopeParameters):
         }
 
 
-class SummaryParameters(ParameterForm):
+class SummaryParameters(OrderedPeriod, ParameterForm):
     since = forms.DateField(required=False)
     until = forms.DateField(required=False)
     attribution = AttributionsField()
-
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since is not None and until is not None and since > until:
-            self.add_error("since", "Must be on or before until.")
-        return data
 
     def arguments(self) -> dict:
         """``actor_summary``'s arguments, but the actor."""

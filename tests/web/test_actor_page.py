@@ -256,5 +256,5 @@ def test_it_shows_an_error_for_a_bad_period_instead_of_failing(korea_case, clien
     response = client.get(_url("north-korea") + "?since=2019-02-30")
 
     assert response.status_code == 200
-    assert "since: Enter a valid date." in response.text
+    assert "Since: Enter a valid date." in response.text
     assert "over its whole record" in response.text

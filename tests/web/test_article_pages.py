@@ -99,14 +99,14 @@ def test_it_shows_an_error_for_an_unknown_actor(press, client):
     response = client.get(LIST_URL, {"actor": "atlantis"})
 
     assert response.status_code == 200
-    assert "actor: Select a valid choice." in response.text
+    assert "Actor: Select a valid choice." in response.text
     assert _listed(response) == []
 
 
 def test_it_shows_an_error_for_a_bad_date(press, client):
     response = client.get(LIST_URL, {"published_after": "2019-13-01"})
 
-    assert "published_after: Enter a valid date." in response.text
+    assert "Published after: Enter a valid date." in response.text
     assert _listed(response) == []
 
 

@@ -148,7 +148,7 @@ def test_it_shows_an_error_for_an_unknown_slug(moves, client, name):
 
     assert _rows(response) == []
     [error] = _errors(response)
-    assert error.startswith(f"{name}: Select a valid choice. atlantis")
+    assert error.startswith(f"{name.capitalize()}: Select a valid choice. atlantis")
 
 
 def test_it_shows_an_error_for_a_bad_date_or_kind(moves, client):
@@ -156,9 +156,9 @@ def test_it_shows_an_error_for_a_bad_date_or_kind(moves, client):
     kind = client.get(URL, {"kind": "u-turn"})
 
     assert _rows(date) == []
-    assert _errors(date) == ["since: Enter a valid date."]
+    assert _errors(date) == ["Since: Enter a valid date."]
     assert _rows(kind) == []
-    assert _errors(kind)[0].startswith("kind: Select a valid choice.")
+    assert _errors(kind)[0].startswith("Kind: Select a valid choice.")
 
 
 def test_it_shows_an_error_instead_of_every_change_for_an_unknown_parameter(
@@ -278,4 +278,4 @@ def test_it_leaves_contested_changes_out_when_asked(contested_story, client):
 def test_it_names_a_bad_contested_value(contested_story, client):
     response = client.get(URL + "?contested=maybe")
 
-    assert any(error.startswith("contested:") for error in _errors(response))
+    assert any(error.startswith("Contested:") for error in _errors(response))

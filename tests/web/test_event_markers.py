@@ -45,7 +45,7 @@ def _charts(response):
     return [
         svg
         for svg in elements(parse_html(response.text), "svg", "chart-svg")
-        if dict(svg.attributes).get("role") == "img"
+        if dict(svg.attributes).get("role") in ("img", "group")
     ]
 
 

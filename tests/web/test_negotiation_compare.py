@@ -119,7 +119,7 @@ def test_it_answers_400_with_the_error_for_bad_dates(summit, client, query):
 
     assert response.status_code == 400
     errors = [text(p) for p in elements(parse_html(response.text), "p", "error")]
-    assert errors and errors[0].startswith("from_date:")
+    assert errors and errors[0].startswith("From:")
 
 
 def test_it_answers_404_for_an_unknown_negotiation(db, client):

@@ -212,7 +212,7 @@ def test_it_shows_an_error_for_a_bad_as_of_date_instead_of_failing(korea_case, c
     response = client.get(_url(as_of="2019-02-30"))
 
     assert response.status_code == 200
-    assert "as_of: Enter a valid date." in response.text
+    assert "As of: Enter a valid date." in response.text
     # The matrix falls back to today, where every seed stance is known.
     assert len([c for c in _matrix(response).values() if _links(c)]) == 4
 
@@ -221,7 +221,7 @@ def test_it_shows_an_error_for_an_actor_outside_the_negotiation(korea_case, clie
     response = client.get(_url(a="nobody"))
 
     assert response.status_code == 200
-    assert "a: Select a valid choice." in response.text
+    assert "First side of the gap: Select a valid choice." in response.text
 
 
 def test_it_answers_404_for_an_unknown_negotiation(db, client):
