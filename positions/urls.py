@@ -17,6 +17,9 @@ app_name = "positions"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("negotiations/", negotiations.negotiation_list, name="negotiation-list"),
+    path("proposals/", proposals.proposal_list, name="proposal-list"),
+    path("actors/", actors.actor_list, name="actor-list"),
     path(
         "negotiations/<slug:slug>/",
         negotiations.negotiation_detail,

@@ -5,7 +5,7 @@ among it), ``rows`` (what they return), ``stances``, ``changes``, ``gap``,
 ``diff`` (what moved between two dates), ``summary`` (the flip-o-meter),
 ``events`` (a negotiation's events, an event's page),
 ``positions`` (plain reads), ``pages`` (what each page shows) and
-``search`` and ``timeline``. The names below are the package's public vocabulary.
+``search``, ``timeline`` and ``indexes`` (the index pages). The names below are the package's public vocabulary.
 """
 
 from positions.selectors.changes import (
@@ -22,6 +22,7 @@ from positions.selectors.events import (
     negotiation_events,
 )
 from positions.selectors.gap import gap_series, latest_gap_points
+from positions.selectors.indexes import actor_index, negotiation_index, proposal_index
 from positions.selectors.pages import (
     Matrix,
     actor_page,
@@ -99,6 +100,9 @@ __all__ = [
     "event_page",
     "events_by_proposal",
     "gap_series",
+    "actor_index",
+    "negotiation_index",
+    "proposal_index",
     "latest_gap_points",
     "home_overview",
     "main_parties",

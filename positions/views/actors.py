@@ -6,7 +6,7 @@ from actors.models import Actor
 from config.lib.access import public_read
 from config.lib.pagination import web_page
 from positions.forms import PeriodOptions
-from positions.selectors import actor_page, actor_positions
+from positions.selectors import actor_index, actor_page, actor_positions
 
 
 @public_read
@@ -28,3 +28,8 @@ def actor_detail(request, slug):
             attributions=period.cleaned_data.get("attribution") or None,
         ),
     )
+
+
+@public_read
+def actor_list(request):
+    return render(request, "positions/actor_list.html", actor_index())

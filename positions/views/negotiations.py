@@ -5,7 +5,12 @@ from django.shortcuts import get_object_or_404, render
 from config.lib.access import public_read
 from positions.forms import CompareOptions, MatrixOptions
 from positions.models import Negotiation
-from positions.selectors import compare_page, negotiation_events, negotiation_page
+from positions.selectors import (
+    compare_page,
+    negotiation_events,
+    negotiation_index,
+    negotiation_page,
+)
 
 
 @public_read
@@ -48,3 +53,12 @@ def negotiation_compare(request, slug):
             negotiation=negotiation, attributions=attributions, **data
         )
     return render(request, "positions/negotiation_compare.html", context)
+
+
+@public_read
+def negotiation_list(request):
+    return render(
+        request,
+        "positions/negotiation_list.html",
+        {"negotiations": negotiation_index()},
+    )

@@ -4,7 +4,7 @@ from config.lib.access import public_read
 from config.lib.pagination import web_page
 from positions.forms import ProposalOptions
 from positions.models import Proposal
-from positions.selectors import proposal_page, proposal_positions
+from positions.selectors import proposal_index, proposal_page, proposal_positions
 
 
 @public_read
@@ -26,4 +26,11 @@ def proposal_detail(request, slug):
             attributions=options.cleaned_data.get("attribution") or None,
             by_speaker=options.cleaned_data.get("by") == "speaker",
         ),
+    )
+
+
+@public_read
+def proposal_list(request):
+    return render(
+        request, "positions/proposal_list.html", {"proposals": proposal_index()}
     )

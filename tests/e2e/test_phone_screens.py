@@ -11,6 +11,9 @@ pytestmark = pytest.mark.e2e
 
 PAGES = [
     "/",
+    "/negotiations/",
+    "/proposals/",
+    "/actors/",
     "/negotiations/talks/",
     "/negotiations/talks/compare/?from_date=2019-03-01&to_date=2019-03-30",
     "/proposals/big-deal/",
