@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from actors.forms import ActorAdminForm
 from actors.models import Actor, Affiliation
 from config.lib.admin import HistoryRevertAdmin
 
@@ -19,6 +20,7 @@ class AffiliationInline(admin.TabularInline):
 
 @admin.register(Actor)
 class ActorAdmin(HistoryRevertAdmin):
+    form = ActorAdminForm
     list_display = ["name", "short_name", "kind", "slug", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "slug", "aliases"]

@@ -164,3 +164,27 @@ def test_it_asks_for_at_least_two_actors(superuser_client, korea_case):
     assert response.status_code == 302
     assert messages_of(response) == ["Select at least two actors."]
     assert Actor.objects.filter(pk=us.pk).exists()
+
+
+def test_aliases_are_typed_one_a_line_not_as_json(superuser_client, korea_case):
+    us = korea_case.us
+    url = f"/admin/actors/actor/{us.pk}/change/"
+    form = superuser_client.get(url)
+    assert "<textarea" in form.text and 'name="aliases"' in form.text
+
+    response = superuser_client.post(
+        url,
+        {
+            "name": us.name,
+            "slug": us.slug,
+            "short_name": us.short_name,
+            "kind": us.kind,
+            "description": "",
+            "aliases": "USA\r\n\r\nAmerica\r\n  U.S.  \r\nUSA",
+        },
+    )
+
+    assert response.status_code == 302, response.content
+    us.refresh_from_db()
+    assert us.aliases == ["USA", "America", "U.S."]
+    assert "USA\nAmerica\nU.S." in superuser_client.get(url).text
