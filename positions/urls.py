@@ -1,6 +1,11 @@
 from django.urls import path
 
-from positions.feeds import ChangesFeed
+from positions.feeds import (
+    ActorChangesFeed,
+    ChangesFeed,
+    ProposalChangesFeed,
+    RecordedFeed,
+)
 from positions.views import (
     actors,
     articles,
@@ -33,6 +38,8 @@ urlpatterns = [
     path("events/<slug:slug>/", events.event_detail, name="event-detail"),
     path("proposals/<slug:slug>/", proposals.proposal_detail, name="proposal-detail"),
     path("actors/<slug:slug>/", actors.actor_detail, name="actor-detail"),
+    path("actors/<slug:slug>/feed/", ActorChangesFeed(), name="actor-feed"),
+    path("proposals/<slug:slug>/feed/", ProposalChangesFeed(), name="proposal-feed"),
     path("articles/", articles.article_list, name="article-list"),
     path("articles/new/", articles.article_create, name="article-create"),
     path("articles/<int:pk>/", articles.article_detail, name="article-detail"),
@@ -44,5 +51,6 @@ urlpatterns = [
     ),
     path("changes/", changes.change_list_page, name="change-list"),
     path("changes/feed/", ChangesFeed(), name="change-feed"),
+    path("positions/feed/", RecordedFeed(), name="recorded-feed"),
     path("search/", search.search, name="search"),
 ]

@@ -48,6 +48,7 @@ from positions.selectors.positions import (
     positions_for_export,
     proposal_positions,
     quote_passage,
+    recently_recorded,
 )
 from positions.selectors.rows import (
     Change,
@@ -120,6 +121,7 @@ __all__ = [
     "position_timeline",
     "proposal_page",
     "proposal_positions",
+    "recently_recorded",
     "quote_passage",
     "recent_period_start",
     "resolved_days",

@@ -148,6 +148,16 @@ def positions_by_id(ids: Iterable[int]) -> dict[int, Position]:
     )
 
 
+def recently_recorded(*, limit: int) -> list[Position]:
+    """The latest positions recorded (not stated), newest first: ids follow
+    the order of recording, and the primary key orders them without a scan."""
+    return list(
+        Position.objects.select_related("actor", "proposal", "article", *ROW_RELATIONS)
+        .defer(*NOT_FOR_ROWS)
+        .order_by("-id")[:limit]
+    )
+
+
 def proposal_positions(*, proposal: Proposal) -> PositionQuerySet:
     return (
         Position.objects.filter(proposal=proposal)

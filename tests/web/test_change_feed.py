@@ -16,8 +16,8 @@ D = datetime.date.fromisoformat
 ATOM = {"atom": "http://www.w3.org/2005/Atom"}
 URL = reverse("positions:change-feed")
 # The negotiation named by the filter, the start of the latest positions'
-# period, then the change SQL over it.
-FEED_QUERY_COUNT = 3
+# period, the change SQL over it, then the positions standing for the changes.
+FEED_QUERY_COUNT = 4
 
 
 def _entries(response) -> list[dict]:
@@ -179,3 +179,65 @@ def test_it_marks_contested_changes_and_leaves_them_out_when_asked(db, client):
 
     assert [entry["title"].endswith("(contested)") for entry in every] == [True, True]
     assert uncontested == []
+
+
+def _descriptions(response) -> list[str]:
+    feed = ET.fromstring(response.content)
+    return [
+        entry.findtext("atom:summary", namespaces=ATOM)
+        for entry in feed.findall("atom:entry", ATOM)
+    ]
+
+
+def test_each_entry_carries_the_quote_and_the_source(korea_case, client):
+    said = PositionFactory(
+        actor=korea_case.dprk,
+        proposal=korea_case.big_deal,
+        article=ArticleFactory(
+            published_on=D("2019-04-10"), outlet="Yonhap", title="A softer tone"
+        ),
+        stance=1,
+        stated_on=D("2019-04-10"),
+        quote="we are open to talks",
+    )
+
+    [latest, *_] = _descriptions(client.get(URL))
+
+    assert "“we are open to talks”" in latest
+    assert f"Source: Yonhap, 2019-04-10: A softer tone <{said.article.url}>" in latest
+
+
+def test_a_side_and_a_proposal_each_have_a_feed_of_their_changes(moves, client):
+    actor = _entries(client.get(reverse("positions:actor-feed", args=["france"])))
+    proposal = _entries(
+        client.get(reverse("positions:proposal-feed", args=["big-deal"]))
+    )
+
+    assert [entry["link"] for entry in actor] == [_position_link(moves["shift"])]
+    assert [entry["link"] for entry in proposal] == [_position_link(moves["reversal"])]
+    page = client.get(reverse("positions:actor-detail", args=["france"])).text
+    assert reverse("positions:actor-feed", args=["france"]) in page
+
+
+def test_a_person_has_no_changes_feed(korea_case, client):
+    response = client.get(reverse("positions:actor-feed", args=["mike-pompeo"]))
+
+    assert response.status_code == 404
+
+
+def test_the_recorded_feed_lists_positions_as_recorded_newest_first(moves, client):
+    # Recorded last, stated long before: first in this feed, not in changes.
+    late = PositionFactory(
+        actor=StateFactory(name="Chile", slug="chile"),
+        proposal=moves["shift"].proposal,
+        article=ArticleFactory(published_on=D("2001-01-01")),
+        stance=-1,
+        stated_on=D("2001-01-01"),
+    )
+
+    entries = _entries(client.get(reverse("positions:recorded-feed")))
+
+    assert entries[0]["link"] == _position_link(late)
+    assert "Chile" in entries[0]["title"] and "2001-01-01" in entries[0]["title"]
+    # The seed case's four, the moves' three and this one.
+    assert len(entries) == 8
