@@ -349,9 +349,25 @@ class MatrixOptions(forms.Form):
 
 
 class SearchForm(forms.Form):
-    """The search box. A NUL or an overlong query is an error shown on the page."""
+    """The search box, and what narrows the statements and articles found.
+    A NUL or an overlong query is an error shown on the page."""
 
     q = forms.CharField(required=False, max_length=200, label="Search")
+    actor = NamedActorField(suggest="actors", required=False, label="Said by")
+    proposal = NamedProposalField(suggest="proposals", required=False, label="On")
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since is not None and until is not None and since > until:
+            self.add_error("since", "Choose a date on or before the second one.")
+        return data
 
 
 class CompareOptions(forms.Form):

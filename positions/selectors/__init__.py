@@ -58,7 +58,12 @@ from positions.selectors.rows import (
     GapTerm,
     ResolvedStance,
 )
-from positions.selectors.search import SearchResults, search_everything
+from positions.selectors.search import (
+    NOTHING,
+    SearchFilters,
+    SearchResults,
+    search_everything,
+)
 from positions.selectors.sql import RESOLUTIONS
 from positions.selectors.stances import (
     RESOLUTION_RULE,
@@ -86,6 +91,8 @@ __all__ = [
     "GapPoint",
     "Matrix",
     "ResolvedStance",
+    "NOTHING",
+    "SearchFilters",
     "SearchResults",
     "Series",
     "actor_page",

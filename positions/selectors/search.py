@@ -1,71 +1,176 @@
-"""Search across actors, proposals, articles and quotes."""
+"""Search across actors, negotiations, proposals, articles, quotes and notes.
 
+A query is words, each of which must match (in any of a row's texts), not a
+phrase: "hanoi summit" finds "the summit in Hanoi". On PostgreSQL articles
+and quotes use full-text search (stemmed, ranked); elsewhere, and for the
+short texts of actors, negotiations and proposals, each word is a
+case-insensitive substring. A statement also matches by its speaker's name.
+"""
+
+import datetime
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Q, QuerySet
 
 from actors.models import Actor
-from positions.models import Article, Position, Proposal
-from positions.selectors.positions import ROW_RELATIONS
+from positions.models import Article, Negotiation, Position, Proposal
+from positions.selectors.positions import NOT_FOR_ROWS, ROW_RELATIONS
+
+# More words than this are not a search but a pasted paragraph.
+MAX_WORDS = 12
 
 
 @dataclass(frozen=True)
 class SearchResults:
     actors: list
+    negotiations: list
     proposals: list
     articles: list
     positions: list
+    words: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
         return sum(
-            map(len, (self.actors, self.proposals, self.articles, self.positions))
+            map(
+                len,
+                (
+                    self.actors,
+                    self.negotiations,
+                    self.proposals,
+                    self.articles,
+                    self.positions,
+                ),
+            )
         )
 
 
-def search_everything(*, query: str, limit: int = 20) -> SearchResults:
-    """Actors (names and aliases), proposals, articles and quotes matching ``query``.
+NOTHING = SearchResults([], [], [], [], [])
 
-    A position matches by its quote, its quote in the original language or
-    its note.
 
-    On PostgreSQL articles and quotes use full-text search (stemmed, ranked);
-    on SQLite a case-insensitive substring match stands in. One code path,
-    chosen by the database in use.
-    """
-    query = query.strip()
-    if not query:
-        return SearchResults([], [], [], [])
+@dataclass(frozen=True)
+class SearchFilters:
+    """What narrows the articles and statements found: a side (or a speaker,
+    when the actor is a person), a proposal, and dates stated or published."""
+
+    actor: Actor | None = None
+    proposal: Proposal | None = None
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+
+def search_words(query: str) -> tuple[str, ...]:
+    return tuple(query.split()[:MAX_WORDS])
+
+
+def every_word(words, *fields: str) -> Q:
+    """Rows where each word is in at least one of ``fields``."""
+    condition = Q()
+    for word in words:
+        anywhere = Q()
+        for field in fields:
+            anywhere |= Q(**{f"{field}__icontains": word})
+        condition &= anywhere
+    return condition
+
+
+def search_everything(
+    *, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20
+) -> SearchResults:
+    """Everything matching every word of ``query``, each kind up to ``limit``."""
+    words = search_words(query)
+    if not words:
+        return NOTHING
+    articles = _filtered_articles(Article.objects.all(), filters)
+    positions = _filtered_positions(Position.objects.all(), filters)
+    by_speaker = every_word(words, "speaker__name", "speaker__short_name")
     if connection.vendor == "postgresql":
-        articles, positions = _full_text(query, limit)
+        articles, positions = _full_text(query, articles, positions, by_speaker)
     else:
-        articles = list(Article.objects.search(query)[:limit])
-        positions = list(
-            Position.objects.search(query)
-            .select_related("actor", "proposal", "article", *ROW_RELATIONS)
-            .order_by("-stated_on", "-id")[:limit]
-        )
+        articles = articles.filter(
+            every_word(words, "title", "outlet", "summary", "body")
+        ).order_by("-published_on", "-id")
+        positions = positions.filter(
+            every_word(
+                words,
+                "quote",
+                "quote_original",
+                "note",
+                "speaker__name",
+                "speaker__short_name",
+            )
+        ).order_by("-stated_on", "-id")
     return SearchResults(
-        actors=list(Actor.objects.search(query)[:limit]),
-        proposals=list(
-            Proposal.objects.search(query).select_related("negotiation")[:limit]
+        actors=list(
+            Actor.objects.filter(
+                every_word(words, "name", "short_name", "aliases")
+            ).order_by("name")[:limit]
         ),
-        articles=articles,
-        positions=positions,
+        negotiations=list(
+            Negotiation.objects.filter(
+                every_word(words, "title", "description")
+            ).order_by("title")[:limit]
+        ),
+        proposals=list(
+            Proposal.objects.filter(every_word(words, "title", "summary"))
+            .select_related("negotiation")
+            .order_by("title")[:limit]
+        ),
+        articles=list(articles[:limit]),
+        positions=list(
+            positions.select_related(
+                "actor", "proposal", "article", *ROW_RELATIONS
+            ).defer(*NOT_FOR_ROWS)[:limit]
+        ),
+        words=words,
     )
 
 
-def _full_text(query: str, limit: int):
+def _filtered_articles(articles: QuerySet, filters: SearchFilters) -> QuerySet:
+    if filters.since:
+        articles = articles.filter(published_on__gte=filters.since)
+    if filters.until:
+        articles = articles.filter(published_on__lte=filters.until)
+    cited = Position.objects.all()
+    if filters.actor or filters.proposal:
+        cited = _filtered_positions(
+            cited, SearchFilters(filters.actor, filters.proposal)
+        )
+        articles = articles.filter(pk__in=cited.values("article_id"))
+    return articles
+
+
+def _filtered_positions(positions: QuerySet, filters: SearchFilters) -> QuerySet:
+    if filters.actor is not None:
+        if filters.actor.kind == Actor.Kind.PERSON:
+            positions = positions.filter(speaker=filters.actor)
+        else:
+            positions = positions.filter(actor=filters.actor)
+    if filters.proposal is not None:
+        positions = positions.filter(proposal=filters.proposal)
+    if filters.since:
+        positions = positions.filter(stated_on__gte=filters.since)
+    if filters.until:
+        positions = positions.filter(stated_on__lte=filters.until)
+    return positions
+
+
+def _full_text(query: str, articles: QuerySet, positions: QuerySet, by_speaker: Q):
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
     search = SearchQuery(query, search_type="websearch", config="english")
-    article_vector = SearchVector("title", weight="A", config="english") + SearchVector(
-        "summary", "body", weight="B", config="english"
-    )
-    articles = list(
-        Article.objects.annotate(rank=SearchRank(article_vector, search))
-        .filter(rank__gt=0)
-        .order_by("-rank", "-published_on")[:limit]
+    article_vector = SearchVector(
+        "title", "outlet", weight="A", config="english"
+    ) + SearchVector("summary", "body", weight="B", config="english")
+    # Matched with @@, every word required: a rank above 0 comes with any
+    # one of them.
+    articles = (
+        articles.annotate(
+            document=article_vector, rank=SearchRank(article_vector, search)
+        )
+        .filter(document=search)
+        .order_by("-rank", "-published_on")
     )
     # The original is in another language: matched word for word, unstemmed.
     position_vector = SearchVector("quote", "note", config="english") + SearchVector(
@@ -74,10 +179,12 @@ def _full_text(query: str, limit: int):
     position_search = search | SearchQuery(
         query, search_type="websearch", config="simple"
     )
-    positions = list(
-        Position.objects.annotate(rank=SearchRank(position_vector, position_search))
-        .filter(rank__gt=0)
-        .select_related("actor", "proposal", "article", *ROW_RELATIONS)
-        .order_by("-rank", "-stated_on")[:limit]
+    positions = (
+        positions.annotate(
+            document=position_vector,
+            rank=SearchRank(position_vector, position_search),
+        )
+        .filter(Q(document=position_search) | by_speaker)
+        .order_by("-rank", "-stated_on", "-id")
     )
     return articles, positions

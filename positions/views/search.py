@@ -2,7 +2,7 @@ from django.shortcuts import render
 
 from config.lib.access import public_read
 from positions.forms import SearchForm
-from positions.selectors import SearchResults, search_everything
+from positions.selectors import NOTHING, SearchFilters, search_everything
 
 
 @public_read
@@ -12,12 +12,23 @@ def search(request):
         return render(
             request,
             "positions/search.html",
-            {"form": form, "query": "", "results": SearchResults([], [], [], [])},
+            {"form": form, "query": "", "results": NOTHING},
             status=400,
         )
-    query = form.cleaned_data["q"]
+    data = form.cleaned_data
+    query = data["q"]
+    filters = SearchFilters(
+        actor=data["actor"],
+        proposal=data["proposal"],
+        since=data["since"],
+        until=data["until"],
+    )
     return render(
         request,
         "positions/search.html",
-        {"form": form, "query": query, "results": search_everything(query=query)},
+        {
+            "form": form,
+            "query": query,
+            "results": search_everything(query=query, filters=filters),
+        },
     )

@@ -1,6 +1,8 @@
 """Search works on SQLite (substrings) and PostgreSQL (full-text for articles
 and quotes), so the queries here are whole words."""
 
+import datetime
+
 import pytest
 from django.test.html import parse_html
 from django.urls import reverse
@@ -9,7 +11,8 @@ from tests.factories import ArticleFactory, PositionFactory
 from tests.html import elements, text
 
 URL = reverse("positions:search")
-SEARCH_QUERY_COUNT = 4
+# Actors, negotiations, proposals, articles and statements.
+SEARCH_QUERY_COUNT = 5
 
 
 def _results(response) -> dict[str, list[str]]:
@@ -168,3 +171,73 @@ def test_it_searches_in_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(SEARCH_QUERY_COUNT):
         client.get(URL, {"q": "Korea"})
+
+
+def test_it_matches_words_not_a_phrase(library, client):
+    hanoi = ArticleFactory(
+        title="Trump and Kim cut short their second meeting",
+        summary="The summit in Hanoi ended without a deal.",
+    )
+
+    response = client.get(URL, {"q": "hanoi summit"})
+
+    assert _results(response) == {"Articles": [_article(hanoi)]}
+    # The words are marked where they were found.
+    assert "The <mark>summit</mark> in <mark>Hanoi</mark> ended" in response.text
+
+
+def test_it_finds_a_negotiation_by_its_description(library, client):
+    library.talks.description = "Talks on the Korean peninsula's nuclear programme."
+    library.talks.save()
+
+    results = _results(client.get(URL, {"q": "peninsula programme"}))
+
+    assert results == {
+        "Negotiations": [reverse("positions:negotiation-detail", args=["talks"])]
+    }
+
+
+def test_it_finds_the_statements_of_a_speaker_by_name(library, client):
+    said = PositionFactory(
+        actor=library.us,
+        speaker=library.pompeo,
+        proposal=library.big_deal,
+        article=library.herald,
+        quote="we want to see a brighter future",
+    )
+
+    results = _results(client.get(URL, {"q": "Pompeo"}))
+
+    assert _position(said) in results["Quotes and notes"]
+    assert results["Actors"] == [_actor("mike-pompeo")]
+
+
+def test_it_narrows_statements_to_an_actor_typed_by_name_and_to_dates(library, client):
+    for actor, day in ((library.rok, "2019-04-01"), (library.us, "2019-05-01")):
+        PositionFactory(
+            actor=actor,
+            proposal=library.road_map,
+            article=library.herald,
+            quote="a road map for talks",
+            stated_on=datetime.date.fromisoformat(day),
+        )
+    everything = _results(client.get(URL, {"q": "road map"}))["Quotes and notes"]
+
+    by_name = _results(client.get(URL, {"q": "road map", "actor": "United States"}))
+    after = _results(client.get(URL, {"q": "road map", "since": "2019-04-15"}))
+
+    assert len([link for link in everything if link.startswith("/positions/")]) == 3
+    [us] = [
+        link for link in by_name["Quotes and notes"] if link.startswith("/positions/")
+    ]
+    [late] = [
+        link for link in after["Quotes and notes"] if link.startswith("/positions/")
+    ]
+    assert us == late
+
+
+def test_it_names_an_unknown_actor_filter(library, client):
+    response = client.get(URL, {"q": "road", "actor": "Atlantis"})
+
+    assert response.status_code == 400
+    assert "Said by: No actor is called “Atlantis”" in response.text
