@@ -79,12 +79,20 @@ def _typed_name_changed(initial, data) -> bool:
 
 class NamedRowField(forms.CharField):
     """A row typed by its slug or a name: usable with thousands of rows, with
-    or without the suggestions the page script adds (``suggest``)."""
+    or without the suggestions the page script adds (``suggest``).
+
+    One resolution for what is typed and what is suggested: an exact slug or
+    name first; failing that, the one row the suggestions offer for the text
+    (the ``search`` of the API list the script asks), so a name the page
+    suggests is a name the page accepts.
+    """
 
     model = None
     kind = ""
     # How a name is matched, said when none is found.
     matched_by = ""
+    # At most this many candidates are named when a text is ambiguous.
+    named_at_most = 5
 
     def __init__(self, *, suggest: str, **kwargs):
         kwargs.setdefault(
@@ -99,8 +107,18 @@ class NamedRowField(forms.CharField):
     def has_changed(self, initial, data):
         return _typed_name_changed(initial, data)
 
-    def matches(self, name: str) -> list:
+    def exact(self, name: str) -> list:
         raise NotImplementedError
+
+    def suggested(self, name: str):
+        """What the page suggests for ``name``: the same filter as the API's
+        ``search`` with the kinds the input asks for."""
+        raise NotImplementedError
+
+    def matches(self, name: str) -> list:
+        return self.exact(name) or list(
+            self.suggested(name).order_by("slug")[: self.named_at_most + 1]
+        )
 
     def clean(self, value):
         name = super().clean(value)
@@ -112,7 +130,9 @@ class NamedRowField(forms.CharField):
                 f"No {self.kind} is called “{name}”{self.matched_by}."
             )
         if len(matches) > 1:
-            slugs = ", ".join(row.slug for row in matches)
+            slugs = ", ".join(row.slug for row in matches[: self.named_at_most])
+            if len(matches) > self.named_at_most:
+                slugs += ", …"
             raise ValidationError(
                 f"“{name}” names several {self.kind}s ({slugs}); type one of these."
             )
@@ -120,39 +140,56 @@ class NamedRowField(forms.CharField):
 
 
 class NamedActorField(NamedRowField):
-    """An actor by slug, name, short name or alias."""
+    """An actor by slug, name, short name or alias; failing those, the one
+    actor of ``kinds`` whose name, short name or an alias contains the text."""
 
     model = Actor
     kind = "actor"
     matched_by = " (by name, short name or alias)"
 
-    def matches(self, name: str) -> list:
+    def __init__(self, *, kinds: list[str], **kwargs):
+        self.kinds = kinds
+        super().__init__(**kwargs)
+
+    def exact(self, name: str) -> list:
         return list(Actor.objects.named(name))
+
+    def suggested(self, name: str):
+        return Actor.objects.filter(kind__in=self.kinds).search(name)
 
 
 class NamedProposalField(NamedRowField):
-    """A proposal by slug or title."""
+    """A proposal by slug or title; failing those, the one proposal whose
+    title or summary contains the text."""
 
     model = Proposal
     kind = "proposal"
 
-    def matches(self, name: str) -> list:
-        proposal = (
-            Proposal.objects.filter(slug=name).first()
-            or Proposal.objects.filter(title__iexact=name).first()
+    def exact(self, name: str) -> list:
+        return list(
+            Proposal.objects.filter(slug=name)
+            or Proposal.objects.filter(title__iexact=name)[:2]
         )
-        return [] if proposal is None else [proposal]
+
+    def suggested(self, name: str):
+        return Proposal.objects.search(name)
 
 
 class NamedEventField(NamedRowField):
-    """An event by slug or title."""
+    """An event by slug or title; failing those, the one event whose title,
+    place or description contains the text."""
 
     model = Event
     kind = "event"
 
-    def matches(self, name: str) -> list:
+    def exact(self, name: str) -> list:
         return list(Event.objects.named(name)[:2])
 
+    def suggested(self, name: str):
+        return Event.objects.search(name)
+
+
+SIDE_KINDS = [Actor.Kind.STATE, Actor.Kind.ORGANIZATION, Actor.Kind.GROUP]
 
 ATTRIBUTION_CHOICES = [("", "— from the speaker —")] + list(Attribution.choices)
 
@@ -164,8 +201,12 @@ STANCE_CHOICES = [("", "—")] + [
 class WebPositionForm(PositionForm):
     """The analysts' form: names typed (with suggestions), stance by its words."""
 
-    actor = NamedActorField(suggest="sides", required=False, label="Side")
-    speaker = NamedActorField(suggest="persons", required=False, label="Speaker")
+    actor = NamedActorField(
+        kinds=SIDE_KINDS, suggest="sides", required=False, label="Side"
+    )
+    speaker = NamedActorField(
+        kinds=[Actor.Kind.PERSON], suggest="persons", required=False, label="Speaker"
+    )
     proposal = NamedProposalField(suggest="proposals", label="Proposal")
     stance = forms.TypedChoiceField(choices=STANCE_CHOICES, coerce=int, label="Stance")
     event = NamedEventField(suggest="events", required=False, label="Said at event")

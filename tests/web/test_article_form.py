@@ -595,3 +595,58 @@ def test_it_renders_the_edit_form_in_a_fixed_number_of_queries(
     with_twenty_four = _edit_form_queries(analyst_client, korea_case.herald)
 
     assert with_twenty_four == with_four
+
+
+@pytest.mark.parametrize("typed", ["Pompeo", "pompeo", "Mike Pompeo", "mike-pompeo"])
+def test_it_accepts_the_speaker_it_suggests_for_part_of_a_name(
+    korea_case, analyst_client, typed
+):
+    # What the speaker input suggests: the API's search among persons.
+    suggested = analyst_client.get(
+        "/api/v1/actors/", {"kind": "person", "search": typed.replace("-", " ")}
+    ).json()["results"]
+    data = _new_form(analyst_client)
+    data |= _row(
+        data, 0, speaker=typed, proposal="big-deal", stance="2", stated_on="2019-03-29"
+    )
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 302, _errors(response)
+    [position] = Article.objects.get(title="Remarks on North Korea").positions.all()
+    assert position.speaker == korea_case.pompeo
+    assert [actor["slug"] for actor in suggested] == [korea_case.pompeo.slug]
+
+
+def test_it_accepts_the_proposal_it_suggests_for_part_of_a_title(
+    korea_case, analyst_client
+):
+    data = _new_form(analyst_client)
+    data |= _row(
+        data, 0, actor="US", proposal="big", stance="2", stated_on="2019-03-29"
+    )
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 302, _errors(response)
+    [position] = Article.objects.get(title="Remarks on North Korea").positions.all()
+    assert position.proposal == korea_case.big_deal
+
+
+def test_it_names_the_suggestions_when_part_of_a_name_fits_several(
+    korea_case, analyst_client
+):
+    data = _new_form(analyst_client)
+    # "Korea" is in both Koreas' names: the page suggests both, takes neither.
+    data |= _row(
+        data, 0, actor="korea", proposal="big-deal", stance="2", stated_on="2019-03-29"
+    )
+    before = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert _counts() == before
+    assert _field_errors(response, "positions-0-actor") == [
+        "“korea” names several actors (north-korea, south-korea); type one of these."
+    ]
