@@ -6,7 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from config.lib.access import public_read
 from config.lib.pagination import web_page
 from positions.filters import ArticleFilter
-from positions.forms import ArticleForm, WebArticlePositionFormSet
+from positions.forms import (
+    ArticleForm,
+    WebArticlePositionFormSet,
+    WebPositionForm,
+    error_summary,
+)
 from positions.models import Article, Confidence
 from positions.selectors import article_positions
 from positions.services import (
@@ -54,13 +59,11 @@ def article_edit(request, pk):
 
 def _article_with_positions(request, article):
     """The analyst's main form: an article and, inline, the positions it reports."""
-    is_new = article.pk is None
     data = request.POST if request.method == "POST" else None
-    if data is not None and "add_row" in data:
-        data = _with_one_more_row(data)
-    form = ArticleForm(data, instance=article)
-    formset = _positions_formset(request, data, article)
-    if data is not None and "add_row" not in request.POST:
+    rows_asked = data is not None and _with_rows_asked(data)
+    form = ArticleForm(rows_asked or data, instance=article)
+    formset = _positions_formset(request, rows_asked or data, article)
+    if data is not None and not rows_asked:
         if form.is_valid() and formset.is_valid():
             try:
                 saved = article_save_with_positions(
@@ -83,7 +86,13 @@ def _article_with_positions(request, article):
     return render(
         request,
         "positions/article_form.html",
-        {"form": form, "formset": formset, "article": article, "is_new": is_new},
+        {
+            "form": form,
+            "formset": formset,
+            "article": article,
+            "is_new": article.pk is None,
+            "errors": [] if rows_asked else error_summary(form, formset),
+        },
     )
 
 
@@ -99,15 +108,27 @@ def _positions_formset(request, data, article):
     return formset
 
 
-def _with_one_more_row(data):
-    """Without JavaScript, "Add a position" posts the form back with one more row."""
-    data = data.copy()
-    total = f"{POSITIONS_PREFIX}-TOTAL_FORMS"
+def _with_rows_asked(data):
+    """Without JavaScript, "Add a position" and "Duplicate" post the form back
+    with one more row: a new one takes the speaker and date of the last row,
+    a duplicate everything its original holds. None when neither was asked."""
     try:
-        count = int(data.get(total, 0))
+        count = int(data.get(f"{POSITIONS_PREFIX}-TOTAL_FORMS", ""))
+        if "add_row" in data:
+            source, names = count - 1, WebPositionForm.CARRIED
+        elif "duplicate_row" in data:
+            source, names = int(data["duplicate_row"]), WebPositionForm.COPIED
+        else:
+            return None
     except ValueError:
-        return data
-    data[total] = str(count + 1)
+        return None
+    data = data.copy()
+    data[f"{POSITIONS_PREFIX}-TOTAL_FORMS"] = str(count + 1)
     # The new row posts its defaults, so it counts as untouched (no errors shown).
     data[f"{POSITIONS_PREFIX}-{count}-confidence"] = str(Confidence.MEDIUM)
+    if 0 <= source < count:
+        for name in names:
+            key = f"{POSITIONS_PREFIX}-{source}-{name}"
+            if key in data:
+                data[f"{POSITIONS_PREFIX}-{count}-{name}"] = data[key]
     return data

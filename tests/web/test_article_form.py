@@ -90,6 +90,22 @@ def _field_errors(response, name) -> list[str]:
     raise AssertionError(f"no field {name}")
 
 
+def _row_errors(response, index) -> list[str]:
+    """Errors about row ``index`` as a whole, shown at its top."""
+    [row] = [
+        fieldset
+        for fieldset in elements(parse_html(response.text), "fieldset")
+        if dict(fieldset.attributes).get("id") == f"positions-{index}-row"
+    ]
+    return [
+        text(child)
+        for child in row.children
+        if not isinstance(child, str)
+        and child.name == "p"
+        and "error" in dict(child.attributes).get("class", "")
+    ]
+
+
 def _errors(response) -> list[str]:
     return [text(p) for p in elements(parse_html(response.text), "p", "error")]
 
@@ -271,7 +287,11 @@ def test_it_refuses_two_identical_rows(korea_case, analyst_client):
 
     assert response.status_code == 200
     assert _counts() == before
-    assert any("Two of these positions are the same" in e for e in _errors(response))
+    assert _row_errors(response, 1) == [
+        "Position 2 is the same as position 1: same side, proposal, speaker and "
+        "date. Keep one of them."
+    ]
+    assert _row_errors(response, 0) == []
 
 
 def test_it_refuses_a_row_identical_to_a_saved_position(korea_case, analyst_client):
@@ -650,3 +670,204 @@ def test_it_names_the_suggestions_when_part_of_a_name_fits_several(
     assert _field_errors(response, "positions-0-actor") == [
         "“korea” names several actors (north-korea, south-korea); type one of these."
     ]
+
+
+def _legends(response) -> list[str]:
+    """The headings of the position rows shown, outside the row template."""
+    [form] = elements(parse_html(response.text), "form", "article-form")
+    rows = [
+        child
+        for child in form.children
+        if not isinstance(child, str)
+        and dict(child.attributes).get("id") == "position-rows"
+    ]
+    return [text(legend) for row in rows for legend in elements(row, "legend")]
+
+
+def _summary(response) -> list[tuple[str, str | None]]:
+    """The error summary's entries: their text and where each links to."""
+    summaries = list(elements(parse_html(response.text), "div", "error-summary"))
+    if not summaries:
+        return []
+    [summary] = summaries
+    assert dict(summary.attributes)["role"] == "alert"
+    assert dict(summary.attributes)["tabindex"] == "-1"
+    entries = []
+    for item in elements(summary, "li"):
+        links = list(elements(item, "a"))
+        entries.append(
+            (text(item), dict(links[0].attributes)["href"] if links else None)
+        )
+    return entries
+
+
+def test_it_numbers_the_rows(korea_case, analyst_client):
+    response = analyst_client.get(_edit_url(korea_case.herald))
+
+    # Four saved positions and the extra row.
+    assert _legends(response) == [f"Position {n}" for n in range(1, 6)]
+
+
+def test_it_lists_every_error_at_the_top_with_a_link_to_its_field(
+    korea_case, analyst_client
+):
+    data = _new_form(analyst_client, rows=2, title="")
+    data |= _row(data, 0, actor="us", proposal="big-deal", stance="2")
+    data |= _row(data, 1, actor="Atlantis", proposal="Grand bargain", stance="1")
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert _summary(response) == [
+        ("Title: This field is required.", "#id_title"),
+        (
+            "Position 2, Side: No actor is called “Atlantis” (by name, short name "
+            "or alias).",
+            "#id_positions-1-actor",
+        ),
+        (
+            "Position 2, Proposal: No proposal is called “Grand bargain”.",
+            "#id_positions-1-proposal",
+        ),
+    ]
+    # Each link leads to an input of the page.
+    ids = {
+        dict(field.attributes).get("id") for field in _fields(parse_html(response.text))
+    }
+    assert {"id_title", "id_positions-1-actor", "id_positions-1-proposal"} <= ids
+
+
+def test_it_links_a_row_error_to_its_row(korea_case, analyst_client):
+    data = _new_form(analyst_client, rows=2)
+    for index in (0, 1):
+        data |= _row(data, index, actor="us", proposal="big-deal", stance="2")
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert _summary(response) == [
+        (
+            "Position 2: Position 2 is the same as position 1: same side, proposal, "
+            "speaker and date. Keep one of them.",
+            "#positions-1-row",
+        )
+    ]
+
+
+def test_it_shows_no_error_summary_before_a_save(korea_case, analyst_client):
+    data = _new_form(analyst_client)
+    data["add_row"] = "1"
+
+    assert _summary(analyst_client.get(CREATE_URL)) == []
+    assert _summary(analyst_client.post(CREATE_URL, data)) == []
+
+
+def test_it_takes_the_articles_date_when_stated_on_is_left_empty(
+    korea_case, analyst_client
+):
+    data = _new_form(analyst_client)
+    data |= _row(data, 0, actor="us", proposal="big-deal", stance="2")
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 302, _summary(response)
+    [position] = Article.objects.get(title="Remarks on North Korea").positions.all()
+    assert position.stated_on == D("2019-03-29")
+
+
+def test_it_asks_for_a_date_when_the_article_has_none(korea_case, analyst_client):
+    data = _new_form(analyst_client, published_on="")
+    data |= _row(data, 0, actor="us", proposal="big-deal", stance="2")
+    before = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert _counts() == before
+    assert _field_errors(response, "positions-0-stated_on") == [
+        "Enter the date, or the article's publication date to use it here."
+    ]
+
+
+def test_it_carries_the_speaker_and_date_into_an_added_row(korea_case, analyst_client):
+    data = _new_form(analyst_client)
+    data |= _row(
+        data,
+        0,
+        speaker="Mike Pompeo",
+        proposal="big-deal",
+        stance="2",
+        stated_on="2019-03-28",
+        quote="a big deal",
+    )
+    data["add_row"] = "1"
+
+    shown = _form_data(analyst_client.post(CREATE_URL, data))
+
+    assert (shown["positions-1-speaker"], shown["positions-1-stated_on"]) == (
+        "Mike Pompeo",
+        "2019-03-28",
+    )
+    assert (shown["positions-1-proposal"], shown["positions-1-quote"]) == ("", "")
+
+
+def test_it_leaves_out_a_new_row_holding_only_what_it_carried(
+    korea_case, analyst_client
+):
+    data = _new_form(analyst_client)
+    data |= _row(
+        data, 0, speaker="Mike Pompeo", proposal="big-deal", stance="2", quote="x"
+    )
+    data["add_row"] = "1"
+    data = _form_data(analyst_client.post(CREATE_URL, data))
+    articles, positions = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 302, _summary(response)
+    assert _counts() == (articles + 1, positions + 1)
+
+
+def test_it_duplicates_a_row_without_javascript(korea_case, analyst_client):
+    data = _new_form(analyst_client, rows=2)
+    data |= _row(
+        data,
+        0,
+        speaker="Mike Pompeo",
+        proposal="big-deal",
+        stance="2",
+        stated_on="2019-03-28",
+        quote="a big deal",
+    )
+    data |= _row(data, 1, actor="dprk", proposal="road-map", stance="-1")
+    data["duplicate_row"] = "0"
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    shown = _form_data(response)
+    assert _legends(response) == ["Position 1", "Position 2", "Position 3"]
+    assert {
+        name: shown[f"positions-2-{name}"]
+        for name in ("speaker", "proposal", "stance", "stated_on", "quote")
+    } == {
+        "speaker": "Mike Pompeo",
+        "proposal": "big-deal",
+        "stance": "2",
+        "stated_on": "2019-03-28",
+        "quote": "a big deal",
+    }
+    assert shown["positions-1-actor"] == "dprk"
+
+
+def test_it_does_not_copy_which_saved_position_a_duplicate_came_from(
+    korea_case, analyst_client
+):
+    data = _form_data(analyst_client.get(_edit_url(korea_case.herald)))
+    data["duplicate_row"] = "0"
+
+    shown = _form_data(analyst_client.post(_edit_url(korea_case.herald), data))
+
+    last = int(shown["positions-TOTAL_FORMS"]) - 1
+    assert shown[f"positions-{last}-proposal"] == shown["positions-0-proposal"] != ""
+    assert (shown[f"positions-{last}-id"], shown[f"positions-{last}-version"]) == (
+        "",
+        "",
+    )
