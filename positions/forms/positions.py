@@ -115,9 +115,7 @@ class WebPositionForm(PositionForm):
     # nothing else is left out, as an untouched extra row is.
     CARRIED = ("speaker", "stated_on")
     # What "Duplicate" copies: all a row holds but which saved position it is.
-    COPIED = tuple(
-        field for field in POSITION_EDITABLE_FIELDS if field != "article"
-    )
+    COPIED = tuple(field for field in POSITION_EDITABLE_FIELDS if field != "article")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
