@@ -38,9 +38,9 @@ class ArticlePositionFormSet(BaseInlineFormSet):
                 form.add_error(
                     None,
                     ValidationError(
-                        f"Position {number} is the same as position "
-                        f"{seen[identity]}: same side, proposal, speaker and date. "
-                        "Keep one of them.",
+                        "Two of these positions are the same (positions "
+                        f"{seen[identity]} and {number}: same side, proposal, "
+                        "speaker and date). Keep one of them.",
                         code="duplicate_row",
                     ),
                 )

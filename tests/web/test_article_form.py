@@ -288,8 +288,8 @@ def test_it_refuses_two_identical_rows(korea_case, analyst_client):
     assert response.status_code == 200
     assert _counts() == before
     assert _row_errors(response, 1) == [
-        "Position 2 is the same as position 1: same side, proposal, speaker and "
-        "date. Keep one of them."
+        "Two of these positions are the same (positions 1 and 2: same side, "
+        "proposal, speaker and date). Keep one of them."
     ]
     assert _row_errors(response, 0) == []
 
@@ -746,8 +746,8 @@ def test_it_links_a_row_error_to_its_row(korea_case, analyst_client):
 
     assert _summary(response) == [
         (
-            "Position 2: Position 2 is the same as position 1: same side, proposal, "
-            "speaker and date. Keep one of them.",
+            "Position 2: Two of these positions are the same (positions 1 and 2: "
+            "same side, proposal, speaker and date). Keep one of them.",
             "#positions-1-row",
         )
     ]
