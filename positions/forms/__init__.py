@@ -7,6 +7,7 @@ from positions.forms.articles import (
     ArticlePositionFormSet,
     WebArticlePositionFormSet,
     error_summary,
+    has_version_conflict,
     row_anchor,
 )
 from positions.forms.names import (
@@ -42,5 +43,6 @@ __all__ = [
     "WebArticlePositionFormSet",
     "WebPositionForm",
     "error_summary",
+    "has_version_conflict",
     "row_anchor",
 ]

@@ -67,6 +67,15 @@ class ArticlePositionFormSet(BaseInlineFormSet):
         return {"created": created, "changed": changed, "deleted": deleted}
 
 
+def has_version_conflict(formset) -> bool:
+    """Whether a row was refused for being based on an older version."""
+    return any(
+        error.code == "version_conflict"
+        for form in formset.forms
+        for error in form.errors.as_data().get("__all__", [])
+    )
+
+
 def row_anchor(form) -> str:
     """The id of a position row on the page, for links to it."""
     return f"{form.prefix}-row"

@@ -11,9 +11,12 @@ from positions.forms import (
     WebArticlePositionFormSet,
     WebPositionForm,
     error_summary,
+    has_version_conflict,
 )
+from positions.forms.conflicts import rebase
 from positions.models import Article, Confidence
 from positions.selectors import article_positions
+from positions.selectors.conflicts import article_as_loaded, positions_as_loaded
 from positions.services import (
     ArticleChanged,
     VersionConflict,
@@ -63,6 +66,7 @@ def _article_with_positions(request, article):
     rows_asked = data is not None and _with_rows_asked(data)
     form = ArticleForm(rows_asked or data, instance=article)
     formset = _positions_formset(request, rows_asked or data, article)
+    changed_meanwhile = None
     if data is not None and not rows_asked:
         if form.is_valid() and formset.is_valid():
             try:
@@ -72,17 +76,15 @@ def _article_with_positions(request, article):
                     **formset.changes(),
                     by=request.user,
                 )
-            except (ArticleChanged, VersionConflict) as conflict:
-                # Nothing was saved: show what is stored now, the other person's values.
-                messages.error(request, str(conflict))
-                current = Article.objects.get(pk=article.pk)
-                form = ArticleForm(instance=current)
-                formset = _positions_formset(request, None, current)
+            except (ArticleChanged, VersionConflict):
+                form, formset, changed_meanwhile = _rebased(request, data, article)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, "Saved the article and its positions.")
                 return redirect("positions:article-detail", pk=saved.pk)
+        elif has_version_conflict(formset):
+            form, formset, changed_meanwhile = _rebased(request, data, article)
     return render(
         request,
         "positions/article_form.html",
@@ -91,9 +93,35 @@ def _article_with_positions(request, article):
             "formset": formset,
             "article": article,
             "is_new": article.pk is None,
+            "changed_meanwhile": changed_meanwhile,
             "errors": [] if rows_asked else error_summary(form, formset),
         },
     )
+
+
+def _rebased(request, data, article):
+    """Nothing was saved: the editor's entries, on what is stored now."""
+    data = data.copy()
+    current = get_object_or_404(Article, pk=article.pk)
+    form = ArticleForm(data, instance=current)
+    formset = _positions_formset(request, data, current)
+    versions = {
+        int(pk): int(version)
+        for pk, version in (
+            (data.get(row.add_prefix("id")), data.get(row.add_prefix("version")))
+            for row in formset.forms
+        )
+        if pk and pk.isdigit() and version and version.isdigit()
+    }
+    changed = rebase(
+        form,
+        formset,
+        loaded_article=article_as_loaded(
+            article=current, loaded_at=data.get("loaded_at")
+        ),
+        loaded_positions=positions_as_loaded(versions=versions),
+    )
+    return form, formset, changed
 
 
 def _positions_formset(request, data, article):

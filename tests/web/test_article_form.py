@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from positions.models import Article, Position
+from positions.services import position_update
 from tests.factories import PositionFactory, UserFactory
 from tests.html import elements, text
 
@@ -554,16 +555,40 @@ def test_it_leaves_untouched_positions_alone(korea_case, analyst_client):
     assert Position.history.count() == history
 
 
-def test_it_refuses_to_overwrite_an_article_someone_else_saved_meanwhile(
+def _changed_meanwhile(response) -> list[str]:
+    """The lines of the panel saying what someone else saved meanwhile."""
+    panels = list(elements(parse_html(response.text), "div", "conflict"))
+    if not panels:
+        return []
+    [panel] = panels
+    assert dict(panel.attributes)["role"] == "alert"
+    return [
+        text(item) for item in elements(panel, "li") if not list(elements(item, "ul"))
+    ]
+
+
+def _position_row(data, position) -> str:
+    [row] = [
+        key.removesuffix("-id")
+        for key, value in data.items()
+        if key.endswith("-id") and value == str(position.pk)
+    ]
+    return row
+
+
+def test_it_keeps_what_was_typed_when_someone_else_saved_the_article_meanwhile(
     korea_case, analyst_client
 ):
     data = _form_data(analyst_client.get(_edit_url(korea_case.herald)))
+    loaded_title = data["title"]
     # Someone else saves the article after this form was loaded.
     herald = Article.objects.get(pk=korea_case.herald.pk)
     herald.title = "Envoy to propose phased approach (corrected)"
+    herald.summary = "Their summary"
     herald.save()
     data["title"] = "My title"
-    data["positions-0-stance"] = "0"
+    row = _position_row(data, korea_case.dprk_big_deal)
+    data[f"{row}-stance"] = "0"
     versions = dict(Position.objects.values_list("pk", "version"))
     stances = dict(Position.objects.values_list("pk", "stance"))
     before = _counts()
@@ -571,19 +596,72 @@ def test_it_refuses_to_overwrite_an_article_someone_else_saved_meanwhile(
     response = analyst_client.post(_edit_url(korea_case.herald), data)
 
     assert response.status_code == 200
-    assert "Someone else saved this article while you were editing it." in (
-        response.text
-    )
-    shown = _form_data(response)
-    assert shown["title"] == "Envoy to propose phased approach (corrected)"
-    assert shown["positions-0-stance"] == "-2"
+    # Nothing saved.
     herald.refresh_from_db()
     assert herald.title == "Envoy to propose phased approach (corrected)"
     assert _counts() == before
     assert dict(Position.objects.values_list("pk", "version")) == versions
     assert dict(Position.objects.values_list("pk", "stance")) == stances
+    # What was typed is kept; what only they changed is taken into the form.
+    shown = _form_data(response)
+    assert shown["title"] == "My title"
+    assert shown[f"{row}-stance"] == "0"
+    assert shown["summary"] == "Their summary"
+    assert _changed_meanwhile(response) == [
+        f"Title: was “{loaded_title}”, now “Envoy to propose phased approach "
+        "(corrected)”; your “My title” is kept",
+        f"Summary: was “{korea_case.herald.summary or '—'}”, now “Their summary”, "
+        "now in the form",
+    ]
     # The form shown now is based on the other person's save: it can be saved.
     assert shown["loaded_at"] == herald.updated_at.isoformat()
+    saved = analyst_client.post(_edit_url(korea_case.herald), shown)
+    assert saved.status_code == 302
+    herald.refresh_from_db()
+    assert (herald.title, herald.summary) == ("My title", "Their summary")
+    assert Position.objects.get(pk=korea_case.dprk_big_deal.pk).stance == 0
+
+
+def test_it_keeps_what_was_typed_when_someone_else_saved_a_position_meanwhile(
+    korea_case, analyst_client, curator
+):
+    position = korea_case.us_big_deal
+    data = _form_data(analyst_client.get(_edit_url(korea_case.herald)))
+    row = _position_row(data, position)
+    number = int(row.removeprefix("positions-")) + 1
+    position_update(
+        position_id=position.pk,
+        expected_version=position.version,
+        changes={"stance": 1},
+        by=curator,
+    )
+    data[f"{row}-quote"] = "my reading"
+    before = _counts()
+
+    response = analyst_client.post(_edit_url(korea_case.herald), data)
+
+    assert response.status_code == 200
+    assert _counts() == before
+    position.refresh_from_db()
+    assert (position.stance, position.quote, position.version) == (
+        1,
+        korea_case.us_big_deal.quote,
+        2,
+    )
+    shown = _form_data(response)
+    assert (shown[f"{row}-quote"], shown[f"{row}-stance"]) == ("my reading", "1")
+    assert shown[f"{row}-version"] == "2"
+    assert _changed_meanwhile(response) == [
+        "Stance: was “demands / strongly supports”, now “supports / open to”, "
+        "now in the form"
+    ]
+    assert f"Position {number}" in text(
+        next(elements(parse_html(response.text), "div", "conflict"))
+    )
+    saved = analyst_client.post(_edit_url(korea_case.herald), shown)
+    assert saved.status_code == 302
+    position.refresh_from_db()
+    assert (position.stance, position.quote, position.version) == (1, "my reading", 3)
 
 
 def test_it_answers_404_when_editing_an_unknown_article(db, analyst_client):
