@@ -99,6 +99,16 @@ def _rebase_one(form, loaded, names, *, title: str, anchor: str) -> ChangedPart 
     return ChangedPart(title=title, anchor=anchor, changes=changes)
 
 
+def loaded_versions(formset) -> dict[int, int]:
+    """The version of each saved position the bound ``formset`` was loaded with."""
+    versions = {}
+    for row in formset.forms:
+        pk, version = (row.data.get(row.add_prefix(name)) for name in ("id", "version"))
+        if pk and pk.isdigit() and version and version.isdigit():
+            versions[int(pk)] = int(version)
+    return versions
+
+
 def rebase(form, formset, *, loaded_article, loaded_positions) -> list[ChangedPart]:
     """Rebase the bound article ``form`` and positions ``formset`` (both on
     what is stored now, sharing one mutable ``data``) on what was stored

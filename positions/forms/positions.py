@@ -145,7 +145,8 @@ class WebPositionForm(PositionForm):
         stated_on = self.cleaned_data.get("stated_on")
         if stated_on is not None:
             return stated_on
-        published_on = getattr(self.instance.article, "published_on", None)
+        article = getattr(self.instance, "article", None)
+        published_on = getattr(article, "published_on", None)
         if published_on is None:
             raise ValidationError(
                 "Enter the date, or the article's publication date to use it here."

@@ -13,7 +13,7 @@ from positions.forms import (
     error_summary,
     has_version_conflict,
 )
-from positions.forms.conflicts import rebase
+from positions.forms.conflicts import loaded_versions, rebase
 from positions.models import Article, Confidence
 from positions.selectors import article_positions
 from positions.selectors.conflicts import article_as_loaded, positions_as_loaded
@@ -105,21 +105,13 @@ def _rebased(request, data, article):
     current = get_object_or_404(Article, pk=article.pk)
     form = ArticleForm(data, instance=current)
     formset = _positions_formset(request, data, current)
-    versions = {
-        int(pk): int(version)
-        for pk, version in (
-            (data.get(row.add_prefix("id")), data.get(row.add_prefix("version")))
-            for row in formset.forms
-        )
-        if pk and pk.isdigit() and version and version.isdigit()
-    }
     changed = rebase(
         form,
         formset,
         loaded_article=article_as_loaded(
             article=current, loaded_at=data.get("loaded_at")
         ),
-        loaded_positions=positions_as_loaded(versions=versions),
+        loaded_positions=positions_as_loaded(versions=loaded_versions(formset)),
     )
     return form, formset, changed
 
