@@ -62,7 +62,8 @@ class NamedRowField(forms.CharField):
         matches = self.matches(name)
         if not matches:
             raise ValidationError(
-                f"No {self.kind} is called “{name}”{self.matched_by}."
+                f"No {self.kind} is called “{name}”{self.matched_by}.",
+                code="unknown_name",
             )
         if len(matches) > 1:
             slugs = ", ".join(row.slug for row in matches[: self.named_at_most])

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from actors.models import Actor
+from positions.forms.missing import NewProposalForm
 from positions.forms.names import (
     SIDE_KINDS,
     NamedActorField,
@@ -117,8 +118,11 @@ class WebPositionForm(PositionForm):
     # What "Duplicate" copies: all a row holds but which saved position it is.
     COPIED = tuple(field for field in POSITION_EDITABLE_FIELDS if field != "article")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_add=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Which missing rows ("speaker", "proposal") this editor may add from
+        # the form, when what was typed names none.
+        self.may_add = may_add
         self.fields["stated_on"].required = False
         self.fields["stated_on"].help_text = "Left empty: the article's date."
         # Show names by slug, from the related rows already loaded with the
@@ -135,6 +139,30 @@ class WebPositionForm(PositionForm):
             related_id = getattr(position, f"{name}_id", None)
             if related_id is not None:
                 self.initial[name] = getattr(position, name).slug
+
+    def missing(self, name: str) -> str:
+        """What was typed in ``name`` and names no row, if this editor may add
+        it; otherwise ""."""
+        if name not in self.may_add or not self.is_bound:
+            return ""
+        errors = self.errors.as_data().get(name, [])
+        if not any(error.code == "unknown_name" for error in errors):
+            return ""
+        return (self.data.get(self.add_prefix(name)) or "").strip()
+
+    @property
+    def missing_speaker(self) -> str:
+        return self.missing("speaker")
+
+    @property
+    def missing_proposal(self):
+        """A form to add the proposal typed, when it is missing and may be added."""
+        title = self.missing("proposal")
+        if not title:
+            return None
+        return NewProposalForm(
+            initial={"title": title}, prefix=self.add_prefix("new-proposal")
+        )
 
     def has_changed(self):
         if self.instance.pk:

@@ -14,6 +14,7 @@ from positions.forms import (
     has_version_conflict,
 )
 from positions.forms.conflicts import loaded_versions, rebase
+from positions.forms.missing import NewPersonForm, NewProposalForm
 from positions.models import Article, Confidence
 from positions.selectors import article_positions
 from positions.selectors.conflicts import article_as_loaded, positions_as_loaded
@@ -63,7 +64,9 @@ def article_edit(request, pk):
 def _article_with_positions(request, article):
     """The analyst's main form: an article and, inline, the positions it reports."""
     data = request.POST if request.method == "POST" else None
-    rows_asked = data is not None and _with_rows_asked(data)
+    rows_asked = data is not None and (
+        _with_rows_asked(data) or _with_missing_added(request, data)
+    )
     form = ArticleForm(rows_asked or data, instance=article)
     formset = _positions_formset(request, rows_asked or data, article)
     changed_meanwhile = None
@@ -116,12 +119,18 @@ def _rebased(request, data, article):
     return form, formset, changed
 
 
+# What an editor may add from the form when a typed name names nothing.
+MAY_ADD = {"speaker": "actors.add_actor", "proposal": "positions.add_proposal"}
+
+
 def _positions_formset(request, data, article):
+    may_add = {name for name, perm in MAY_ADD.items() if request.user.has_perm(perm)}
     formset = WebArticlePositionFormSet(
         data,
         instance=article,
         prefix=POSITIONS_PREFIX,
         queryset=article_positions(article=article) if article.pk else None,
+        form_kwargs={"may_add": frozenset(may_add)},
     )
     # Removing positions is a curator's right, not an analyst's.
     formset.can_delete = request.user.has_perm("positions.delete_position")
@@ -152,3 +161,24 @@ def _with_rows_asked(data):
             if key in data:
                 data[f"{POSITIONS_PREFIX}-{count}-{name}"] = data[key]
     return data
+
+
+def _with_missing_added(request, data):
+    """ "Add … as a new person/proposal": add what a row names, keep the form
+    as it was posted (now naming a row that exists). None when not asked."""
+    row, _, name = data.get("add_missing", "").rpartition("-")
+    if name not in MAY_ADD or not request.user.has_perm(MAY_ADD[name]):
+        return None
+    typed = (data.get(f"{row}-{name}") or "").strip()
+    if name == "speaker":
+        new = NewPersonForm({"name": typed})
+    else:
+        negotiation = data.get(f"{row}-new-proposal-negotiation")
+        new = NewProposalForm({"title": typed, "negotiation": negotiation})
+    if new.is_valid():
+        added = new.save()
+        messages.success(request, f"Added “{added}” as a new {new.kind}.")
+    else:
+        for errors in new.errors.values():
+            messages.error(request, f"“{typed}” was not added: {' '.join(errors)}")
+    return data.copy()

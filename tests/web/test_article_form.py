@@ -7,12 +7,14 @@ back with the analyst's entries.
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from positions.models import Article, Position
+from actors.models import Actor
+from positions.models import Article, Position, Proposal
 from positions.services import position_update
 from tests.factories import PositionFactory, UserFactory
 from tests.html import elements, text
@@ -948,4 +950,108 @@ def test_it_does_not_copy_which_saved_position_a_duplicate_came_from(
     assert (shown[f"positions-{last}-id"], shown[f"positions-{last}-version"]) == (
         "",
         "",
+    )
+
+
+def _buttons(response) -> dict[str, str]:
+    """The submit buttons of the page by their text, with the value each posts."""
+    return {
+        text(button): dict(button.attributes).get("value", "")
+        for button in elements(parse_html(response.text), "button")
+        if dict(button.attributes).get("name") == "add_missing"
+    }
+
+
+def _with_unknown_speaker_and_proposal(client):
+    data = _new_form(client)
+    data |= _row(
+        data,
+        0,
+        speaker="Choe Son-hui",
+        actor="DPRK",
+        proposal="Freeze for freeze",
+        stance="-1",
+        quote="we have no intention to yield",
+    )
+    return data
+
+
+def test_it_offers_a_curator_to_add_a_missing_speaker_and_proposal(
+    korea_case, curator_client
+):
+    response = curator_client.post(
+        CREATE_URL, _with_unknown_speaker_and_proposal(curator_client)
+    )
+
+    assert _buttons(response) == {
+        "Add “Choe Son-hui” as a new person": "positions-0-speaker",
+        "Add “Freeze for freeze” as a new proposal": "positions-0-proposal",
+    }
+
+
+def test_it_offers_an_analyst_nothing_to_add(korea_case, analyst_client):
+    response = analyst_client.post(
+        CREATE_URL, _with_unknown_speaker_and_proposal(analyst_client)
+    )
+
+    assert _buttons(response) == {}
+
+
+def test_it_ignores_an_add_request_from_an_analyst(korea_case, analyst_client):
+    data = _with_unknown_speaker_and_proposal(analyst_client)
+    data["add_missing"] = "positions-0-speaker"
+    actors = Actor.objects.count()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert Actor.objects.count() == actors
+
+
+def test_it_offers_an_analyst_whose_group_may_add_actors(
+    korea_case, analyst_client, analysts
+):
+    analysts.permissions.add(Permission.objects.get(codename="add_actor"))
+
+    response = analyst_client.post(
+        CREATE_URL, _with_unknown_speaker_and_proposal(analyst_client)
+    )
+
+    assert list(_buttons(response)) == ["Add “Choe Son-hui” as a new person"]
+
+
+def test_it_adds_the_missing_speaker_and_proposal_and_keeps_the_form(
+    korea_case, curator_client
+):
+    data = _with_unknown_speaker_and_proposal(curator_client)
+    data["add_missing"] = "positions-0-speaker"
+    before = _counts()
+
+    response = curator_client.post(CREATE_URL, data)
+
+    choe = Actor.objects.get(name="Choe Son-hui")
+    assert choe.kind == Actor.Kind.PERSON
+    assert "Added “Choe Son-hui” as a new person." in response.text
+    assert _counts() == before  # the article waits for Save
+    shown = _form_data(response)
+    assert (shown["title"], shown["positions-0-quote"]) == (
+        "Remarks on North Korea",
+        "we have no intention to yield",
+    )
+    assert _field_errors(response, "positions-0-speaker") == []
+
+    shown["add_missing"] = "positions-0-proposal"
+    shown["positions-0-new-proposal-negotiation"] = str(korea_case.talks.pk)
+    response = curator_client.post(CREATE_URL, shown)
+
+    proposal = Proposal.objects.get(title="Freeze for freeze")
+    assert proposal.negotiation == korea_case.talks
+    assert "Added “Freeze for freeze” as a new proposal." in response.text
+    saved = curator_client.post(CREATE_URL, _form_data(response))
+    assert saved.status_code == 302, _summary(saved)
+    [position] = Article.objects.get(title="Remarks on North Korea").positions.all()
+    assert (position.speaker, position.proposal, position.actor) == (
+        choe,
+        proposal,
+        korea_case.dprk,
     )
