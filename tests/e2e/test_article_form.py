@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from positions.models import Article, Position
 from tests.e2e.test_analyst_workflow import log_in
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -76,7 +77,7 @@ def test_it_saves_when_enter_is_pressed_in_a_field(
 
 
 def test_it_keeps_what_was_typed_when_someone_else_saved_meanwhile(
-    page, live_server, korea_case, analyst_login
+    page, live_server, korea_case, analyst_login, screenshot
 ):
     log_in(page, live_server, *analyst_login)
     herald = korea_case.herald
@@ -93,6 +94,7 @@ def test_it_keeps_what_was_typed_when_someone_else_saved_meanwhile(
 
     panel = page.get_by_role("alert").filter(has_text="someone else saved this article")
     expect(panel).to_be_focused()
+    screenshot("article-form-conflict")
     expect(panel).to_contain_text("Summary: was")
     expect(page.get_by_label("Title")).to_have_value("My corrected title")
     expect(quote).to_have_value("what I read in the article")
@@ -252,3 +254,31 @@ def test_it_duplicates_a_row_with_everything_it_holds(
     expect(
         page.get_by_role("alert").filter(has_text="Nothing was saved")
     ).to_contain_text("positions 1 and 2")
+
+
+def test_it_lets_a_curator_add_a_missing_speaker_without_losing_the_form(
+    page, live_server, korea_case, curators, screenshot
+):
+    UserFactory(username="cura", password="correct horse", groups=[curators])
+    log_in(page, live_server, "cura", "correct horse")
+    _new_article(page, live_server)
+    page.fill("#id_positions-0-speaker", "Choe Son-hui")
+    page.fill("#id_positions-0-actor", "DPRK")
+    page.fill("#id_positions-0-proposal", "big-deal")
+    page.select_option("#id_positions-0-stance", "-2")
+    page.fill("#id_positions-0-quote", QUOTES[2])
+    page.get_by_role("button", name="Save article and positions").click()
+    expect(
+        page.get_by_role("alert").filter(has_text="Nothing was saved")
+    ).to_be_focused()
+    screenshot("article-form-error-summary")
+
+    page.get_by_role("button", name="Add “Choe Son-hui” as a new person").click()
+
+    expect(page.get_by_text("Added “Choe Son-hui” as a new person.")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value(ARTICLE["Title"])
+    expect(page.locator("#id_positions-0-quote")).to_have_value(QUOTES[2])
+    page.get_by_role("button", name="Save article and positions").click()
+    expect(page.get_by_text("Saved the article and its positions.")).to_be_visible()
+    [position] = Article.objects.get(title=ARTICLE["Title"]).positions.all()
+    assert (position.speaker.name, position.actor) == ("Choe Son-hui", korea_case.dprk)
