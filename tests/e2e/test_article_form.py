@@ -282,3 +282,24 @@ def test_it_lets_a_curator_add_a_missing_speaker_without_losing_the_form(
     expect(page.get_by_text("Saved the article and its positions.")).to_be_visible()
     [position] = Article.objects.get(title=ARTICLE["Title"]).positions.all()
     assert (position.speaker.name, position.actor) == ("Choe Son-hui", korea_case.dprk)
+
+
+def test_it_shows_the_error_summary_on_a_phone_without_sideways_scrolling(
+    page, live_server, korea_case, analyst_login, screenshot
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, *analyst_login)
+    _new_article(page, live_server)
+    page.fill("#id_positions-0-proposal", "Grand bargain")
+    page.select_option("#id_positions-0-stance", "1")
+    page.locator("#id_positions-0-proposal").press("Enter")
+
+    summary = page.get_by_role("alert").filter(has_text="Nothing was saved")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_contain_text("there are 2 problems")
+    screenshot("article-form-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    summary.get_by_role("link", name=re.compile("Position 1, Proposal")).click()
+    expect(page.locator("#id_positions-0-proposal")).to_be_focused()
+    expect(page.locator("#id_positions-0-proposal")).to_be_in_viewport()
