@@ -6,9 +6,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from config.lib.access import public_read
 from config.lib.pagination import web_page
 from positions.filters import ArticleFilter
-from positions.forms import ArticleForm, WebArticlePositionFormSet
+from positions.forms import (
+    ArticleForm,
+    WebArticlePositionFormSet,
+    WebPositionForm,
+    error_summary,
+    has_version_conflict,
+)
+from positions.forms.conflicts import loaded_versions, rebase
+from positions.forms.missing import NewPersonForm, NewProposalForm
 from positions.models import Article, Confidence
 from positions.selectors import article_positions
+from positions.selectors.conflicts import article_as_loaded, positions_as_loaded
 from positions.services import (
     ArticleChanged,
     VersionConflict,
@@ -54,13 +63,14 @@ def article_edit(request, pk):
 
 def _article_with_positions(request, article):
     """The analyst's main form: an article and, inline, the positions it reports."""
-    is_new = article.pk is None
     data = request.POST if request.method == "POST" else None
-    if data is not None and "add_row" in data:
-        data = _with_one_more_row(data)
-    form = ArticleForm(data, instance=article)
-    formset = _positions_formset(request, data, article)
-    if data is not None and "add_row" not in request.POST:
+    rows_asked = data is not None and (
+        _with_rows_asked(data) or _with_missing_added(request, data)
+    )
+    form = ArticleForm(rows_asked or data, instance=article)
+    formset = _positions_formset(request, rows_asked or data, article)
+    changed_meanwhile = None
+    if data is not None and not rows_asked:
         if form.is_valid() and formset.is_valid():
             try:
                 saved = article_save_with_positions(
@@ -69,45 +79,106 @@ def _article_with_positions(request, article):
                     **formset.changes(),
                     by=request.user,
                 )
-            except (ArticleChanged, VersionConflict) as conflict:
-                # Nothing was saved: show what is stored now, the other person's values.
-                messages.error(request, str(conflict))
-                current = Article.objects.get(pk=article.pk)
-                form = ArticleForm(instance=current)
-                formset = _positions_formset(request, None, current)
+            except (ArticleChanged, VersionConflict):
+                form, formset, changed_meanwhile = _rebased(request, data, article)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, "Saved the article and its positions.")
                 return redirect("positions:article-detail", pk=saved.pk)
+        elif has_version_conflict(formset):
+            form, formset, changed_meanwhile = _rebased(request, data, article)
     return render(
         request,
         "positions/article_form.html",
-        {"form": form, "formset": formset, "article": article, "is_new": is_new},
+        {
+            "form": form,
+            "formset": formset,
+            "article": article,
+            "is_new": article.pk is None,
+            "changed_meanwhile": changed_meanwhile,
+            "errors": [] if rows_asked else error_summary(form, formset),
+        },
     )
 
 
+def _rebased(request, data, article):
+    """Nothing was saved: the editor's entries, on what is stored now."""
+    data = data.copy()
+    current = get_object_or_404(Article, pk=article.pk)
+    form = ArticleForm(data, instance=current)
+    formset = _positions_formset(request, data, current)
+    changed = rebase(
+        form,
+        formset,
+        loaded_article=article_as_loaded(
+            article=current, loaded_at=data.get("loaded_at")
+        ),
+        loaded_positions=positions_as_loaded(versions=loaded_versions(formset)),
+    )
+    return form, formset, changed
+
+
+# What an editor may add from the form when a typed name names nothing.
+MAY_ADD = {"speaker": "actors.add_actor", "proposal": "positions.add_proposal"}
+
+
 def _positions_formset(request, data, article):
+    may_add = {name for name, perm in MAY_ADD.items() if request.user.has_perm(perm)}
     formset = WebArticlePositionFormSet(
         data,
         instance=article,
         prefix=POSITIONS_PREFIX,
         queryset=article_positions(article=article) if article.pk else None,
+        form_kwargs={"may_add": frozenset(may_add)},
     )
     # Removing positions is a curator's right, not an analyst's.
     formset.can_delete = request.user.has_perm("positions.delete_position")
     return formset
 
 
-def _with_one_more_row(data):
-    """Without JavaScript, "Add a position" posts the form back with one more row."""
-    data = data.copy()
-    total = f"{POSITIONS_PREFIX}-TOTAL_FORMS"
+def _with_rows_asked(data):
+    """Without JavaScript, "Add a position" and "Duplicate" post the form back
+    with one more row: a new one takes the speaker and date of the last row,
+    a duplicate everything its original holds. None when neither was asked."""
     try:
-        count = int(data.get(total, 0))
+        count = int(data.get(f"{POSITIONS_PREFIX}-TOTAL_FORMS", ""))
+        if "add_row" in data:
+            source, names = count - 1, WebPositionForm.CARRIED
+        elif "duplicate_row" in data:
+            source, names = int(data["duplicate_row"]), WebPositionForm.COPIED
+        else:
+            return None
     except ValueError:
-        return data
-    data[total] = str(count + 1)
+        return None
+    data = data.copy()
+    data[f"{POSITIONS_PREFIX}-TOTAL_FORMS"] = str(count + 1)
     # The new row posts its defaults, so it counts as untouched (no errors shown).
     data[f"{POSITIONS_PREFIX}-{count}-confidence"] = str(Confidence.MEDIUM)
+    if 0 <= source < count:
+        for name in names:
+            key = f"{POSITIONS_PREFIX}-{source}-{name}"
+            if key in data:
+                data[f"{POSITIONS_PREFIX}-{count}-{name}"] = data[key]
     return data
+
+
+def _with_missing_added(request, data):
+    """ "Add … as a new person/proposal": add what a row names, keep the form
+    as it was posted (now naming a row that exists). None when not asked."""
+    row, _, name = data.get("add_missing", "").rpartition("-")
+    if name not in MAY_ADD or not request.user.has_perm(MAY_ADD[name]):
+        return None
+    typed = (data.get(f"{row}-{name}") or "").strip()
+    if name == "speaker":
+        new = NewPersonForm({"name": typed})
+    else:
+        negotiation = data.get(f"{row}-new-proposal-negotiation")
+        new = NewProposalForm({"title": typed, "negotiation": negotiation})
+    if new.is_valid():
+        added = new.save()
+        messages.success(request, f"Added “{added}” as a new {new.kind}.")
+    else:
+        for errors in new.errors.values():
+            messages.error(request, f"“{typed}” was not added: {' '.join(errors)}")
+    return data.copy()

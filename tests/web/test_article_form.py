@@ -7,12 +7,15 @@ back with the analyst's entries.
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from positions.models import Article, Position
+from actors.models import Actor
+from positions.models import Article, Position, Proposal
+from positions.services import position_update
 from tests.factories import PositionFactory, UserFactory
 from tests.html import elements, text
 
@@ -88,6 +91,22 @@ def _field_errors(response, name) -> list[str]:
         if any(dict(c.attributes).get("name") == name for c in _fields(field)):
             return [text(p) for p in elements(field, "p", "error")]
     raise AssertionError(f"no field {name}")
+
+
+def _row_errors(response, index) -> list[str]:
+    """Errors about row ``index`` as a whole, shown at its top."""
+    [row] = [
+        fieldset
+        for fieldset in elements(parse_html(response.text), "fieldset")
+        if dict(fieldset.attributes).get("id") == f"positions-{index}-row"
+    ]
+    return [
+        text(child)
+        for child in row.children
+        if not isinstance(child, str)
+        and child.name == "p"
+        and "error" in dict(child.attributes).get("class", "")
+    ]
 
 
 def _errors(response) -> list[str]:
@@ -271,7 +290,11 @@ def test_it_refuses_two_identical_rows(korea_case, analyst_client):
 
     assert response.status_code == 200
     assert _counts() == before
-    assert any("Two of these positions are the same" in e for e in _errors(response))
+    assert _row_errors(response, 1) == [
+        "Two of these positions are the same (positions 1 and 2: same side, "
+        "proposal, speaker and date). Keep one of them."
+    ]
+    assert _row_errors(response, 0) == []
 
 
 def test_it_refuses_a_row_identical_to_a_saved_position(korea_case, analyst_client):
@@ -534,16 +557,40 @@ def test_it_leaves_untouched_positions_alone(korea_case, analyst_client):
     assert Position.history.count() == history
 
 
-def test_it_refuses_to_overwrite_an_article_someone_else_saved_meanwhile(
+def _changed_meanwhile(response) -> list[str]:
+    """The lines of the panel saying what someone else saved meanwhile."""
+    panels = list(elements(parse_html(response.text), "div", "conflict"))
+    if not panels:
+        return []
+    [panel] = panels
+    assert dict(panel.attributes)["role"] == "alert"
+    return [
+        text(item) for item in elements(panel, "li") if not list(elements(item, "ul"))
+    ]
+
+
+def _position_row(data, position) -> str:
+    [row] = [
+        key.removesuffix("-id")
+        for key, value in data.items()
+        if key.endswith("-id") and value == str(position.pk)
+    ]
+    return row
+
+
+def test_it_keeps_what_was_typed_when_someone_else_saved_the_article_meanwhile(
     korea_case, analyst_client
 ):
     data = _form_data(analyst_client.get(_edit_url(korea_case.herald)))
+    loaded_title = data["title"]
     # Someone else saves the article after this form was loaded.
     herald = Article.objects.get(pk=korea_case.herald.pk)
     herald.title = "Envoy to propose phased approach (corrected)"
+    herald.summary = "Their summary"
     herald.save()
     data["title"] = "My title"
-    data["positions-0-stance"] = "0"
+    row = _position_row(data, korea_case.dprk_big_deal)
+    data[f"{row}-stance"] = "0"
     versions = dict(Position.objects.values_list("pk", "version"))
     stances = dict(Position.objects.values_list("pk", "stance"))
     before = _counts()
@@ -551,19 +598,72 @@ def test_it_refuses_to_overwrite_an_article_someone_else_saved_meanwhile(
     response = analyst_client.post(_edit_url(korea_case.herald), data)
 
     assert response.status_code == 200
-    assert "Someone else saved this article while you were editing it." in (
-        response.text
-    )
-    shown = _form_data(response)
-    assert shown["title"] == "Envoy to propose phased approach (corrected)"
-    assert shown["positions-0-stance"] == "-2"
+    # Nothing saved.
     herald.refresh_from_db()
     assert herald.title == "Envoy to propose phased approach (corrected)"
     assert _counts() == before
     assert dict(Position.objects.values_list("pk", "version")) == versions
     assert dict(Position.objects.values_list("pk", "stance")) == stances
+    # What was typed is kept; what only they changed is taken into the form.
+    shown = _form_data(response)
+    assert shown["title"] == "My title"
+    assert shown[f"{row}-stance"] == "0"
+    assert shown["summary"] == "Their summary"
+    assert _changed_meanwhile(response) == [
+        f"Title: was “{loaded_title}”, now “Envoy to propose phased approach "
+        "(corrected)”; your “My title” is kept",
+        f"Summary: was “{korea_case.herald.summary or '—'}”, now “Their summary”, "
+        "now in the form",
+    ]
     # The form shown now is based on the other person's save: it can be saved.
     assert shown["loaded_at"] == herald.updated_at.isoformat()
+    saved = analyst_client.post(_edit_url(korea_case.herald), shown)
+    assert saved.status_code == 302
+    herald.refresh_from_db()
+    assert (herald.title, herald.summary) == ("My title", "Their summary")
+    assert Position.objects.get(pk=korea_case.dprk_big_deal.pk).stance == 0
+
+
+def test_it_keeps_what_was_typed_when_someone_else_saved_a_position_meanwhile(
+    korea_case, analyst_client, curator
+):
+    position = korea_case.us_big_deal
+    data = _form_data(analyst_client.get(_edit_url(korea_case.herald)))
+    row = _position_row(data, position)
+    number = int(row.removeprefix("positions-")) + 1
+    position_update(
+        position_id=position.pk,
+        expected_version=position.version,
+        changes={"stance": 1},
+        by=curator,
+    )
+    data[f"{row}-quote"] = "my reading"
+    before = _counts()
+
+    response = analyst_client.post(_edit_url(korea_case.herald), data)
+
+    assert response.status_code == 200
+    assert _counts() == before
+    position.refresh_from_db()
+    assert (position.stance, position.quote, position.version) == (
+        1,
+        korea_case.us_big_deal.quote,
+        2,
+    )
+    shown = _form_data(response)
+    assert (shown[f"{row}-quote"], shown[f"{row}-stance"]) == ("my reading", "1")
+    assert shown[f"{row}-version"] == "2"
+    assert _changed_meanwhile(response) == [
+        "Stance: was “demands / strongly supports”, now “supports / open to”, "
+        "now in the form"
+    ]
+    assert f"Position {number}" in text(
+        next(elements(parse_html(response.text), "div", "conflict"))
+    )
+    saved = analyst_client.post(_edit_url(korea_case.herald), shown)
+    assert saved.status_code == 302
+    position.refresh_from_db()
+    assert (position.stance, position.quote, position.version) == (1, "my reading", 3)
 
 
 def test_it_answers_404_when_editing_an_unknown_article(db, analyst_client):
@@ -595,3 +695,363 @@ def test_it_renders_the_edit_form_in_a_fixed_number_of_queries(
     with_twenty_four = _edit_form_queries(analyst_client, korea_case.herald)
 
     assert with_twenty_four == with_four
+
+
+@pytest.mark.parametrize("typed", ["Pompeo", "pompeo", "Mike Pompeo", "mike-pompeo"])
+def test_it_accepts_the_speaker_it_suggests_for_part_of_a_name(
+    korea_case, analyst_client, typed
+):
+    # What the speaker input suggests: the API's search among persons.
+    suggested = analyst_client.get(
+        "/api/v1/actors/", {"kind": "person", "search": typed.replace("-", " ")}
+    ).json()["results"]
+    data = _new_form(analyst_client)
+    data |= _row(
+        data, 0, speaker=typed, proposal="big-deal", stance="2", stated_on="2019-03-29"
+    )
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 302, _errors(response)
+    [position] = Article.objects.get(title="Remarks on North Korea").positions.all()
+    assert position.speaker == korea_case.pompeo
+    assert [actor["slug"] for actor in suggested] == [korea_case.pompeo.slug]
+
+
+def test_it_accepts_the_proposal_it_suggests_for_part_of_a_title(
+    korea_case, analyst_client
+):
+    data = _new_form(analyst_client)
+    data |= _row(
+        data, 0, actor="US", proposal="big", stance="2", stated_on="2019-03-29"
+    )
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 302, _errors(response)
+    [position] = Article.objects.get(title="Remarks on North Korea").positions.all()
+    assert position.proposal == korea_case.big_deal
+
+
+def test_it_names_the_suggestions_when_part_of_a_name_fits_several(
+    korea_case, analyst_client
+):
+    data = _new_form(analyst_client)
+    # "Korea" is in both Koreas' names: the page suggests both, takes neither.
+    data |= _row(
+        data, 0, actor="korea", proposal="big-deal", stance="2", stated_on="2019-03-29"
+    )
+    before = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert _counts() == before
+    assert _field_errors(response, "positions-0-actor") == [
+        "“korea” names several actors (north-korea, south-korea); type one of these."
+    ]
+
+
+def _legends(response) -> list[str]:
+    """The headings of the position rows shown, outside the row template."""
+    [form] = elements(parse_html(response.text), "form", "article-form")
+    rows = [
+        child
+        for child in form.children
+        if not isinstance(child, str)
+        and dict(child.attributes).get("id") == "position-rows"
+    ]
+    return [text(legend) for row in rows for legend in elements(row, "legend")]
+
+
+def _summary(response) -> list[tuple[str, str | None]]:
+    """The error summary's entries: their text and where each links to."""
+    summaries = list(elements(parse_html(response.text), "div", "error-summary"))
+    if not summaries:
+        return []
+    [summary] = summaries
+    assert dict(summary.attributes)["role"] == "alert"
+    assert dict(summary.attributes)["tabindex"] == "-1"
+    entries = []
+    for item in elements(summary, "li"):
+        links = list(elements(item, "a"))
+        entries.append(
+            (text(item), dict(links[0].attributes)["href"] if links else None)
+        )
+    return entries
+
+
+def test_it_numbers_the_rows(korea_case, analyst_client):
+    response = analyst_client.get(_edit_url(korea_case.herald))
+
+    # Four saved positions and the extra row.
+    assert _legends(response) == [f"Position {n}" for n in range(1, 6)]
+
+
+def test_it_lists_every_error_at_the_top_with_a_link_to_its_field(
+    korea_case, analyst_client
+):
+    data = _new_form(analyst_client, rows=2, title="")
+    data |= _row(data, 0, actor="us", proposal="big-deal", stance="2")
+    data |= _row(data, 1, actor="Atlantis", proposal="Grand bargain", stance="1")
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert _summary(response) == [
+        ("Title: This field is required.", "#id_title"),
+        (
+            "Position 2, Side: No actor is called “Atlantis” (by name, short name "
+            "or alias).",
+            "#id_positions-1-actor",
+        ),
+        (
+            "Position 2, Proposal: No proposal is called “Grand bargain”.",
+            "#id_positions-1-proposal",
+        ),
+    ]
+    # Each link leads to an input of the page.
+    ids = {
+        dict(field.attributes).get("id") for field in _fields(parse_html(response.text))
+    }
+    assert {"id_title", "id_positions-1-actor", "id_positions-1-proposal"} <= ids
+
+
+def test_it_links_a_row_error_to_its_row(korea_case, analyst_client):
+    data = _new_form(analyst_client, rows=2)
+    for index in (0, 1):
+        data |= _row(data, index, actor="us", proposal="big-deal", stance="2")
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert _summary(response) == [
+        (
+            "Position 2: Two of these positions are the same (positions 1 and 2: "
+            "same side, proposal, speaker and date). Keep one of them.",
+            "#positions-1-row",
+        )
+    ]
+
+
+def test_it_shows_no_error_summary_before_a_save(korea_case, analyst_client):
+    data = _new_form(analyst_client)
+    data["add_row"] = "1"
+
+    assert _summary(analyst_client.get(CREATE_URL)) == []
+    assert _summary(analyst_client.post(CREATE_URL, data)) == []
+
+
+def test_it_takes_the_articles_date_when_stated_on_is_left_empty(
+    korea_case, analyst_client
+):
+    data = _new_form(analyst_client)
+    data |= _row(data, 0, actor="us", proposal="big-deal", stance="2")
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 302, _summary(response)
+    [position] = Article.objects.get(title="Remarks on North Korea").positions.all()
+    assert position.stated_on == D("2019-03-29")
+
+
+def test_it_asks_for_a_date_when_the_article_has_none(korea_case, analyst_client):
+    data = _new_form(analyst_client, published_on="")
+    data |= _row(data, 0, actor="us", proposal="big-deal", stance="2")
+    before = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert _counts() == before
+    assert _field_errors(response, "positions-0-stated_on") == [
+        "Enter the date, or the article's publication date to use it here."
+    ]
+
+
+def test_it_carries_the_speaker_and_date_into_an_added_row(korea_case, analyst_client):
+    data = _new_form(analyst_client)
+    data |= _row(
+        data,
+        0,
+        speaker="Mike Pompeo",
+        proposal="big-deal",
+        stance="2",
+        stated_on="2019-03-28",
+        quote="a big deal",
+    )
+    data["add_row"] = "1"
+
+    shown = _form_data(analyst_client.post(CREATE_URL, data))
+
+    assert (shown["positions-1-speaker"], shown["positions-1-stated_on"]) == (
+        "Mike Pompeo",
+        "2019-03-28",
+    )
+    assert (shown["positions-1-proposal"], shown["positions-1-quote"]) == ("", "")
+
+
+def test_it_leaves_out_a_new_row_holding_only_what_it_carried(
+    korea_case, analyst_client
+):
+    data = _new_form(analyst_client)
+    data |= _row(
+        data, 0, speaker="Mike Pompeo", proposal="big-deal", stance="2", quote="x"
+    )
+    data["add_row"] = "1"
+    data = _form_data(analyst_client.post(CREATE_URL, data))
+    articles, positions = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 302, _summary(response)
+    assert _counts() == (articles + 1, positions + 1)
+
+
+def test_it_duplicates_a_row_without_javascript(korea_case, analyst_client):
+    data = _new_form(analyst_client, rows=2)
+    data |= _row(
+        data,
+        0,
+        speaker="Mike Pompeo",
+        proposal="big-deal",
+        stance="2",
+        stated_on="2019-03-28",
+        quote="a big deal",
+    )
+    data |= _row(data, 1, actor="dprk", proposal="road-map", stance="-1")
+    data["duplicate_row"] = "0"
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    shown = _form_data(response)
+    assert _legends(response) == ["Position 1", "Position 2", "Position 3"]
+    assert {
+        name: shown[f"positions-2-{name}"]
+        for name in ("speaker", "proposal", "stance", "stated_on", "quote")
+    } == {
+        "speaker": "Mike Pompeo",
+        "proposal": "big-deal",
+        "stance": "2",
+        "stated_on": "2019-03-28",
+        "quote": "a big deal",
+    }
+    assert shown["positions-1-actor"] == "dprk"
+
+
+def test_it_does_not_copy_which_saved_position_a_duplicate_came_from(
+    korea_case, analyst_client
+):
+    data = _form_data(analyst_client.get(_edit_url(korea_case.herald)))
+    data["duplicate_row"] = "0"
+
+    shown = _form_data(analyst_client.post(_edit_url(korea_case.herald), data))
+
+    last = int(shown["positions-TOTAL_FORMS"]) - 1
+    assert shown[f"positions-{last}-proposal"] == shown["positions-0-proposal"] != ""
+    assert (shown[f"positions-{last}-id"], shown[f"positions-{last}-version"]) == (
+        "",
+        "",
+    )
+
+
+def _buttons(response) -> dict[str, str]:
+    """The submit buttons of the page by their text, with the value each posts."""
+    return {
+        text(button): dict(button.attributes).get("value", "")
+        for button in elements(parse_html(response.text), "button")
+        if dict(button.attributes).get("name") == "add_missing"
+    }
+
+
+def _with_unknown_speaker_and_proposal(client):
+    data = _new_form(client)
+    data |= _row(
+        data,
+        0,
+        speaker="Choe Son-hui",
+        actor="DPRK",
+        proposal="Freeze for freeze",
+        stance="-1",
+        quote="we have no intention to yield",
+    )
+    return data
+
+
+def test_it_offers_a_curator_to_add_a_missing_speaker_and_proposal(
+    korea_case, curator_client
+):
+    response = curator_client.post(
+        CREATE_URL, _with_unknown_speaker_and_proposal(curator_client)
+    )
+
+    assert _buttons(response) == {
+        "Add “Choe Son-hui” as a new person": "positions-0-speaker",
+        "Add “Freeze for freeze” as a new proposal": "positions-0-proposal",
+    }
+
+
+def test_it_offers_an_analyst_nothing_to_add(korea_case, analyst_client):
+    response = analyst_client.post(
+        CREATE_URL, _with_unknown_speaker_and_proposal(analyst_client)
+    )
+
+    assert _buttons(response) == {}
+
+
+def test_it_ignores_an_add_request_from_an_analyst(korea_case, analyst_client):
+    data = _with_unknown_speaker_and_proposal(analyst_client)
+    data["add_missing"] = "positions-0-speaker"
+    actors = Actor.objects.count()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert Actor.objects.count() == actors
+
+
+def test_it_offers_an_analyst_whose_group_may_add_actors(
+    korea_case, analyst_client, analysts
+):
+    analysts.permissions.add(Permission.objects.get(codename="add_actor"))
+
+    response = analyst_client.post(
+        CREATE_URL, _with_unknown_speaker_and_proposal(analyst_client)
+    )
+
+    assert list(_buttons(response)) == ["Add “Choe Son-hui” as a new person"]
+
+
+def test_it_adds_the_missing_speaker_and_proposal_and_keeps_the_form(
+    korea_case, curator_client
+):
+    data = _with_unknown_speaker_and_proposal(curator_client)
+    data["add_missing"] = "positions-0-speaker"
+    before = _counts()
+
+    response = curator_client.post(CREATE_URL, data)
+
+    choe = Actor.objects.get(name="Choe Son-hui")
+    assert choe.kind == Actor.Kind.PERSON
+    assert "Added “Choe Son-hui” as a new person." in response.text
+    assert _counts() == before  # the article waits for Save
+    shown = _form_data(response)
+    assert (shown["title"], shown["positions-0-quote"]) == (
+        "Remarks on North Korea",
+        "we have no intention to yield",
+    )
+    assert _field_errors(response, "positions-0-speaker") == []
+
+    shown["add_missing"] = "positions-0-proposal"
+    shown["positions-0-new-proposal-negotiation"] = str(korea_case.talks.pk)
+    response = curator_client.post(CREATE_URL, shown)
+
+    proposal = Proposal.objects.get(title="Freeze for freeze")
+    assert proposal.negotiation == korea_case.talks
+    assert "Added “Freeze for freeze” as a new proposal." in response.text
+    saved = curator_client.post(CREATE_URL, _form_data(response))
+    assert saved.status_code == 302, _summary(saved)
+    [position] = Article.objects.get(title="Remarks on North Korea").positions.all()
+    assert (position.speaker, position.proposal, position.actor) == (
+        choe,
+        proposal,
+        korea_case.dprk,
+    )

@@ -290,3 +290,12 @@ def test_it_shows_a_position_in_a_fixed_number_of_queries(
         response = analyst_client.get(_url(position))
 
     assert len(_history(response)) == 4
+
+
+def test_it_offers_only_save_on_the_edit_page(korea_case, analyst_client):
+    # The article form's row buttons (duplicate) belong to that form only.
+    response = analyst_client.get(_url(korea_case.us_big_deal, "position-edit"))
+
+    buttons = [text(b) for b in elements(parse_html(response.text), "button")]
+    assert buttons[-1] == "Save"
+    assert not any("Duplicate" in button for button in buttons)

@@ -6,7 +6,8 @@
     actors: "/api/v1/actors/?page_size=8&search=",
     persons: "/api/v1/actors/?page_size=8&kind=person&search=",
     sides: "/api/v1/actors/?page_size=8&kind=state&kind=organization&kind=group&search=",
-    proposals: "/api/v1/proposals/?page_size=8&search="
+    proposals: "/api/v1/proposals/?page_size=8&search=",
+    events: "/api/v1/events/?page_size=8&search="
   };
   var counter = 0;
 
