@@ -63,7 +63,7 @@ def test_it_records_an_article_with_two_positions_and_follows_them(
 
     # The proposal chart has a point linking to the new position, with its quote.
     page.goto(f"{live_server.url}/proposals/big-deal/")
-    point = page.locator(f'svg[role="img"] a[href="/positions/{us_position.pk}/"]')
+    point = page.locator(f'svg.chart-svg a[href="/positions/{us_position.pk}/"]')
     expect(point).to_have_count(1)
     expect(point.locator("title")).to_contain_text("complete denuclearization first")
     screenshot("proposal")

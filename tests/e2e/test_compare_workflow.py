@@ -34,5 +34,5 @@ def test_it_says_what_is_wrong_with_dates_in_the_wrong_order(
         "?from_date=2019-03-30&to_date=2019-03-01"
     )
 
-    expect(page.get_by_role("alert")).to_contain_text("from_date")
+    expect(page.get_by_role("alert")).to_contain_text("From: ")
     expect(page.locator("table.matrix")).to_have_count(0)

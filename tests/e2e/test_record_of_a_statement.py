@@ -91,7 +91,7 @@ def test_it_records_a_conditional_attributed_statement_at_an_event(
     # The proposal chart marks the event, linking to its page.
     page.goto(f"{live_server.url}/proposals/road-map/")
     marker = page.locator(
-        'svg[role="img"] .event-marker a[href="/events/kang-pompeo-washington/"]'
+        'svg.chart-svg .event-marker a[href="/events/kang-pompeo-washington/"]'
     )
     expect(marker).to_have_count(1)
     expect(marker.locator("title")).to_contain_text(
