@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from actors.models import Actor
-from positions.models import Event, Proposal
+from positions.models import Event, Negotiation, Proposal
 
 
 def _typed_name_changed(initial, data) -> bool:
@@ -126,3 +126,54 @@ class NamedEventField(NamedRowField):
 
 
 SIDE_KINDS = [Actor.Kind.STATE, Actor.Kind.ORGANIZATION, Actor.Kind.GROUP]
+
+
+class NamedNegotiationField(NamedRowField):
+    """A negotiation by slug or title; failing those, the one negotiation
+    whose title or description contains the text."""
+
+    model = Negotiation
+    kind = "negotiation"
+
+    def exact(self, name: str) -> list:
+        return list(
+            self.model.objects.filter(slug=name)
+            or self.model.objects.filter(title__iexact=name)[:2]
+        )
+
+    def suggested(self, name: str):
+        return self.model.objects.search(name)
+
+
+def page_filter_fields() -> dict[str, NamedRowField]:
+    """The inputs of the pages' filters that name rows, resolved as the
+    entry form resolves them."""
+    return {
+        "actor": NamedActorField(
+            kinds=[*SIDE_KINDS, Actor.Kind.PERSON], suggest="actors"
+        ),
+        "proposal": NamedProposalField(suggest="proposals"),
+        "negotiation": NamedNegotiationField(suggest="negotiations"),
+    }
+
+
+def names_to_slugs(query, fields: dict[str, NamedRowField]):
+    """``query`` (a QueryDict) with each value of ``fields`` that names one
+    row replaced by its slug, and the errors of those that name none or
+    several, by parameter: the pages' filters take what the entry form takes
+    (names, short names, aliases), the API parameters they feed take slugs."""
+    resolved = query.copy()
+    errors: dict[str, list[str]] = {}
+    for name, field in fields.items():
+        slugs = []
+        for value in query.getlist(name):
+            try:
+                row = field.clean(value)
+            except ValidationError as error:
+                errors.setdefault(name, []).extend(error.messages)
+                slugs.append(value)
+            else:
+                slugs.append(row.slug if row is not None else value)
+        if slugs:
+            resolved.setlist(name, slugs)
+    return resolved, errors

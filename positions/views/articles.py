@@ -15,6 +15,7 @@ from positions.forms import (
 )
 from positions.forms.conflicts import loaded_versions, rebase
 from positions.forms.missing import NewPersonForm, NewProposalForm
+from positions.forms.names import names_to_slugs, page_filter_fields
 from positions.models import Article, Confidence
 from positions.selectors import article_positions
 from positions.selectors.conflicts import article_as_loaded, positions_as_loaded
@@ -29,11 +30,21 @@ POSITIONS_PREFIX = "positions"
 
 @public_read
 def article_list(request):
-    articles = ArticleFilter(request.GET, queryset=Article.objects.newest_first())
-    context = {"filter": articles, "articles": []}
-    if articles.is_valid():
+    query, name_errors = names_to_slugs(
+        request.GET,
+        {
+            name: field
+            for name, field in page_filter_fields().items()
+            if name != "negotiation"
+        },
+    )
+    articles = ArticleFilter(query, queryset=Article.objects.newest_first())
+    context = {"filter": articles, "articles": [], "typed": request.GET}
+    if articles.is_valid() and not name_errors:
         page = web_page(request, articles.qs)
         context |= {"articles": page.pop("rows")} | page
+    for name, errors in name_errors.items():
+        articles.form.errors[name] = articles.form.error_class(errors)
     return render(request, "positions/article_list.html", context)
 
 

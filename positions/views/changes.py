@@ -3,20 +3,24 @@ from django.shortcuts import render
 from config.lib.access import public_read
 from config.lib.limits import PAGE_SIZE
 from config.lib.pagination import InvalidCursor, page_links, selector_page
+from positions.forms.names import names_to_slugs, page_filter_fields
 from positions.parameters import CHANGE_CURSOR, ChangesParameters
 from positions.selectors import RESOLUTION_RULE, change_list
 
 
 @public_read
 def change_list_page(request):
-    parameters = ChangesParameters(request.GET)
+    query, name_errors = names_to_slugs(request.GET, page_filter_fields())
+    parameters = ChangesParameters(query)
     context = {
         "parameters": parameters,
+        # What was typed stays in the inputs, names and all.
+        "typed": request.GET,
         "changes": [],
         "chosen_kinds": request.GET.getlist("kind"),
         "resolution_rule": RESOLUTION_RULE,
     }
-    if parameters.is_valid():
+    if parameters.is_valid() and not name_errors:
         arguments = parameters.arguments()
         try:
             page = selector_page(
@@ -32,4 +36,7 @@ def change_list_page(request):
             parameters.unknown["cursor"] = ["That page link is broken."]
         else:
             context |= {"changes": page.rows} | page_links(request, page)
+    for name, messages in name_errors.items():
+        # The name's own message ("No actor is called …"), not the slug field's.
+        parameters.errors[name] = parameters.error_class(messages)
     return render(request, "positions/change_list.html", context)

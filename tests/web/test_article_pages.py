@@ -99,8 +99,16 @@ def test_it_shows_an_error_for_an_unknown_actor(press, client):
     response = client.get(LIST_URL, {"actor": "atlantis"})
 
     assert response.status_code == 200
-    assert "Actor: Select a valid choice." in response.text
+    assert "Actor: No actor is called “atlantis”" in response.text
     assert _listed(response) == []
+
+
+def test_it_takes_an_actor_by_name_or_short_name(press, client):
+    by_slug = _listed(client.get(LIST_URL, {"actor": "north-korea"}))
+
+    assert by_slug
+    assert _listed(client.get(LIST_URL, {"actor": "North Korea"})) == by_slug
+    assert _listed(client.get(LIST_URL, {"actor": "DPRK"})) == by_slug
 
 
 def test_it_shows_an_error_for_a_bad_date(press, client):

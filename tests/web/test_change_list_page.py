@@ -148,7 +148,7 @@ def test_it_shows_an_error_for_an_unknown_slug(moves, client, name):
 
     assert _rows(response) == []
     [error] = _errors(response)
-    assert error.startswith(f"{name.capitalize()}: Select a valid choice. atlantis")
+    assert error.startswith(f"{name.capitalize()}: No {name} is called “atlantis”")
 
 
 def test_it_shows_an_error_for_a_bad_date_or_kind(moves, client):
@@ -279,3 +279,23 @@ def test_it_names_a_bad_contested_value(contested_story, client):
     response = client.get(URL + "?contested=maybe")
 
     assert any(error.startswith("Contested:") for error in _errors(response))
+
+
+@pytest.mark.parametrize("typed", ["North Korea", "DPRK", "north-korea"])
+def test_it_takes_an_actor_by_name_short_name_or_slug(moves, client, typed):
+    by_slug = client.get(URL, {"actor": "north-korea"})
+
+    typed_in = client.get(URL, {"actor": typed})
+
+    assert _errors(typed_in) == []
+    assert _rows(typed_in) == _rows(by_slug) != []
+    assert all(row[1] == "North Korea" for row in _rows(typed_in))
+    assert f'value="{typed}"' in typed_in.text
+
+
+def test_it_names_a_name_that_matches_no_actor(moves, client):
+    response = client.get(URL, {"actor": "Atlantis"})
+
+    assert _errors(response) == [
+        "Actor: No actor is called “Atlantis” (by name, short name or alias)."
+    ]
