@@ -9,6 +9,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -84,6 +85,12 @@ class ArticleQuerySet(models.QuerySet):
 DUPLICATE_ADDRESS = (
     "This article is already recorded: its address differs from this one only in "
     "the case of the host, a fragment or tracking parameters."
+)
+# The same, naming the article recorded (``params["article"]`` is its id).
+DUPLICATE_ADDRESS_OF = (
+    "This article is already recorded, as “{title}” ({outlet}, {published_on}) "
+    "at {path}: its address differs from this one only in the case of the host, "
+    "a fragment or tracking parameters."
 )
 
 # Errors about the address key are shown on the address itself.
@@ -208,14 +215,35 @@ class Article(models.Model):
         try:
             super().validate_unique(exclude=exclude)
         except ValidationError as error:
+            # The errors themselves, not their texts: a duplicate address
+            # carries the id of the article recorded.
             raise ValidationError(
                 {
-                    UNIQUE_FIELD_SHOWN_AS.get(field, field): messages
-                    for field, messages in error.message_dict.items()
+                    UNIQUE_FIELD_SHOWN_AS.get(field, field): errors
+                    for field, errors in error.error_dict.items()
                 }
             ) from None
 
     def unique_error_message(self, model_class, unique_check):
         if tuple(unique_check) == ("url_key",):
-            return ValidationError(DUPLICATE_ADDRESS, code="unique")
+            recorded = (
+                Article.objects.filter(url_key=self.url_key)
+                .exclude(pk=self.pk)
+                .only("title", "outlet", "published_on")
+                .first()
+            )
+            if recorded is None:
+                return ValidationError(DUPLICATE_ADDRESS, code="unique")
+            # A message, not markup: the API sends it as text, and the entry
+            # form links the recorded article by its id.
+            return ValidationError(
+                DUPLICATE_ADDRESS_OF.format(
+                    title=recorded.title,
+                    outlet=recorded.outlet,
+                    published_on=recorded.published_on,
+                    path=reverse("positions:article-detail", args=[recorded.pk]),
+                ),
+                code="unique",
+                params={"article": recorded.pk},
+            )
         return super().unique_error_message(model_class, unique_check)

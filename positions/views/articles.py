@@ -109,8 +109,18 @@ def _article_with_positions(request, article):
             "is_new": article.pk is None,
             "changed_meanwhile": changed_meanwhile,
             "errors": [] if rows_asked else error_summary(form, formset),
+            "recorded_as": _recorded_as(form),
         },
     )
+
+
+def _recorded_as(form) -> int | None:
+    """The id of the article already recorded at the address typed, if that
+    is why the form was refused: the page links it."""
+    for error in form.errors.as_data().get("url", []):
+        if error.code == "unique" and error.params:
+            return error.params["article"]
+    return None
 
 
 def _rebased(request, data, article):

@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from positions.models import Article, Position, normalize_article_url
-from positions.models.articles import DUPLICATE_ADDRESS
 from tests.factories import ArticleFactory
 
 HERALD = "https://www.koreaherald.com/view.php?ud=20190328000716"
@@ -115,7 +114,12 @@ def test_it_refuses_the_same_article_under_another_spelling_in_full_clean(korea_
     with pytest.raises(ValidationError) as excinfo:
         copy.full_clean()
 
-    assert excinfo.value.message_dict == {"url": [DUPLICATE_ADDRESS]}
+    [message] = excinfo.value.message_dict["url"]
+    herald = korea_case.herald
+    assert message.startswith(
+        f"This article is already recorded, as “{herald.title}” (The Korea Herald, "
+        f"2019-03-28) at /articles/{herald.pk}/:"
+    )
     assert Article.objects.count() == 1
 
 

@@ -1055,3 +1055,28 @@ def test_it_adds_the_missing_speaker_and_proposal_and_keeps_the_form(
         proposal,
         korea_case.dprk,
     )
+
+
+def test_a_duplicate_address_names_and_links_the_article_recorded(
+    korea_case, analyst_client
+):
+    herald = korea_case.herald
+    data = _new_form(
+        analyst_client,
+        rows=0,
+        url=herald.url.replace("https://www.", "https://WWW.") + "#top",
+    )
+    before = _counts()
+
+    response = analyst_client.post(CREATE_URL, data)
+
+    [error] = _field_errors(response, "url")
+    assert f"as “{herald.title}” (The Korea Herald, 2019-03-28)" in error
+    page = parse_html(response.text)
+    [link] = [
+        a for a in elements(page, "a") if text(a) == "Open the article already recorded"
+    ]
+    assert dict(link.attributes)["href"] == reverse(
+        "positions:article-detail", args=[herald.pk]
+    )
+    assert _counts() == before
