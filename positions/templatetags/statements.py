@@ -76,8 +76,20 @@ def day_stance(day) -> str:
     )
 
 
+def staleness(stated_on, on) -> str:
+    """How long before ``on`` a stance was last stated, in the largest unit
+    that fits, or "" within a month: an old stance may no longer hold."""
+    days = (on - stated_on).days
+    if days < 31:
+        return ""
+    if days < 730:
+        months = days // 30
+        return f"{months} month{'s' if months != 1 else ''} before"
+    return f"{days // 365} years before"
+
+
 @register.simple_tag
-def matrix_cell(cell, conditions: dict):
+def matrix_cell(cell, conditions: dict, on=None):
     """One cell of a stance matrix (``cell``: a ResolvedStance or None), as
     the negotiation page shows it. Rendered here rather than in a template,
     with the standard library's escape rather than format_html: a matrix has
@@ -105,9 +117,11 @@ def matrix_cell(cell, conditions: dict):
         )
     holds_only_if = f"; holds only if {clause}" if condition else ""
     stated_on = escape(cell.stated_on_label)
+    age = staleness(cell.stated_on, on) if on else ""
+    stale = f", {age} this date" if age else ""
     return mark_safe(  # noqa: S308 (every value above is escaped or a number)
         f'<td class="cell" data-stance="{cell.stance:d}"><a href="{escape(cell.href)}" '
         f'title="Last stated on {stated_on}; the position standing for that day '
         f'({escape(cell.resolution)}){holds_only_if}">{escape(cell.stance_label)}</a>'
-        f"{badge}{disputed}<br><small>last stated {stated_on}</small></td>"
+        f"{badge}{disputed}<br><small>last stated {stated_on}{stale}</small></td>"
     )

@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django.db import connection
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
@@ -371,3 +372,18 @@ def test_it_shows_the_latest_points_of_a_long_gap_and_says_so(
     ]
     assert shown[-1][2] == f"DPRK's moves contributed {points[-1]['moved_b']:+.2f}."
     assert "The latest 2 dates" in text(page)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "said"),
+    [
+        ("2019-04-10", "last stated March 28, 2019"),
+        ("2019-06-01", "last stated March 28, 2019, 2 months before this date"),
+        ("2022-04-01", "last stated March 28, 2019, 3 years before this date"),
+    ],
+)
+def test_each_cell_says_how_old_its_stance_is(korea_case, client, as_of, said):
+    cells = _matrix(client.get(_url(as_of=as_of)))
+
+    [small] = elements(cells["United States", "Big deal"], "small")
+    assert text(small) == said
