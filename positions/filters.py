@@ -20,6 +20,7 @@ from positions.models import (
     QuoteCheck,
     Stance,
 )
+from positions.selectors.as_of import positions_read
 
 CONFIDENCE_KEYS = [(choice.label, choice.label) for choice in Confidence]
 ORDERINGS = {"stated_on": ("stated_on", "id"), "-stated_on": ("-stated_on", "-id")}
@@ -71,13 +72,13 @@ class ArticleFilter(StrictFilterSet):
     actor = SlugsFilter(
         field_name="positions__actor",
         queryset=Actor.objects.all(),
-        distinct=True,
+        method="filter_by_positions",
         help_text="Articles with a position of this actor (repeat for OR).",
     )
     proposal = SlugsFilter(
         field_name="positions__proposal",
         queryset=Proposal.objects.all(),
-        distinct=True,
+        method="filter_by_positions",
         help_text="Articles with a position on this proposal (repeat for OR).",
     )
     search = django_filters.CharFilter(
@@ -97,6 +98,13 @@ class ArticleFilter(StrictFilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_by_positions(self, queryset, name, value):
+        # Positions as the request reads them (live, or as of a past data
+        # version): an IN subquery, which repeats no article.
+        # ``name`` is the field_name, "positions__actor" or "positions__proposal".
+        cited = positions_read().filter(**{f"{name.split('__')[1]}__in": value})
+        return queryset.filter(id__in=cited.values("article_id"))
 
 
 class EventFilter(StrictFilterSet):

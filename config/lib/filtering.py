@@ -18,8 +18,11 @@ from django.http import QueryDict
 from config.lib.limits import MAX_REPEATED_VALUES, is_id
 from config.lib.pagination import CURSOR_PARAMETER, PAGE_SIZE_PARAMETER
 
-# Parameters the pagination and rendering read, not the filters.
-PAGING_PARAMETERS = frozenset({CURSOR_PARAMETER, PAGE_SIZE_PARAMETER, "format"})
+# Parameters the pagination, the rendering and the choice of data version
+# (config.lib.snapshots) read, not the filters.
+PAGING_PARAMETERS = frozenset(
+    {CURSOR_PARAMETER, PAGE_SIZE_PARAMETER, "format", "known_at", "release"}
+)
 
 
 def _unknown_parameter_errors(data, known) -> dict[str, ErrorList]:

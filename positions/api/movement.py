@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from actors.models import Actor
 from config.lib.schema import ERRORS
+from config.lib.snapshots import VersionedReadMixin
 from positions import selectors
 from positions.api.analysis import (
     ATTRIBUTION_PARAMETER,
@@ -59,7 +60,7 @@ class DiffView(PagedAnalysisView):
         return super().get(request)
 
 
-class ActorSummaryView(APIView):
+class ActorSummaryView(VersionedReadMixin, APIView):
     @extend_schema(
         summary="Flip-o-meter: how a side's stance on each proposal moved",
         description="Per proposal the side has a stance on by `until`: its as-of "

@@ -26,6 +26,7 @@ from config.lib.rest import (
     django_validation_error_to_drf,
 )
 from config.lib.schema import ERRORS, resource_schema
+from config.lib.snapshots import VersionedReadMixin
 from config.lib.throttling import EXPENSIVE_THROTTLES
 from positions import selectors
 from positions.filters import PositionFilter
@@ -74,7 +75,9 @@ def _bulk_errors(errors: dict) -> Response:
         },
     )
 )
-class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+class PositionViewSet(
+    VersionedReadMixin, CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet
+):
     queryset = Position.objects.select_related(
         "actor", "proposal__negotiation", "speaker"
     ).order_by("stated_on", "id")
@@ -93,6 +96,11 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
             # gets the documented bulk error shape too.
             response.data = {"errors": {"request": _as_field_errors(response.data)}}
         return super().finalize_response(request, response, *args, **kwargs)
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.positions_listed()
+        return super().get_queryset()
 
     def get_throttles(self):
         throttles = super().get_throttles()

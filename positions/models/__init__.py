@@ -35,6 +35,7 @@ from positions.models.positions import (
     PositionQuerySet,
     condition_clause,
 )
+from positions.models.versions import DataVersion, DataVersionCounter
 
 __all__ = [
     "CONFIDENCE_KEYS",
@@ -47,6 +48,8 @@ __all__ = [
     "ArticleQuerySet",
     "Attribution",
     "Confidence",
+    "DataVersion",
+    "DataVersionCounter",
     "Event",
     "EventKind",
     "EventQuerySet",

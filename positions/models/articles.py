@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from config.lib import limits
+from config.lib.versions import VersionedHistoricalQuerySet, versioned_history
 
 # Statements are dated where they happened and articles where the outlet
 # published; time zones make the two differ by up to a day.
@@ -76,6 +77,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.with_position_count().order_by("-published_on", "-id")
 
 
+class HistoricalArticleQuerySet(VersionedHistoricalQuerySet, ArticleQuerySet):
+    """Recorded versions of articles, searched as live ones are."""
+
+
 DUPLICATE_ADDRESS = (
     "This article is already recorded: its address differs from this one only in "
     "the case of the host, a fragment or tracking parameters."
@@ -137,7 +142,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        **versioned_history(historical_queryset=HistoricalArticleQuerySet)
+    )
     objects = ArticleQuerySet.as_manager()
 
     UNIQUE_FIELD_SHOWN_AS = UNIQUE_FIELD_SHOWN_AS

@@ -8,6 +8,12 @@ among it), ``rows`` (what they return), ``stances``, ``changes``, ``gap``,
 ``search`` and ``timeline``. The names below are the package's public vocabulary.
 """
 
+from positions.selectors.as_of import (
+    articles_listed,
+    as_articles,
+    positions_listed,
+    positions_read,
+)
 from positions.selectors.changes import (
     CHANGE_KINDS,
     DEFAULT_CHANGE_KINDS,
@@ -72,6 +78,10 @@ from positions.selectors.timeline import (
 )
 
 __all__ = [
+    "articles_listed",
+    "as_articles",
+    "positions_listed",
+    "positions_read",
     "CHANGE_KINDS",
     "DEFAULT_CHANGE_KINDS",
     "RESOLUTIONS",
