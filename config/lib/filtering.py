@@ -14,6 +14,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connections
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
+from django_filters.rest_framework import DjangoFilterBackend
 
 from config.lib.limits import MAX_REPEATED_VALUES, is_id
 from config.lib.pagination import CURSOR_PARAMETER, PAGE_SIZE_PARAMETER
@@ -249,3 +250,15 @@ class SlugsFilter(django_filters.Filter):
 
 class IdsFilter(SlugsFilter):
     field_class = IdsField
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which also filters a model's history rows
+    (a list read as of a past data version) with the model's FilterSet: they
+    have the model's fields."""
+
+    def get_filterset_class(self, view, queryset=None):
+        model = getattr(getattr(queryset, "model", None), "instance_type", None)
+        if model is not None:
+            queryset = model._default_manager.none()
+        return super().get_filterset_class(view, queryset)

@@ -36,14 +36,18 @@ def _invalid(name: str, message: str) -> exceptions.ValidationError:
 
 def parse_known_at(raw: str):
     """An ISO date-time, not in the future; one without a zone is in TIME_ZONE."""
+    raw = raw.strip()
     try:
-        instant = parse_datetime(raw.strip())
+        instant = parse_datetime(raw)
     except ValueError:
+        instant = None
+    if len(raw) <= len("2019-06-01"):
+        # A bare date: the start or the end of that day? Ask for the time.
         instant = None
     if instant is None:
         raise _invalid(
             KNOWN_AT,
-            f"“{raw}” is not an ISO date-time, e.g. 2019-06-01T00:00:00Z.",
+            f"“{raw}” is not an ISO date-time with a time, e.g. 2019-06-01T00:00:00Z.",
         )
     if timezone.is_naive(instant):
         instant = timezone.make_aware(instant)
@@ -137,6 +141,8 @@ class VersionedReadMixin:
     # False where the view cannot read history yet: known_at and release are
     # then a 400 rather than a current answer passed off as a past one.
     reads_the_past = True
+    # True where the detail read answers known_at and release itself.
+    reads_one_in_the_past = False
 
     def _reads_versioned(self, request) -> bool:
         if request.method not in ("GET", "HEAD"):
@@ -147,6 +153,14 @@ class VersionedReadMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if not self._reads_versioned(request):
+            asked = sorted(VERSION_PARAMETERS & set(request.query_params))
+            if asked and not self.reads_one_in_the_past:
+                # Never the current data passed off as a past one.
+                raise _invalid(
+                    asked[0],
+                    "Lists and analyses take it; a single object's past "
+                    "versions are in its history.",
+                )
             return
         self._enter_snapshot()
         if not self.reads_the_past:
