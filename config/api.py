@@ -16,6 +16,7 @@ router.register("proposals", positions_api.ProposalViewSet, basename="proposal")
 router.register("articles", positions_api.ArticleViewSet, basename="article")
 router.register("events", positions_api.EventViewSet, basename="event")
 router.register("positions", positions_api.PositionViewSet, basename="position")
+router.register("releases", positions_api.ReleaseViewSet, basename="release")
 
 urlpatterns = [
     path("stances/", positions_api.StancesView.as_view(), name="stances"),

@@ -359,3 +359,9 @@ DATA_VERSION_COUNTER_MODEL = "positions.DataVersionCounter"
 # changes, gap): responses, releases and citations name it, so that a change
 # of rules is never mistaken for a change of data. Change it with the rules.
 RULES_VERSION = "2026-12"
+# Releases (positions.Release): ?release=<slug> reads as of one, and their
+# files are written once under RELEASES_ROOT/<slug>/.
+RELEASE_MODEL = "positions.Release"
+RELEASES_ROOT = BASE_DIR / env_str("RELEASES_ROOT", "releases")
+# Who "Cite this" names as the author of the data set.
+CITATION_AUTHOR = env_str("CITATION_AUTHOR", "Stance tracker contributors")

@@ -18,6 +18,7 @@ from positions.models import (
     Position,
     Proposal,
     QuoteCheck,
+    Release,
     Stance,
 )
 from positions.selectors.as_of import positions_read
@@ -208,3 +209,12 @@ class PositionFilter(StrictFilterSet):
 
     def filter_ordering(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value])
+
+
+class ReleaseFilter(StrictFilterSet):
+    """No filters: a list of releases is short. Unknown parameters are still
+    refused."""
+
+    class Meta:
+        model = Release
+        fields = []

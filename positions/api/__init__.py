@@ -5,6 +5,7 @@ from positions.api.analysis import ChangesView, GapView, StancesView, TimelineVi
 from positions.api.events import EventViewSet
 from positions.api.movement import ActorSummaryView, DiffView
 from positions.api.positions import PositionViewSet
+from positions.api.releases import ReleaseViewSet
 from positions.api.resources import ArticleViewSet, NegotiationViewSet, ProposalViewSet
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "NegotiationViewSet",
     "PositionViewSet",
     "ProposalViewSet",
+    "ReleaseViewSet",
     "StancesView",
     "TimelineView",
 ]

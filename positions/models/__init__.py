@@ -35,6 +35,7 @@ from positions.models.positions import (
     PositionQuerySet,
     condition_clause,
 )
+from positions.models.releases import Release
 from positions.models.versions import DataVersion, DataVersionCounter
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "ProposalLink",
     "ProposalQuerySet",
     "QuoteCheck",
+    "Release",
     "Stance",
     "condition_clause",
     "normalize_article_url",
