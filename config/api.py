@@ -24,6 +24,7 @@ urlpatterns = [
     path("changes/", positions_api.ChangesView.as_view(), name="changes"),
     path("gap/", positions_api.GapView.as_view(), name="gap"),
     path("diff/", positions_api.DiffView.as_view(), name="diff"),
+    path("deletions/", positions_api.DeletionsView.as_view(), name="deletions"),
     # Before the router, whose actor detail route would take "summary" for
     # nothing; the view is the positions app's, as actors never imports it.
     path(

@@ -3,10 +3,12 @@ from django import forms
 
 from actors.models import Actor
 from config.lib.filtering import (
+    SYNC_ORDERINGS,
     IdsFilter,
     RepeatableCharFilter,
     SlugsFilter,
     StrictFilterSet,
+    SyncFilterSet,
 )
 from positions.models import (
     Article,
@@ -24,14 +26,18 @@ from positions.models import (
 from positions.selectors.as_of import positions_read
 
 CONFIDENCE_KEYS = [(choice.label, choice.label) for choice in Confidence]
-ORDERINGS = {"stated_on": ("stated_on", "id"), "-stated_on": ("-stated_on", "-id")}
+ORDERINGS = {
+    "stated_on": ("stated_on", "id"),
+    "-stated_on": ("-stated_on", "-id"),
+    **SYNC_ORDERINGS,
+}
 
 
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class ProposalFilter(StrictFilterSet):
+class ProposalFilter(SyncFilterSet):
     negotiation = SlugsFilter(queryset=Negotiation.objects.all())
     originated_by = SlugsFilter(queryset=Actor.objects.all())
     search = django_filters.CharFilter(
@@ -46,7 +52,7 @@ class ProposalFilter(StrictFilterSet):
         return queryset.search(value)
 
 
-class NegotiationFilter(StrictFilterSet):
+class NegotiationFilter(SyncFilterSet):
     participant = SlugsFilter(
         field_name="participants", queryset=Actor.objects.all(), distinct=True
     )
@@ -62,7 +68,7 @@ class NegotiationFilter(StrictFilterSet):
         return queryset.search(value)
 
 
-class ArticleFilter(StrictFilterSet):
+class ArticleFilter(SyncFilterSet):
     outlet = RepeatableCharFilter(help_text="Exact outlet name (repeat for OR).")
     published_after = django_filters.DateFilter(
         field_name="published_on", lookup_expr="gte", help_text="Inclusive."
@@ -108,7 +114,7 @@ class ArticleFilter(StrictFilterSet):
         return queryset.filter(id__in=cited.values("article_id"))
 
 
-class EventFilter(StrictFilterSet):
+class EventFilter(SyncFilterSet):
     negotiation = SlugsFilter(
         queryset=Negotiation.objects.all(), help_text="Repeat for OR."
     )
@@ -133,7 +139,7 @@ class EventFilter(StrictFilterSet):
         return queryset.search(value)
 
 
-class PositionFilter(StrictFilterSet):
+class PositionFilter(SyncFilterSet):
     actor = SlugsFilter(queryset=Actor.objects.all())
     proposal = SlugsFilter(queryset=Proposal.objects.all())
     negotiation = SlugsFilter(
@@ -189,8 +195,10 @@ class PositionFilter(StrictFilterSet):
         choices=[(key, key) for key in ORDERINGS],
         method="filter_ordering",
         empty_label=None,
-        help_text="`stated_on` (default) or `-stated_on`; ties by id.",
+        help_text="`stated_on` (default), `-stated_on`, `updated_at` or "
+        "`-updated_at`; ties by id.",
     )
+    ordering_choices = ORDERINGS
 
     class Meta:
         model = Position
@@ -206,9 +214,6 @@ class PositionFilter(StrictFilterSet):
 
     def filter_conditional(self, queryset, name, value):
         return queryset.conditional(value == "true")
-
-    def filter_ordering(self, queryset, name, value):
-        return queryset.order_by(*ORDERINGS[value])
 
 
 class ReleaseFilter(StrictFilterSet):

@@ -2,6 +2,7 @@
 proposals, articles), ``events``, ``positions``, ``analysis`` and ``movement``."""
 
 from positions.api.analysis import ChangesView, GapView, StancesView, TimelineView
+from positions.api.deletions import DeletionsView
 from positions.api.events import EventViewSet
 from positions.api.movement import ActorSummaryView, DiffView
 from positions.api.positions import PositionViewSet
@@ -13,6 +14,7 @@ __all__ = [
     "DiffView",
     "ArticleViewSet",
     "ChangesView",
+    "DeletionsView",
     "EventViewSet",
     "GapView",
     "NegotiationViewSet",

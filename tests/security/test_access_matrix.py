@@ -399,6 +399,7 @@ API_OPERATIONS = [
     ),
     Operation("positions-history", "get", "/api/v1/positions/{position}/history/"),
     Operation("releases-list", "get", "/api/v1/releases/"),
+    Operation("deletions", "get", "/api/v1/deletions/"),
     Operation("releases-retrieve", "get", "/api/v1/releases/{release}/"),
     Operation(
         "releases-create",
