@@ -23,6 +23,7 @@ from drf_spectacular.utils import extend_schema_field
 from config.lib import versions
 from config.lib.limits import MAX_REPEATED_VALUES, is_id
 from config.lib.pagination import CURSOR_PARAMETER, PAGE_SIZE_PARAMETER
+from config.lib.slugs import renamed
 
 # Parameters the pagination, the rendering and the choice of data version
 # (config.lib.snapshots) read, not the filters.
@@ -186,6 +187,14 @@ class ExistingRowsField(RepeatableValueField):
         keys = {name: self.key_value(name) for name in names}
         queryset = self.queryset() if callable(self.queryset) else self.queryset
         found = _ids_by_key(queryset, self.key, set(keys.values()))
+        missing = [key for key in keys.values() if key not in found]
+        if missing and self.key == "slug":
+            # An old slug of a renamed row keeps resolving.
+            found |= {
+                slug: row_id
+                for slug, row_id in renamed(queryset.model, missing).items()
+                if queryset.filter(pk=row_id).exists()
+            }
         for name, key in keys.items():
             if key not in found:
                 raise ValidationError(

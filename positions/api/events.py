@@ -10,6 +10,7 @@ from rest_framework import serializers, viewsets
 from config.lib.concurrency import ConcurrencyMixin
 from config.lib.rest import ValidatedModelSerializer
 from config.lib.schema import resource_schema
+from config.lib.slugs import RenamedSlugMixin
 from config.lib.snapshots import VersionedReadMixin
 from positions.filters import EventFilter
 from positions.models import Article, Event, Negotiation
@@ -49,7 +50,9 @@ class EventSerializer(ValidatedModelSerializer):
 
 
 @resource_schema(EventSerializer)
-class EventViewSet(VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+class EventViewSet(
+    RenamedSlugMixin, VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet
+):
     # Two queries a page: the events with their negotiation, and the ids of
     # their articles (only the ids: an article's body can be long).
     reads_the_past = False

@@ -4,6 +4,7 @@ from rest_framework import viewsets
 
 from config.lib.concurrency import ConcurrencyMixin
 from config.lib.schema import resource_schema
+from config.lib.slugs import RenamedSlugMixin
 from config.lib.snapshots import VersionedReadMixin
 from positions import selectors
 from positions.filters import ArticleFilter, NegotiationFilter, ProposalFilter
@@ -13,7 +14,9 @@ from positions.serializers import ArticleSerializer, NegotiationSerializer
 
 
 @resource_schema(NegotiationSerializer)
-class NegotiationViewSet(VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+class NegotiationViewSet(
+    RenamedSlugMixin, VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet
+):
     reads_the_past = False
     queryset = Negotiation.objects.prefetch_related("participants").order_by(
         "slug", "id"
@@ -24,7 +27,9 @@ class NegotiationViewSet(VersionedReadMixin, ConcurrencyMixin, viewsets.ModelVie
 
 
 @resource_schema(ProposalSerializer)
-class ProposalViewSet(VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+class ProposalViewSet(
+    RenamedSlugMixin, VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet
+):
     reads_the_past = False
     queryset = (
         Proposal.objects.select_related("negotiation", "originated_by")

@@ -3,12 +3,14 @@ import datetime
 from django.shortcuts import get_object_or_404, render
 
 from config.lib.access import public_read
+from config.lib.slugs import follows_renamed_slug
 from positions.forms import CompareOptions, MatrixOptions
 from positions.models import Negotiation
 from positions.selectors import compare_page, negotiation_events, negotiation_page
 
 
 @public_read
+@follows_renamed_slug(Negotiation)
 def negotiation_detail(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
     options = MatrixOptions(request.GET, negotiation=negotiation)
@@ -29,6 +31,7 @@ def negotiation_detail(request, slug):
 
 
 @public_read
+@follows_renamed_slug(Negotiation)
 def negotiation_compare(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
     options = CompareOptions(request.GET or None)

@@ -20,9 +20,17 @@ def grant(apps, schema_editor):
         curators.permissions.add(
             *release.filter(codename__in=["add_release", "view_release"])
         )
+    # Everyone who reads the records may read the data versions' log too.
+    views = Permission.objects.filter(
+        content_type__app_label="positions",
+        content_type__model__in=["release", "dataversion", "dataversioncounter"],
+        codename__startswith="view_",
+    )
     analysts = Group.objects.filter(name="analysts").first()
     if analysts is not None:
-        analysts.permissions.add(*release.filter(codename="view_release"))
+        analysts.permissions.add(*views)
+    if curators is not None:
+        curators.permissions.add(*views)
 
 
 class Migration(migrations.Migration):
