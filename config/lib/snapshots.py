@@ -249,8 +249,9 @@ VERSION_HEADERS = {
 }
 
 
-def _versioned_paths(generator) -> dict[str, bool]:
-    """{path: reads the past} of the GET operations of VersionedReadMixin views."""
+def _versioned_paths(generator) -> dict[str, bool | str]:
+    """{path: reads the past} of the GET operations of VersionedReadMixin
+    views; "one" for a single-object read that answers known_at itself."""
     paths = {}
     for path, _, method, callback in generator.endpoints or []:
         view = getattr(callback, "cls", None)
@@ -258,6 +259,10 @@ def _versioned_paths(generator) -> dict[str, bool]:
             continue
         actions = getattr(callback, "actions", None)
         if actions and actions.get("get") not in view.versioned_actions:
+            if actions.get("get") == "retrieve" and view.reads_one_in_the_past:
+                # The schema names a detail path's key as the model does ({id}).
+                instance = generator.create_view(callback, method)
+                paths[generator.coerce_path(path, method, instance)] = "one"
             continue
         paths[path] = view.reads_the_past
     return paths
@@ -284,6 +289,16 @@ def versioned_reads_hook(result, generator, request, public):
                 if parameter["name"] not in named
             )
         responses = operation.setdefault("responses", {})
+        if reads_the_past == "one":
+            # One object as it stood: its own ETag, no 304 by data version.
+            if "200" in responses:
+                responses["200"].setdefault("headers", {}).update(
+                    {
+                        name: headers[name]
+                        for name in ("X-Data-Version", "X-Known-At", "X-Release")
+                    }
+                )
+            continue
         if "200" in responses:
             responses["200"].setdefault("headers", {}).update(headers)
         responses["304"] = {

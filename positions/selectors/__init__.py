@@ -11,6 +11,7 @@ among it), ``rows`` (what they return), ``stances``, ``changes``, ``gap``,
 from positions.selectors.as_of import (
     articles_listed,
     as_articles,
+    position_row_as_read,
     positions_listed,
     positions_read,
 )
@@ -80,6 +81,7 @@ from positions.selectors.timeline import (
 __all__ = [
     "articles_listed",
     "as_articles",
+    "position_row_as_read",
     "positions_listed",
     "positions_read",
     "CHANGE_KINDS",

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from config.lib.versions import reading_version
 from positions.models import Article, Position, PositionQuerySet
+from positions.position_fields import readable
 
 POSITION = Position._meta.db_table
 POSITION_HISTORY = Position.history.model._meta.db_table
@@ -32,6 +33,12 @@ def positions_listed():
         .select_related("actor", "proposal__negotiation", "speaker")
         .order_by("stated_on", "id")
     )
+
+
+def position_row_as_read(position_id: int) -> dict | None:
+    """One position as ``position_read_row`` gives it, as the request reads it
+    (live, or as of its version: then also one deleted since)."""
+    return readable(positions_read().filter(id=position_id)).first()
 
 
 def articles_listed():

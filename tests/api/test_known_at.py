@@ -217,3 +217,29 @@ def test_it_still_names_an_unknown_parameter_beside_known_at(world):
 
     assert response.status_code == 400
     assert "actr" in response.json()
+
+
+def test_one_position_reads_as_it_stood_at_t_also_when_deleted_since(world):
+    client = APIClient()
+    edited, deleted = world["us_big"].pk, world["dprk_phased"].pk
+    then_edited = client.get(f"/api/v1/positions/{edited}/").json()
+    then_deleted = client.get(f"/api/v1/positions/{deleted}/").json()
+    t = timezone.now()
+    _rewrite_history_after_t(world)
+
+    edited_at_t = client.get(_with_known_at(f"/api/v1/positions/{edited}/", t))
+    deleted_at_t = client.get(_with_known_at(f"/api/v1/positions/{deleted}/", t))
+
+    assert edited_at_t.json() == then_edited
+    assert edited_at_t["ETag"] == f'"{edited}-v1"'
+    assert edited_at_t["X-Known-At"] == t.isoformat()
+    assert deleted_at_t.json() == then_deleted
+    assert client.get(f"/api/v1/positions/{deleted}/").status_code == 404
+    before_it = _with_known_at(
+        f"/api/v1/positions/{edited}/", t - datetime.timedelta(days=365)
+    )
+    assert client.get(before_it).status_code == 404
+    assert (
+        client.get(_with_known_at(f"/api/v1/positions/{edited}/?x=1", t)).status_code
+        == 400
+    )
