@@ -203,6 +203,14 @@ class VersionedReadMixin:
             else:
                 atomic.__exit__(None, None, None)
 
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            # An error DRF does not handle skips finalize_response: the
+            # transaction and the version read must not outlive the request.
+            self._leave_snapshot(failed=True)
+
     def handle_exception(self, exc):
         if isinstance(exc, NotModified):
             return Response(status=status.HTTP_304_NOT_MODIFIED)

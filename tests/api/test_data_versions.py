@@ -11,10 +11,12 @@ import datetime
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.http import http_date
 from rest_framework.test import APIClient
 
 from actors.models import Actor
+from config.lib import versions
 from positions import selectors
 from positions.models import DataVersion, Position
 from positions.services import position_update, positions_bulk_create
@@ -198,3 +200,23 @@ def test_it_reads_one_repeatable_read_snapshot_on_postgresql(world, monkeypatch)
 
     assert response.status_code == 200
     assert seen == ["repeatable read"]
+
+
+def test_an_unexpected_error_leaves_no_transaction_or_version_behind(
+    world, monkeypatch
+):
+    def failing(**arguments):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(selectors, "stances_as_of", failing)
+    client = APIClient(raise_request_exception=False)
+    t = timezone.now().isoformat().replace("+", "%2B")
+
+    failed = client.get(f"/api/v1/stances/?known_at={t}")
+
+    assert failed.status_code == 500
+    assert not connection.in_atomic_block
+    assert versions.reading_snapshot() is None
+    StateFactory(slug="written-after")
+    assert Actor.objects.filter(slug="written-after").exists()
+    assert APIClient().get("/api/v1/positions/").status_code == 200
