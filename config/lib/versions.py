@@ -9,6 +9,11 @@ before it. Every history row is stamped with its transaction's version: the
 record as of version V is, per object, its latest history row stamped V or
 less, unless that row is a deletion.
 
+Lock order: a transaction that locks rows (``select_for_update``) before
+its first history row could deadlock with one that took the version first
+and then waits for those rows. Services that lock rows first therefore call
+``take_data_version()`` before they do, taking the counter first as well.
+
 Reads name the version they answered from (``Snapshot``). While a request
 reads a past version, ``reading_version()`` says which, so that the SQL of
 the analyses reads history instead of the live tables (as
