@@ -32,6 +32,19 @@ def renamed(model, slugs) -> dict[str, int]:
     return {slug: row_id for slug, row_id in found.items() if row_id in existing}
 
 
+def get_by_slug_or_404(model, slug: str):
+    """The row with ``slug`` now, else the one that had it last; else 404."""
+    row = (
+        model._default_manager.filter(slug=slug).first() if "\x00" not in slug else None
+    )
+    if row is None:
+        row_id = renamed(model, [slug]).get(slug)
+        row = model._default_manager.filter(pk=row_id).first() if row_id else None
+    if row is None:
+        raise Http404(f"No {model._meta.verbose_name} “{slug}”.")
+    return row
+
+
 class RenamedSlugMixin:
     """For a viewset looked up by slug: an old slug answers as the row's
     current one does."""

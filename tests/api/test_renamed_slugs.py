@@ -99,3 +99,16 @@ def test_pages_redirect_an_old_slug_permanently(renamed, client, old, current):
 
 def test_a_page_of_a_slug_never_used_is_404(renamed, client):
     assert client.get("/actors/nobody/").status_code == 404
+
+
+def test_analyses_resolve_an_old_side_slug(renamed, api_client):
+    StateFactory(name="North Korea", slug="north-korea")
+
+    gap = api_client.get("/api/v1/gap/?a=us&b=north-korea")
+    summary = api_client.get("/api/v1/actors/us/summary/")
+
+    assert gap.status_code == 200
+    assert gap.json()["a"] == "united-states"
+    assert summary.status_code == 200
+    assert summary.json()["actor"] == "united-states"
+    assert api_client.get("/api/v1/actors/nobody/summary/").status_code == 404
