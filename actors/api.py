@@ -5,10 +5,15 @@ from actors.models import Actor
 from actors.serializers import ActorSerializer
 from config.lib.concurrency import ConcurrencyMixin
 from config.lib.schema import resource_schema
+from config.lib.slugs import RenamedSlugMixin
+from config.lib.snapshots import VersionedReadMixin
 
 
 @resource_schema(ActorSerializer)
-class ActorViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+class ActorViewSet(
+    RenamedSlugMixin, VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet
+):
+    reads_the_past = False
     queryset = Actor.objects.prefetch_related("affiliations__organization").order_by(
         "slug", "id"
     )

@@ -1,7 +1,7 @@
 import django_filters
 
 from actors.models import Actor
-from config.lib.filtering import SlugsFilter, StrictFilterSet
+from config.lib.filtering import SlugsFilter, SyncFilterSet
 
 
 def _negotiations():
@@ -10,7 +10,7 @@ def _negotiations():
     return Actor._meta.get_field("negotiations").related_model.objects.all()
 
 
-class ActorFilter(StrictFilterSet):
+class ActorFilter(SyncFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Actor.Kind.choices)
     search = django_filters.CharFilter(
         method="filter_search", help_text="Name, short name or an alias contains this."

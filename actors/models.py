@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from actors.slugs import SlugFromNameMixin
 from config.lib import limits
+from config.lib.versions import versioned_history
 
 
 class UnicodeJSONEncoder(DjangoJSONEncoder):
@@ -109,7 +110,7 @@ class Actor(SlugFromNameMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(**versioned_history())
     objects = ActorQuerySet.as_manager()
 
     class Meta:
@@ -200,7 +201,7 @@ class Affiliation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(**versioned_history())
     objects = AffiliationQuerySet.as_manager()
 
     class Meta:

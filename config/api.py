@@ -16,6 +16,7 @@ router.register("proposals", positions_api.ProposalViewSet, basename="proposal")
 router.register("articles", positions_api.ArticleViewSet, basename="article")
 router.register("events", positions_api.EventViewSet, basename="event")
 router.register("positions", positions_api.PositionViewSet, basename="position")
+router.register("releases", positions_api.ReleaseViewSet, basename="release")
 
 urlpatterns = [
     path("stances/", positions_api.StancesView.as_view(), name="stances"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("changes/", positions_api.ChangesView.as_view(), name="changes"),
     path("gap/", positions_api.GapView.as_view(), name="gap"),
     path("diff/", positions_api.DiffView.as_view(), name="diff"),
+    path("deletions/", positions_api.DeletionsView.as_view(), name="deletions"),
     # Before the router, whose actor detail route would take "summary" for
     # nothing; the view is the positions app's, as actors never imports it.
     path(

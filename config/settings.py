@@ -209,7 +209,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["config.lib.filtering.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.lib.schema.public_reads_hook",
+        "config.lib.snapshots.versioned_reads_hook",
     ],
     "ENUM_NAME_OVERRIDES": {
         "StanceEnum": "positions.models.Stance",
@@ -350,3 +351,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# The data version (config.lib.versions): its log and its one-row counter.
+DATA_VERSION_MODEL = "positions.DataVersion"
+DATA_VERSION_COUNTER_MODEL = "positions.DataVersionCounter"
+# The name of the derivation rules of DESIGN.md (resolved stances, as-of,
+# changes, gap): responses, releases and citations name it, so that a change
+# of rules is never mistaken for a change of data. Change it with the rules.
+RULES_VERSION = "2026-12"
+# Releases (positions.Release): ?release=<slug> reads as of one, and their
+# files are written once under RELEASES_ROOT/<slug>/.
+RELEASE_MODEL = "positions.Release"
+RELEASES_ROOT = BASE_DIR / env_str("RELEASES_ROOT", "releases")
+# Who "Cite this" names as the author of the data set.
+CITATION_AUTHOR = env_str("CITATION_AUTHOR", "Stance tracker contributors")

@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.models import is_historic
 
@@ -18,6 +20,7 @@ from positions.models import (
     Position,
     Proposal,
     ProposalLink,
+    Release,
 )
 from positions.selectors import deleted_positions, quote_passage
 from positions.services import (
@@ -27,6 +30,7 @@ from positions.services import (
     position_delete,
     position_restore,
     position_update,
+    release_create,
 )
 
 
@@ -374,3 +378,63 @@ class ActorMergeAdmin(ActorAdmin):
 
 admin.site.unregister(Actor)
 admin.site.register(Actor, ActorMergeAdmin)
+
+
+class ReleaseForm(forms.ModelForm):
+    # Not "known_at": the model's field is not editable, so a form may not name it.
+    as_of = forms.DateTimeField(
+        label="Known at",
+        required=False,
+        help_text="The instant whose data the release holds; empty: now.",
+    )
+
+    class Meta:
+        model = Release
+        fields = ["name", "notes"]
+
+    def clean_as_of(self):
+        known_at = self.cleaned_data.get("as_of")
+        if known_at is not None and known_at > timezone.now():
+            raise ValidationError("A release cannot name the future.")
+        return known_at
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):
+    """Named here or with ``manage.py make_release``; never changed after."""
+
+    form = ReleaseForm
+    list_display = ("name", "known_at", "data_version", "rules_version", "created_by")
+    list_filter = ("rules_version",)
+    search_fields = ("name", "notes")
+    shown = (
+        "name",
+        "slug",
+        "notes",
+        "known_at",
+        "data_version",
+        "rules_version",
+        "files",
+        "created_by",
+        "created_at",
+    )
+
+    def get_fields(self, request, obj=None):
+        return self.shown if obj else ("name", "notes", "as_of")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.shown if obj else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        release = release_create(
+            name=form.cleaned_data["name"],
+            notes=form.cleaned_data["notes"],
+            by=request.user,
+            known_at=form.cleaned_data.get("as_of"),
+        )
+        obj.pk, obj.slug = release.pk, release.slug

@@ -3,10 +3,12 @@ from django import forms
 
 from actors.models import Actor
 from config.lib.filtering import (
+    SYNC_ORDERINGS,
     IdsFilter,
     RepeatableCharFilter,
     SlugsFilter,
     StrictFilterSet,
+    SyncFilterSet,
 )
 from positions.models import (
     Article,
@@ -18,18 +20,24 @@ from positions.models import (
     Position,
     Proposal,
     QuoteCheck,
+    Release,
     Stance,
 )
+from positions.selectors.as_of import positions_read
 
 CONFIDENCE_KEYS = [(choice.label, choice.label) for choice in Confidence]
-ORDERINGS = {"stated_on": ("stated_on", "id"), "-stated_on": ("-stated_on", "-id")}
+ORDERINGS = {
+    "stated_on": ("stated_on", "id"),
+    "-stated_on": ("-stated_on", "-id"),
+    **SYNC_ORDERINGS,
+}
 
 
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class ProposalFilter(StrictFilterSet):
+class ProposalFilter(SyncFilterSet):
     negotiation = SlugsFilter(queryset=Negotiation.objects.all())
     originated_by = SlugsFilter(queryset=Actor.objects.all())
     search = django_filters.CharFilter(
@@ -44,7 +52,7 @@ class ProposalFilter(StrictFilterSet):
         return queryset.search(value)
 
 
-class NegotiationFilter(StrictFilterSet):
+class NegotiationFilter(SyncFilterSet):
     participant = SlugsFilter(
         field_name="participants", queryset=Actor.objects.all(), distinct=True
     )
@@ -60,7 +68,7 @@ class NegotiationFilter(StrictFilterSet):
         return queryset.search(value)
 
 
-class ArticleFilter(StrictFilterSet):
+class ArticleFilter(SyncFilterSet):
     outlet = RepeatableCharFilter(help_text="Exact outlet name (repeat for OR).")
     published_after = django_filters.DateFilter(
         field_name="published_on", lookup_expr="gte", help_text="Inclusive."
@@ -71,13 +79,13 @@ class ArticleFilter(StrictFilterSet):
     actor = SlugsFilter(
         field_name="positions__actor",
         queryset=Actor.objects.all(),
-        distinct=True,
+        method="filter_by_positions",
         help_text="Articles with a position of this actor (repeat for OR).",
     )
     proposal = SlugsFilter(
         field_name="positions__proposal",
         queryset=Proposal.objects.all(),
-        distinct=True,
+        method="filter_by_positions",
         help_text="Articles with a position on this proposal (repeat for OR).",
     )
     search = django_filters.CharFilter(
@@ -98,8 +106,15 @@ class ArticleFilter(StrictFilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
+    def filter_by_positions(self, queryset, name, value):
+        # Positions as the request reads them (live, or as of a past data
+        # version): an IN subquery, which repeats no article.
+        # ``name`` is the field_name, "positions__actor" or "positions__proposal".
+        cited = positions_read().filter(**{f"{name.split('__')[1]}__in": value})
+        return queryset.filter(id__in=cited.values("article_id"))
 
-class EventFilter(StrictFilterSet):
+
+class EventFilter(SyncFilterSet):
     negotiation = SlugsFilter(
         queryset=Negotiation.objects.all(), help_text="Repeat for OR."
     )
@@ -124,7 +139,7 @@ class EventFilter(StrictFilterSet):
         return queryset.search(value)
 
 
-class PositionFilter(StrictFilterSet):
+class PositionFilter(SyncFilterSet):
     actor = SlugsFilter(queryset=Actor.objects.all())
     proposal = SlugsFilter(queryset=Proposal.objects.all())
     negotiation = SlugsFilter(
@@ -180,8 +195,10 @@ class PositionFilter(StrictFilterSet):
         choices=[(key, key) for key in ORDERINGS],
         method="filter_ordering",
         empty_label=None,
-        help_text="`stated_on` (default) or `-stated_on`; ties by id.",
+        help_text="`stated_on` (default), `-stated_on`, `updated_at` or "
+        "`-updated_at`; ties by id.",
     )
+    ordering_choices = ORDERINGS
 
     class Meta:
         model = Position
@@ -198,5 +215,11 @@ class PositionFilter(StrictFilterSet):
     def filter_conditional(self, queryset, name, value):
         return queryset.conditional(value == "true")
 
-    def filter_ordering(self, queryset, name, value):
-        return queryset.order_by(*ORDERINGS[value])
+
+class ReleaseFilter(StrictFilterSet):
+    """No filters: a list of releases is short. Unknown parameters are still
+    refused."""
+
+    class Meta:
+        model = Release
+        fields = []

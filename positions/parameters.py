@@ -15,6 +15,7 @@ from rest_framework import exceptions
 from actors.models import Actor
 from config.lib.filtering import ExistingRowsField, ParameterForm
 from config.lib.limits import is_id
+from config.lib.slugs import renamed
 from positions.models import Attribution, Negotiation, Proposal
 from positions.selectors import CHANGE_KINDS, DEFAULT_CHANGE_KINDS
 
@@ -86,6 +87,10 @@ class SideChoiceField(forms.ModelChoiceField):
         try:
             return super().clean(value)
         except ValidationError:
+            # An old slug of a renamed side keeps resolving.
+            row_id = renamed(Actor, [value]).get(value) if value else None
+            if row_id is not None and self.queryset.filter(pk=row_id).exists():
+                return self.queryset.get(pk=row_id)
             person = _person_among([value]) if value else None
             if person is not None:
                 raise _person_as_side(person) from None

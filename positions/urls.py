@@ -15,6 +15,7 @@ from positions.views import (
     negotiations,
     positions,
     proposals,
+    releases,
     search,
 )
 
@@ -45,6 +46,13 @@ urlpatterns = [
     path("articles/<int:pk>/", articles.article_detail, name="article-detail"),
     path("articles/<int:pk>/edit/", articles.article_edit, name="article-edit"),
     path("positions/<int:pk>/", positions.position_detail, name="position-detail"),
+    path("releases/", releases.release_list, name="release-list"),
+    path("releases/<slug:slug>/", releases.release_detail, name="release-detail"),
+    path(
+        "releases/<slug:slug>/files/<str:name>",
+        releases.release_file,
+        name="release-file",
+    ),
     path("positions/<int:pk>/edit/", positions.position_edit, name="position-edit"),
     path(
         "positions/<int:pk>/delete/", positions.position_delete, name="position-delete"

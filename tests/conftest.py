@@ -37,6 +37,13 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def releases_in_tmp(settings, tmp_path):
+    """Releases' files go to the test's own folder, never the checkout."""
+    settings.RELEASES_ROOT = tmp_path / "releases"
+    return settings.RELEASES_ROOT
+
+
 def build_korea_case() -> SimpleNamespace:
     """The seed world, through the factories and services (see korea_case)."""
     us = StateFactory(name="United States", slug="us", short_name="US")

@@ -14,12 +14,22 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connections
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
+from config.lib import versions
 from config.lib.limits import MAX_REPEATED_VALUES, is_id
 from config.lib.pagination import CURSOR_PARAMETER, PAGE_SIZE_PARAMETER
+from config.lib.slugs import renamed
 
-# Parameters the pagination and rendering read, not the filters.
-PAGING_PARAMETERS = frozenset({CURSOR_PARAMETER, PAGE_SIZE_PARAMETER, "format"})
+# Parameters the pagination, the rendering and the choice of data version
+# (config.lib.snapshots) read, not the filters.
+PAGING_PARAMETERS = frozenset(
+    {CURSOR_PARAMETER, PAGE_SIZE_PARAMETER, "format", "known_at", "release"}
+)
 
 
 def _unknown_parameter_errors(data, known) -> dict[str, ErrorList]:
@@ -177,6 +187,14 @@ class ExistingRowsField(RepeatableValueField):
         keys = {name: self.key_value(name) for name in names}
         queryset = self.queryset() if callable(self.queryset) else self.queryset
         found = _ids_by_key(queryset, self.key, set(keys.values()))
+        missing = [key for key in keys.values() if key not in found]
+        if missing and self.key == "slug":
+            # An old slug of a renamed row keeps resolving.
+            found |= {
+                slug: row_id
+                for slug, row_id in renamed(queryset.model, missing).items()
+                if queryset.filter(pk=row_id).exists()
+            }
         for name, key in keys.items():
             if key not in found:
                 raise ValidationError(
@@ -246,3 +264,91 @@ class SlugsFilter(django_filters.Filter):
 
 class IdsFilter(SlugsFilter):
     field_class = IdsField
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which also filters a model's history rows
+    (a list read as of a past data version) with the model's FilterSet: they
+    have the model's fields."""
+
+    def get_filterset_class(self, view, queryset=None):
+        model = getattr(getattr(queryset, "model", None), "instance_type", None)
+        if model is not None:
+            queryset = model._default_manager.none()
+        return super().get_filterset_class(view, queryset)
+
+
+class VersionOrInstantField(forms.Field):
+    """A data version (a whole number) or an ISO date-time: cleans to the data
+    version, an instant standing for the last version taken at or before it."""
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        if value.isdigit():
+            number = int(value)
+            if not is_id(number) and number != 0:
+                raise ValidationError(
+                    "“%(value)s” is too large.", params={"value": value}
+                )
+            return number
+        try:
+            instant = parse_datetime(value)
+        except ValueError:
+            instant = None
+        if instant is None or len(value) <= len("2019-06-01"):
+            raise ValidationError(
+                "“%(value)s” is neither a data version nor an ISO date-time with "
+                "a time, e.g. 2019-06-01T00:00:00Z.",
+                code="invalid",
+                params={"value": value},
+            )
+        if timezone.is_naive(instant):
+            instant = timezone.make_aware(instant)
+        return versions.snapshot_at(instant).version
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class UpdatedSinceFilter(django_filters.Filter):
+    """Rows created, changed or restored after a data version (or an instant):
+    those with a history row of a later version. With the deletions list
+    (``/api/v1/deletions/?since=``) it keeps a mirror exact."""
+
+    field_class = VersionOrInstantField
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        model = getattr(queryset.model, "instance_type", None) or queryset.model
+        changed = model.history.filter(data_version__gt=value).values("id")
+        return queryset.filter(id__in=changed)
+
+
+SYNC_ORDERINGS = {
+    "updated_at": ("updated_at", "id"),
+    "-updated_at": ("-updated_at", "-id"),
+}
+
+
+class SyncFilterSet(StrictFilterSet):
+    """A resource list's FilterSet with ``updated_since`` and ``ordering`` by
+    ``updated_at`` (ties by id), for mirroring. A subclass with more orderings
+    declares its own ``ordering`` and ``ordering_choices``."""
+
+    ordering_choices: dict[str, tuple[str, ...]] = SYNC_ORDERINGS
+
+    updated_since = UpdatedSinceFilter(
+        help_text="A data version (`X-Data-Version` of an earlier response) or an "
+        "ISO date-time: only rows created, changed or restored since."
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[(key, key) for key in SYNC_ORDERINGS],
+        method="filter_ordering",
+        empty_label=None,
+        help_text="`updated_at` or `-updated_at` (ties by id); default: the "
+        "list's own order.",
+    )
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset.order_by(*self.ordering_choices[value])

@@ -2,9 +2,11 @@
 proposals, articles), ``events``, ``positions``, ``analysis`` and ``movement``."""
 
 from positions.api.analysis import ChangesView, GapView, StancesView, TimelineView
+from positions.api.deletions import DeletionsView
 from positions.api.events import EventViewSet
 from positions.api.movement import ActorSummaryView, DiffView
 from positions.api.positions import PositionViewSet
+from positions.api.releases import ReleaseViewSet
 from positions.api.resources import ArticleViewSet, NegotiationViewSet, ProposalViewSet
 
 __all__ = [
@@ -12,11 +14,13 @@ __all__ = [
     "DiffView",
     "ArticleViewSet",
     "ChangesView",
+    "DeletionsView",
     "EventViewSet",
     "GapView",
     "NegotiationViewSet",
     "PositionViewSet",
     "ProposalViewSet",
+    "ReleaseViewSet",
     "StancesView",
     "TimelineView",
 ]

@@ -9,6 +9,7 @@ from config.lib.csv import CSVFormatMixin, CSVRenderer, csv_response, serializer
 from config.lib.limits import MAX_PAGE_SIZE, PAGE_SIZE
 from config.lib.pagination import KeysetPagination
 from config.lib.schema import ERRORS, list_page_schema
+from config.lib.snapshots import VersionedReadMixin
 from config.lib.throttling import EXPENSIVE_THROTTLES
 from positions import selectors
 from positions.api.positions import CSV_PARAMETER
@@ -89,8 +90,9 @@ def paged_schema(*, summary, description, parameters, name, serializer_class):
     )
 
 
-class AnalysisView(APIView):
-    """Each analysis may read much of the database: a rate of its own."""
+class AnalysisView(VersionedReadMixin, APIView):
+    """Each analysis may read much of the database: a rate of its own. It
+    answers from one data version (current, ``known_at`` or ``release``)."""
 
     throttle_classes = [*APIView.throttle_classes, *EXPENSIVE_THROTTLES]
 

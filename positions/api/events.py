@@ -10,6 +10,8 @@ from rest_framework import serializers, viewsets
 from config.lib.concurrency import ConcurrencyMixin
 from config.lib.rest import ValidatedModelSerializer
 from config.lib.schema import resource_schema
+from config.lib.slugs import RenamedSlugMixin
+from config.lib.snapshots import VersionedReadMixin
 from positions.filters import EventFilter
 from positions.models import Article, Event, Negotiation
 
@@ -48,9 +50,12 @@ class EventSerializer(ValidatedModelSerializer):
 
 
 @resource_schema(EventSerializer)
-class EventViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+class EventViewSet(
+    RenamedSlugMixin, VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet
+):
     # Two queries a page: the events with their negotiation, and the ids of
     # their articles (only the ids: an article's body can be long).
+    reads_the_past = False
     queryset = (
         Event.objects.select_related("negotiation")
         .prefetch_related(

@@ -1,6 +1,5 @@
 """What moved: the two-date comparison and the flip-o-meter of a side."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -9,6 +8,8 @@ from rest_framework.views import APIView
 
 from actors.models import Actor
 from config.lib.schema import ERRORS
+from config.lib.slugs import get_by_slug_or_404
+from config.lib.snapshots import VersionedReadMixin
 from positions import selectors
 from positions.api.analysis import (
     ATTRIBUTION_PARAMETER,
@@ -59,7 +60,7 @@ class DiffView(PagedAnalysisView):
         return super().get(request)
 
 
-class ActorSummaryView(APIView):
+class ActorSummaryView(VersionedReadMixin, APIView):
     @extend_schema(
         summary="Flip-o-meter: how a side's stance on each proposal moved",
         description="Per proposal the side has a stance on by `until`: its as-of "
@@ -76,7 +77,8 @@ class ActorSummaryView(APIView):
         responses={200: ActorSummarySerializer, 400: ERRORS[400], 404: ERRORS[404]},
     )
     def get(self, request, slug):
-        actor = get_object_or_404(Actor, slug=slug)
+        # An old slug of a renamed actor keeps resolving.
+        actor = get_by_slug_or_404(Actor, slug)
         if actor.kind == Actor.Kind.PERSON:
             raise exceptions.ValidationError(
                 {"actor": [PERSON_AS_SIDE % {"value": actor.slug}]}

@@ -26,7 +26,14 @@ from config.lib.rest import (
     django_validation_error_to_drf,
 )
 from config.lib.schema import ERRORS, resource_schema
+from config.lib.snapshots import (
+    VERSION_PARAMETERS,
+    VersionedReadMixin,
+    snapshot_headers,
+    snapshot_of,
+)
 from config.lib.throttling import EXPENSIVE_THROTTLES
+from config.lib.versions import reading
 from positions import selectors
 from positions.filters import PositionFilter
 from positions.models import Position
@@ -74,7 +81,9 @@ def _bulk_errors(errors: dict) -> Response:
         },
     )
 )
-class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+class PositionViewSet(
+    VersionedReadMixin, CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet
+):
     queryset = Position.objects.select_related(
         "actor", "proposal__negotiation", "speaker"
     ).order_by("stated_on", "id")
@@ -93,6 +102,11 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
             # gets the documented bulk error shape too.
             response.data = {"errors": {"request": _as_field_errors(response.data)}}
         return super().finalize_response(request, response, *args, **kwargs)
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.positions_listed()
+        return super().get_queryset()
 
     def get_throttles(self):
         throttles = super().get_throttles()
@@ -123,7 +137,12 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         page = self.paginate_queryset(selectors.position_read_rows(positions))
         return self.get_paginated_response([represent(row, context) for row in page])
 
+    # known_at and release on one position: it as it stood then.
+    reads_one_in_the_past = True
+
     def retrieve(self, request, *args, **kwargs):
+        if VERSION_PARAMETERS & set(request.query_params):
+            return self._retrieve_as_of(request, _position_id(kwargs["pk"]))
         if set(request.query_params) - {"format"}:
             # The FilterSet's checks (and 400s) apply to a detail URL too.
             return super().retrieve(request, *args, **kwargs)
@@ -135,6 +154,23 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
             _position_etag(row["id"], row["version"]),
             lambda: represent(row, self._context()),
         )
+
+    def _retrieve_as_of(self, request, position_id: int):
+        unknown = set(request.query_params) - VERSION_PARAMETERS - {"format"}
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: ["Unknown parameter."] for name in sorted(unknown)}
+            )
+        snapshot = snapshot_of(request.query_params)
+        with reading(snapshot):
+            row = selectors.position_row_as_read(position_id)
+        if row is None:
+            raise exceptions.NotFound()
+        response = Response(
+            represent(row, self._context()), headers=snapshot_headers(snapshot)
+        )
+        response["ETag"] = _position_etag(row["id"], row["version"])
+        return response
 
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)

@@ -4,6 +4,9 @@ from rest_framework import viewsets
 
 from config.lib.concurrency import ConcurrencyMixin
 from config.lib.schema import resource_schema
+from config.lib.slugs import RenamedSlugMixin
+from config.lib.snapshots import VersionedReadMixin
+from positions import selectors
 from positions.filters import ArticleFilter, NegotiationFilter, ProposalFilter
 from positions.models import Article, Negotiation, Proposal
 from positions.proposal_serializers import ProposalSerializer
@@ -11,7 +14,10 @@ from positions.serializers import ArticleSerializer, NegotiationSerializer
 
 
 @resource_schema(NegotiationSerializer)
-class NegotiationViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+class NegotiationViewSet(
+    RenamedSlugMixin, VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet
+):
+    reads_the_past = False
     queryset = Negotiation.objects.prefetch_related("participants").order_by(
         "slug", "id"
     )
@@ -21,7 +27,10 @@ class NegotiationViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
 
 
 @resource_schema(ProposalSerializer)
-class ProposalViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+class ProposalViewSet(
+    RenamedSlugMixin, VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet
+):
+    reads_the_past = False
     queryset = (
         Proposal.objects.select_related("negotiation", "originated_by")
         .with_links()
@@ -33,7 +42,15 @@ class ProposalViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
 
 
 @resource_schema(ArticleSerializer)
-class ArticleViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+class ArticleViewSet(VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     queryset = Article.objects.newest_first()
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilter
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.articles_listed()
+        return super().get_queryset()
+
+    def paginate_queryset(self, queryset):
+        return selectors.as_articles(super().paginate_queryset(queryset))

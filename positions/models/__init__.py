@@ -35,6 +35,8 @@ from positions.models.positions import (
     PositionQuerySet,
     condition_clause,
 )
+from positions.models.releases import Release
+from positions.models.versions import DataVersion, DataVersionCounter
 
 __all__ = [
     "CONFIDENCE_KEYS",
@@ -47,6 +49,8 @@ __all__ = [
     "ArticleQuerySet",
     "Attribution",
     "Confidence",
+    "DataVersion",
+    "DataVersionCounter",
     "Event",
     "EventKind",
     "EventQuerySet",
@@ -60,6 +64,7 @@ __all__ = [
     "ProposalLink",
     "ProposalQuerySet",
     "QuoteCheck",
+    "Release",
     "Stance",
     "condition_clause",
     "normalize_article_url",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from config.lib import limits
+from config.lib.versions import VersionedHistoricalQuerySet, versioned_history
 
 # Statements are dated where they happened and articles where the outlet
 # published; time zones make the two differ by up to a day.
@@ -80,6 +81,10 @@ class ArticleQuerySet(models.QuerySet):
         """With their position counts, latest published first: the order of
         every article list (the API, the web list, the home page)."""
         return self.with_position_count().order_by("-published_on", "-id")
+
+
+class HistoricalArticleQuerySet(VersionedHistoricalQuerySet, ArticleQuerySet):
+    """Recorded versions of articles, searched as live ones are."""
 
 
 DUPLICATE_ADDRESS = (
@@ -149,7 +154,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        **versioned_history(historical_queryset=HistoricalArticleQuerySet)
+    )
     objects = ArticleQuerySet.as_manager()
 
     UNIQUE_FIELD_SHOWN_AS = UNIQUE_FIELD_SHOWN_AS

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from actors.models import Actor
 from actors.slugs import SlugFromNameMixin
 from config.lib import limits
+from config.lib.versions import versioned_history
 from positions.models.articles import Article
 from positions.models.choices import INVERSE_LINK_KINDS, EventKind, LinkKind
 
@@ -53,7 +54,7 @@ class Negotiation(SlugFromNameMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[participants])
+    history = HistoricalRecords(**versioned_history(m2m_fields=[participants]))
     objects = NegotiationQuerySet.as_manager()
 
     class Meta:
@@ -126,7 +127,7 @@ class Proposal(SlugFromNameMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(**versioned_history())
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
@@ -201,7 +202,7 @@ class ProposalLink(models.Model):
         help_text="The source showing the link, if any.",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(**versioned_history())
 
     class Meta:
         ordering = ["source", "kind", "target"]
@@ -290,7 +291,7 @@ class Event(SlugFromNameMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[articles])
+    history = HistoricalRecords(**versioned_history(m2m_fields=[articles]))
     objects = EventQuerySet.as_manager()
 
     class Meta:

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 
 from actors.models import Actor, Affiliation
 from config.lib import limits
+from config.lib.versions import VersionedHistoricalQuerySet, versioned_history
 from positions.models.articles import PUBLICATION_SLACK, Article
 from positions.models.choices import Attribution, Confidence, QuoteCheck, Stance
 from positions.models.negotiations import Event, Proposal
@@ -64,6 +65,11 @@ class PositionQuerySet(models.QuerySet):
                 default_user=by,
             )
         return len(changed)
+
+
+class HistoricalPositionQuerySet(VersionedHistoricalQuerySet, PositionQuerySet):
+    """Recorded versions of positions, filtered as live ones are: a read as
+    of a past data version chains the same methods."""
 
 
 class Position(models.Model):
@@ -195,7 +201,9 @@ class Position(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        **versioned_history(historical_queryset=HistoricalPositionQuerySet)
+    )
     objects = PositionQuerySet.as_manager()
 
     class Meta:

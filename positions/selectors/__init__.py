@@ -8,6 +8,13 @@ among it), ``rows`` (what they return), ``stances``, ``changes``, ``gap``,
 ``search``, ``timeline`` and ``indexes`` (the index pages). The names below are the package's public vocabulary.
 """
 
+from positions.selectors.as_of import (
+    articles_listed,
+    as_articles,
+    position_row_as_read,
+    positions_listed,
+    positions_read,
+)
 from positions.selectors.changes import (
     CHANGE_KINDS,
     DEFAULT_CHANGE_KINDS,
@@ -79,6 +86,11 @@ from positions.selectors.timeline import (
 )
 
 __all__ = [
+    "articles_listed",
+    "as_articles",
+    "position_row_as_read",
+    "positions_listed",
+    "positions_read",
     "CHANGE_KINDS",
     "DEFAULT_CHANGE_KINDS",
     "RESOLUTIONS",

@@ -5,7 +5,8 @@ import datetime
 from collections.abc import Iterable
 
 from actors.models import Actor
-from positions.models import Negotiation, Position, Proposal
+from positions.models import Negotiation, Proposal
+from positions.selectors.as_of import positions_read
 from positions.selectors.rows import Change
 from positions.selectors.sql import (
     CONTESTED_RESOLUTIONS,
@@ -115,7 +116,7 @@ def recent_period_start(
     """The date of the ``positions``-th latest position in scope (on or before
     ``until``), or None when there are no more: pages show the period from
     then on instead of decades of history."""
-    recent = Position.objects.all()
+    recent = positions_read()
     if actors is not None:
         recent = recent.filter(actor__in=ids(actors))
     if proposals is not None:

@@ -18,6 +18,7 @@ from django.db import connection
 from actors.models import Actor
 from positions.models import Negotiation, Position, Proposal
 from positions.position_fields import as_date
+from positions.selectors.as_of import positions_source
 
 POSITION = Position._meta.db_table
 PROPOSAL = Proposal._meta.db_table
@@ -170,10 +171,14 @@ class PairScope:
         # the chosen attributions ("what did each side say itself"). A plain
         # subquery, which both databases fold into the outer query, so the
         # pair indexes still serve it.
-        self.positions = POSITION
+        # As of a past data version, history's rows stand for the table.
+        self.positions = positions_source()
         if attributions:
             chosen = in_list("attribution", "attribution", attributions, self.params)
-            self.positions = f"(SELECT * FROM {POSITION} WHERE {chosen})"  # noqa: S608
+            source = self.positions
+            if source != POSITION:
+                source = f"{source} recorded"
+            self.positions = f"(SELECT * FROM {source} WHERE {chosen})"  # noqa: S608
         for name, column_sql, chosen in zip(
             ("actor", "proposal", "negotiation"),
             columns,

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from django.db.models import Q
 
 from actors.models import Actor
-from positions.models import Negotiation, Position, PositionQuerySet, Proposal
+from positions.models import Negotiation, PositionQuerySet, Proposal
+from positions.selectors.as_of import positions_read
 from positions.selectors.sql import (
     ACTOR,
     PAIR_COLUMNS,
@@ -40,7 +41,7 @@ def position_timeline(
     ``stated_after`` and ``stated_before`` are inclusive. Every position is a
     point, including several on one day; see ``resolved_days`` for one per day.
     """
-    positions = Position.objects.select_related("actor", "proposal__negotiation")
+    positions = positions_read().select_related("actor", "proposal__negotiation")
     if actors is not None:
         positions = positions.filter(actor__in=ids(actors))
     if proposals is not None:
@@ -129,7 +130,7 @@ def timeline_series(
     pair_filter = Q()
     for actor_id, proposal_id in by_pair:
         pair_filter |= Q(actor_id=actor_id, proposal_id=proposal_id)
-    points = Position.objects.filter(pair_filter)
+    points = positions_read().filter(pair_filter)
     if stated_after is not None:
         points = points.filter(stated_on__gte=stated_after)
     if stated_before is not None:

@@ -28,6 +28,7 @@ from positions.services.positions import (
 )
 from positions.services.proposals import proposal_set_links
 from positions.services.quotes import QuoteRecheck, quotes_recheck
+from positions.services.releases import release_create
 
 __all__ = [
     "POSITION_EDITABLE_FIELDS",
@@ -46,5 +47,6 @@ __all__ = [
     "positions_bulk_create",
     "proposal_set_links",
     "quotes_recheck",
+    "release_create",
     "side_for_speaker",
 ]

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from config.lib.versions import take_data_version
 from positions.models import Article, Position
 from positions.services.positions import (
     position_create,
@@ -55,6 +56,7 @@ def article_save_with_positions(
     if it was saved since, ``ArticleChanged`` is raised and nothing changes.
     """
     if article.pk:
+        take_data_version()  # before the row's lock: see config.lib.versions
         current = Article.objects.select_for_update().get(pk=article.pk)
         if loaded_at != current.updated_at.isoformat():
             raise ArticleChanged(current)

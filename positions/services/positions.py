@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from actors.models import Actor, Affiliation
 from config.lib.bulk_clean import BULK_BATCH_SIZE, full_clean_each, in_batches
 from config.lib.rest import error_dict
+from config.lib.versions import take_data_version
 from positions.models import (
     NOT_THE_SIDES_VOICE,
     Article,
@@ -150,6 +151,7 @@ def position_update(
     unknown = set(changes) - set(POSITION_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown position fields: {sorted(unknown)}")
+    take_data_version()  # before the row's lock: see config.lib.versions
     position = Position.objects.select_for_update().get(pk=position_id)
     if position.version != expected_version:
         raise VersionConflict(expected=expected_version, current=position.version)
@@ -167,6 +169,7 @@ def position_update(
 @transaction.atomic
 def position_delete(*, position_id: int, expected_version: int | None = None, by=None):
     """Delete a position; history keeps a copy that ``position_restore`` brings back."""
+    take_data_version()  # before the row's lock: see config.lib.versions
     position = Position.objects.select_for_update().get(pk=position_id)
     if expected_version is not None and position.version != expected_version:
         raise VersionConflict(expected=expected_version, current=position.version)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from config.lib.versions import take_data_version
 from positions.models import LINK_KINDS_BY_INVERSE, LinkSeen, Proposal, ProposalLink
 
 
@@ -30,6 +31,7 @@ def proposal_set_links(*, proposal: Proposal, links: list[LinkSeen], by=None) ->
             errors[str(index)] = ["This link is given twice."]
             continue
         wanted[key] = (index, seen, source, target)
+    take_data_version()  # before the rows' locks: see config.lib.versions
     touching = ProposalLink.objects.filter(
         Q(source=proposal) | Q(target=proposal)
     ).select_for_update()

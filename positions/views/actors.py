@@ -5,11 +5,13 @@ from django.shortcuts import get_object_or_404, render
 from actors.models import Actor
 from config.lib.access import public_read
 from config.lib.pagination import web_page
+from config.lib.slugs import follows_renamed_slug
 from positions.forms import PeriodOptions
 from positions.selectors import actor_index, actor_page, actor_positions
 
 
 @public_read
+@follows_renamed_slug(Actor)
 def actor_detail(request, slug):
     actor = get_object_or_404(Actor, slug=slug)
     period = PeriodOptions(request.GET)

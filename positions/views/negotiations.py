@@ -3,6 +3,7 @@ import datetime
 from django.shortcuts import get_object_or_404, render
 
 from config.lib.access import public_read
+from config.lib.slugs import follows_renamed_slug
 from positions.forms import CompareOptions, MatrixOptions
 from positions.models import Negotiation
 from positions.selectors import (
@@ -14,6 +15,7 @@ from positions.selectors import (
 
 
 @public_read
+@follows_renamed_slug(Negotiation)
 def negotiation_detail(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
     options = MatrixOptions(request.GET, negotiation=negotiation)
@@ -34,6 +36,7 @@ def negotiation_detail(request, slug):
 
 
 @public_read
+@follows_renamed_slug(Negotiation)
 def negotiation_compare(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
     options = CompareOptions(request.GET or None)

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from config.lib.access import public_read
-from positions import selectors, services
+from positions import citations, selectors, services
 from positions.forms import WebPositionForm
 from positions.models import Position
 from positions.services import VersionConflict
@@ -19,20 +19,6 @@ def _position_or_404(pk) -> Position:
         raise Http404("No such position.") from None
 
 
-def citation(position: Position, permalink: str) -> str:
-    """How to cite a position: the stance, its source, and this record."""
-    speaker = f", as stated by {position.speaker}" if position.speaker_id else ""
-    article = position.article
-    authors = f"{article.authors}, " if article.authors else ""
-    return (
-        f"{position.actor}: {position.stance_label} on “{position.proposal}” "
-        f"({position.stated_on}{speaker}). Source: {authors}“{article.title}”, "
-        f"{article.outlet}, {article.published_on}, {article.url}. "
-        f"Stance tracker, position {position.pk} (version {position.version}), "
-        f"{permalink}"
-    )
-
-
 @public_read
 def position_detail(request, pk):
     position = _position_or_404(pk)
@@ -41,7 +27,7 @@ def position_detail(request, pk):
         "positions/position_detail.html",
         {
             "position": position,
-            "citation": citation(position, request.build_absolute_uri()),
+            "cite": citations.position_citation(position, request.build_absolute_uri()),
             "passage": selectors.quote_passage(position=position),
             "history": selectors.position_history(position_id=position.pk),
         },

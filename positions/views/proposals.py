@@ -2,12 +2,14 @@ from django.shortcuts import get_object_or_404, render
 
 from config.lib.access import public_read
 from config.lib.pagination import web_page
+from config.lib.slugs import follows_renamed_slug
 from positions.forms import ProposalOptions
 from positions.models import Proposal
 from positions.selectors import proposal_index, proposal_page, proposal_positions
 
 
 @public_read
+@follows_renamed_slug(Proposal)
 def proposal_detail(request, slug):
     proposal = get_object_or_404(
         Proposal.objects.select_related("negotiation", "originated_by").with_links(),

@@ -14,7 +14,8 @@ from tests.factories import (
 D = datetime.date.fromisoformat
 
 # The actor, then the summary SQL.
-SUMMARY_QUERY_COUNT = 2
+# The data version the response answers from is one of them.
+SUMMARY_QUERY_COUNT = 3
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from tests.factories import ArticleFactory
 D = datetime.date
 
 # One query: the page with its position counts.
-ARTICLES_LIST_QUERIES = 1
+# The data version the response answers from is one of them.
+ARTICLES_LIST_QUERIES = 2
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from tests.factories import (
 D = datetime.date.fromisoformat
 
 # The negotiation's slug, then the diff SQL.
-DIFF_QUERY_COUNT = 2
+# The data version the response answers from is one of them.
+DIFF_QUERY_COUNT = 3
 
 FIELDS = ["actor", "proposal", "kind", "from_stance", "from_stance_label"]
 FIELDS += ["from_stated_on", "from_position", "from_disputed", "to_stance"]

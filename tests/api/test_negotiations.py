@@ -8,7 +8,8 @@ from tests.factories import NegotiationFactory, StateFactory
 D = datetime.date
 
 # The page, then the participants, prefetched.
-NEGOTIATIONS_LIST_QUERIES = 2
+# The data version the response answers from is one of them.
+NEGOTIATIONS_LIST_QUERIES = 3
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ D = datetime.date
 
 # One list request: the page itself plus one lookup per slug filter given.
 # Raising it needs a reason (an N+1 is not one).
-POSITIONS_LIST_QUERIES = 1
+# The data version the response answers from is one of them.
+POSITIONS_LIST_QUERIES = 2
 POSITIONS_LIST_QUERIES_PER_SLUG_FILTER = 1
 
 

@@ -9,7 +9,8 @@ D = datetime.date
 
 # Three queries: the page (negotiation and originator joined), then its
 # outgoing and its incoming links, each with the other proposal.
-PROPOSALS_LIST_QUERIES = 3
+# The data version the response answers from is one of them.
+PROPOSALS_LIST_QUERIES = 4
 
 
 @pytest.fixture

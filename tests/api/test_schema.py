@@ -266,7 +266,7 @@ def test_it_renders_the_docs_from_local_static_files_only(api_client, db):
     assert not re.search(r"(?:src|href)=[\"']?(?:https?:)?//(?!testserver/)", html)
 
 
-def test_it_lists_the_six_resources_at_the_root(api_client, db):
+def test_it_lists_the_resources_at_the_root(api_client, db):
     response = api_client.get("/api/v1/")
 
     assert response.status_code == 200
@@ -277,6 +277,7 @@ def test_it_lists_the_six_resources_at_the_root(api_client, db):
         "articles",
         "events",
         "positions",
+        "releases",
     }
     assert response.json()["positions"] == "http://testserver/api/v1/positions/"
 

@@ -21,7 +21,8 @@ from tests.factories import (
 D = datetime.date.fromisoformat
 
 # The as-of SQL is one statement; the parameters need no query of their own.
-STANCES_QUERY_COUNT = 1
+# The data version the response answers from is one of them.
+STANCES_QUERY_COUNT = 2
 # Each slug parameter (actor, proposal, negotiation) is looked up once.
 STANCES_FILTERED_QUERY_COUNT = STANCES_QUERY_COUNT + 3
 

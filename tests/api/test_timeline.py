@@ -18,7 +18,8 @@ from tests.factories import (
 D = datetime.date.fromisoformat
 
 # Two queries: the page's pairs, then their positions.
-TIMELINE_QUERY_COUNT = 2
+# The data version the response answers from is one of them.
+TIMELINE_QUERY_COUNT = 3
 
 
 @pytest.fixture

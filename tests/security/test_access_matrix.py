@@ -21,7 +21,14 @@ from rest_framework.test import APIClient
 
 from actors.models import Actor, Affiliation
 from config.api import urlpatterns as api_urlpatterns
-from positions.models import Article, Event, Negotiation, Position, Proposal
+from positions.models import (
+    Article,
+    Event,
+    Negotiation,
+    Position,
+    Proposal,
+    Release,
+)
 from tests.conftest import build_korea_case
 from tests.factories import (
     ArticleFactory,
@@ -79,6 +86,14 @@ def build_world() -> SimpleNamespace:
             slug="target-summit",
             starts_on=datetime.date(2019, 2, 27),
         ),
+        # A row only: its files are not what the matrix is about.
+        release=Release.objects.create(
+            name="Target release",
+            slug="target-release",
+            known_at=timezone.now(),
+            data_version=0,
+            rules_version="2026-12",
+        ),
     )
 
 
@@ -110,12 +125,19 @@ def _client(user) -> APIClient:
     return client
 
 
+# The data version's log and counter: every write advances them, once per
+# transaction, so they count transactions, not the data a role may change.
+VERSION_BOOKKEEPING = {"positions.DataVersion", "positions.DataVersionCounter"}
+
+
 def db_state() -> dict:
     """Row counts of every tracked table (history and m2m included) and the
     values of every row of the main tables."""
     state = {}
     for label in TRACKED_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            if model._meta.label in VERSION_BOOKKEEPING:
+                continue
             state[model._meta.label] = model._default_manager.count()
     for model in (Actor, Affiliation, Negotiation, Proposal, Article, Event, Position):
         state[f"{model._meta.label} rows"] = list(
@@ -232,6 +254,7 @@ class Operation:
             position=w.position.pk,
             herald=w.case.herald.pk,
             event=w.event.slug,
+            release=w.release.slug,
         )
 
 
@@ -375,6 +398,18 @@ API_OPERATIONS = [
         {"positions.Position": 2, "positions.HistoricalPosition": 2},
     ),
     Operation("positions-history", "get", "/api/v1/positions/{position}/history/"),
+    Operation("releases-list", "get", "/api/v1/releases/"),
+    Operation("deletions", "get", "/api/v1/deletions/"),
+    Operation("releases-retrieve", "get", "/api/v1/releases/{release}/"),
+    Operation(
+        "releases-create",
+        "post",
+        "/api/v1/releases/",
+        ("positions.add_release",),
+        lambda w: {"name": "Matrix release", "notes": "For the matrix."},
+        201,
+        {"positions.Release": 1},
+    ),
     Operation("stances", "get", "/api/v1/stances/?as_of=2019-03-28"),
     Operation("timeline", "get", "/api/v1/timeline/"),
     Operation("changes", "get", "/api/v1/changes/?kind=initial"),

@@ -23,6 +23,7 @@ from rest_framework.test import APIClient
 
 from actors.filters import ActorFilter
 from actors.models import Actor, Affiliation
+from positions.api.deletions import DeletionsParameters
 from positions.filters import (
     ArticleFilter,
     EventFilter,
@@ -762,26 +763,34 @@ CRAFTED_VALUES = ["a\x00b", "%", "%s%(x)s", "Infinity", "NaN", "9" * 40]
 # choice, cursor or format.
 FREE_TEXT_FILTERS = {"search", "outlet"}
 PAGING = ("cursor", "page_size", "format")
+# Every resource list offers these for mirroring.
+SYNC = ("updated_since", "ordering")
 API_FILTERS = {
-    "/api/v1/actors/": (ActorFilter, ("kind", "search", "negotiation")),
-    "/api/v1/negotiations/": (NegotiationFilter, ("participant", "search")),
-    "/api/v1/proposals/": (ProposalFilter, ("negotiation", "originated_by", "search")),
+    "/api/v1/actors/": (ActorFilter, ("kind", "search", "negotiation") + SYNC),
+    "/api/v1/negotiations/": (NegotiationFilter, ("participant", "search") + SYNC),
+    "/api/v1/proposals/": (
+        ProposalFilter,
+        ("negotiation", "originated_by", "search") + SYNC,
+    ),
     "/api/v1/articles/": (
         ArticleFilter,
         ("outlet", "published_after", "published_before", "actor", "proposal")
-        + ("search",),
+        + ("search",)
+        + SYNC,
     ),
     "/api/v1/events/": (
         EventFilter,
-        ("negotiation", "kind", "starts_after", "starts_before", "search"),
+        ("negotiation", "kind", "starts_after", "starts_before", "search") + SYNC,
     ),
     "/api/v1/positions/": (
         PositionFilter,
         ("actor", "proposal", "negotiation", "speaker", "article", "outlet")
         + ("stance", "stance_min", "stance_max", "stated_after", "stated_before")
-        + ("confidence", "search", "ordering")
-        + ("event", "attribution", "conditional", "quote_check"),
+        + ("confidence", "search")
+        + ("event", "attribution", "conditional", "quote_check")
+        + SYNC,
     ),
+    "/api/v1/deletions/": (DeletionsParameters, ("since", "model")),
     "/api/v1/stances/": (
         StancesParameters,
         ("actor", "proposal", "negotiation", "attribution", "as_of"),
@@ -817,6 +826,7 @@ PAGINATED = [
     "/api/v1/stances/",
     "/api/v1/changes/",
     "/api/v1/diff/",
+    "/api/v1/deletions/",
 ]
 
 
@@ -937,7 +947,9 @@ DATE_PARAMETERS = [
     (path, name)
     for path, (_, names) in API_FILTERS.items()
     for name in names
-    if name
+    # The deletions' since is a data version or a date-time: its own tests.
+    if path != "/api/v1/deletions/"
+    and name
     in {
         "published_after",
         "published_before",

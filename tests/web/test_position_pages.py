@@ -1,5 +1,6 @@
 import datetime
 
+import time_machine
 from django.test.html import parse_html
 from django.urls import reverse
 
@@ -52,18 +53,29 @@ def _message(response) -> str:
 def test_it_shows_how_to_cite_the_position(korea_case, client):
     position = korea_case.dprk_big_deal
 
-    response = client.get(_url(position))
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 4, 21, 30, tzinfo=datetime.UTC), tick=False
+    ):
+        response = client.get(_url(position))
 
     assert response.status_code == 200
-    [citation] = elements(parse_html(response.text), "textarea", "citation")
+    page = parse_html(response.text)
+    [citation] = elements(page, "textarea", "citation")
+    [apa] = elements(page, "textarea", "citation-apa")
+    [bibtex] = elements(page, "textarea", "citation-bibtex")
     assert text(citation) == (
         "North Korea: rejects outright on “Big deal” (2019-03-15). Source: "
         "“South Korean nuclear envoy to propose ‘phased denuke approach’”, "
         "The Korea Herald, 2019-03-28, "
         "https://www.koreaherald.com/view.php?ud=20190328000716. "
         f"Stance tracker, position {position.pk} (version 1), "
-        f"http://testserver/positions/{position.pk}/"
+        f"http://testserver/positions/{position.pk}/ Retrieved 2026-12-04 21:30 UTC."
     )
+    assert text(apa).startswith(
+        f"Stance tracker contributors. (2026). Position {position.pk}: North Korea"
+    )
+    assert "[Data set record]" in text(apa)
+    assert text(bibtex).startswith(f"@misc{{stance_tracker_position_{position.pk},")
     assert "“threatened to pull out of nuclear negotiations”" in response.text
 
 
