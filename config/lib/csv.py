@@ -1,22 +1,14 @@
-"""Streaming CSV for researchers: every matching row, never a whole file in memory."""
+"""Streaming CSV for researchers: every matching row, never a whole file in memory.
+
+The CSV is for programs, so it carries text exactly as stored (a quote
+starting with ``=`` stays so); spreadsheet users get ``?format=xlsx``, whose
+cells are typed and never formulas (``config/lib/xlsx.py``)."""
 
 import csv
 from collections.abc import Iterable, Sequence
 
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer, JSONRenderer
-
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A cell that a spreadsheet shows as text, never evaluates."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 class _Echo:
@@ -32,7 +24,8 @@ def csv_response(
     def lines():
         yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow([neutralise(value) for value in row])
+            # None is written as an empty cell.
+            yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
