@@ -27,7 +27,37 @@ def csv_response(
             # None is written as an empty cell.
             yield writer.writerow(row)
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    return _download(lines(), filename)
+
+
+def csv_chunks_response(
+    *, header: Sequence[str], chunks: Iterable[bytes], filename: str
+) -> StreamingHttpResponse:
+    """The CSV of ``header`` and of rows already written as CSV by the
+    database (``COPY … TO STDOUT WITH (FORMAT csv)``, whole rows per chunk),
+    byte for byte what ``csv_response`` writes of the same values."""
+    writer = csv.writer(_Echo())
+
+    def body():
+        yield writer.writerow(header).encode()
+        for chunk in chunks:
+            yield crlf_rows(chunk)
+
+    return _download(body(), filename)
+
+
+def crlf_rows(data: bytes) -> bytes:
+    """PostgreSQL's CSV rows ending in CRLF, as Python's csv module ends them;
+    a line break inside a quoted field stays as it is. Split at the quote
+    characters, the even pieces are outside quotes (an escaped quote ``""``
+    closes and reopens one)."""
+    pieces = data.split(b'"')
+    pieces[0::2] = [piece.replace(b"\n", b"\r\n") for piece in pieces[0::2]]
+    return b'"'.join(pieces)
+
+
+def _download(content, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -16,7 +16,12 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.lib.concurrency import ConcurrencyMixin, quoted_etag, tagged_response
-from config.lib.csv import CSVFormatMixin, CSVRenderer, csv_response
+from config.lib.csv import (
+    CSVFormatMixin,
+    CSVRenderer,
+    csv_chunks_response,
+    csv_response,
+)
 from config.lib.limits import is_id
 from config.lib.rest import (
     BoundedJSONParser,
@@ -112,6 +117,11 @@ class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         positions = self.filter_queryset(self.get_queryset())
         context = self._context()
         if self.wants_csv():
+            chunks = selectors.positions_csv_chunks(positions, context)
+            if chunks is not None:
+                return csv_chunks_response(
+                    header=EXPORT_FIELD_NAMES, chunks=chunks, filename="positions.csv"
+                )
             return csv_response(
                 header=EXPORT_FIELD_NAMES,
                 rows=(

@@ -21,6 +21,7 @@ from positions.selectors.events import (
     events_by_proposal,
     negotiation_events,
 )
+from positions.selectors.export import positions_csv_chunks
 from positions.selectors.gap import gap_series
 from positions.selectors.pages import (
     Matrix,
@@ -110,6 +111,7 @@ __all__ = [
     "position_read_row",
     "position_read_rows",
     "positions_by_id",
+    "positions_csv_chunks",
     "positions_for_export",
     "lines_by_speaker",
     "position_timeline",
