@@ -48,6 +48,7 @@ def positions_csv_chunks(
 def _chunks(positions, keyset, select) -> Iterator[bytes]:
     key, later, direction = keyset
     columns, column_params = select
+    table = Position._meta.db_table
     order = ", ".join(f"p.{name} {direction}" for name in key)
     # A transaction of its own, unless the caller holds one (a test's).
     own_transaction = not connection.in_atomic_block
@@ -57,6 +58,8 @@ def _chunks(positions, keyset, select) -> Iterator[bytes]:
                 cursor.execute(
                     "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
                 )
+                # A filtered chunk is sorted: in memory, not on disk.
+                cursor.execute("SET LOCAL work_mem = '64MB'")
         last = None
         while True:
             rest = (
@@ -66,25 +69,37 @@ def _chunks(positions, keyset, select) -> Iterator[bytes]:
             )
             # The key of this chunk's last position, where the next one starts.
             boundary = list(rest.values_list(*key)[COPY_CHUNK - 1 : COPY_CHUNK])
-            ids_sql, ids_params = rest.values("id")[:COPY_CHUNK].query.sql_with_params()
+            if positions.query.where:
+                # The filters as the list applies them, over the chunk's ids
+                # (an array, so that the planner looks each one up).
+                ids_sql, where_params = rest.values("id")[
+                    :COPY_CHUNK
+                ].query.sql_with_params()
+                where = f"p.id = ANY(ARRAY({ids_sql}))"
+            else:
+                # An index range of the key.
+                where, where_params = _key_condition("p", key, later, last)
             yield copy_csv(
-                f"SELECT {columns} FROM ({ids_sql}) k "  # noqa: S608
-                f"JOIN {Position._meta.db_table} p ON p.id = k.id {SQL_JOINS} "
-                f"ORDER BY {order}",
-                [*column_params, *ids_params],
+                f"SELECT {columns} FROM {table} p {SQL_JOINS} "  # noqa: S608
+                f"WHERE {where} ORDER BY {order} LIMIT {COPY_CHUNK}",
+                [*column_params, *where_params],
             )
             if not boundary:
                 return
             last = boundary[0]
 
 
-def _after(key, later: str, last: tuple) -> RawSQL:
-    table = connection.ops.quote_name(Position._meta.db_table)
+def _key_condition(table: str, key, later: str, last) -> tuple[str, list]:
+    if last is None:
+        return "TRUE", []
     columns = ", ".join(f"{table}.{connection.ops.quote_name(name)}" for name in key)
     placeholders = ", ".join("%s" for _ in key)
-    # Model column names only; the key's values are parameters.
-    return RawSQL(  # noqa: S611
-        f"({columns}) {later} ({placeholders})",  # noqa: S608
-        last,
-        output_field=BooleanField(),
+    return f"({columns}) {later} ({placeholders})", list(last)
+
+
+def _after(key, later: str, last: tuple) -> RawSQL:
+    sql, params = _key_condition(
+        connection.ops.quote_name(Position._meta.db_table), key, later, last
     )
+    # Model column names only; the key's values are parameters.
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
