@@ -197,6 +197,10 @@ EXPORT_FIELDS: tuple[PublicField, ...] = (
 
 FIELD_NAMES = tuple(field.name for field in POSITION_FIELDS)
 EXPORT_FIELD_NAMES = tuple(field.name for field in EXPORT_FIELDS)
+# The export's dates (typed as dates in a spreadsheet).
+EXPORT_DATE_FIELD_NAMES = frozenset(
+    field.name for field in EXPORT_FIELDS if field.render is _iso_date
+)
 
 
 # The same renderings in PostgreSQL, for the CSV that ``COPY … TO STDOUT``

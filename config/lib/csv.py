@@ -5,10 +5,13 @@ starting with ``=`` stays so); spreadsheet users get ``?format=xlsx``, whose
 cells are typed and never formulas (``config/lib/xlsx.py``)."""
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from django.http import StreamingHttpResponse
+from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+from config.lib.xlsx import XLSXRenderer, xlsx_response
 
 
 class _Echo:
@@ -73,14 +76,47 @@ class CSVRenderer(BaseRenderer):
         return JSONRenderer().render(data)
 
 
+# The downloads of every matching row: ``?format=csv`` and ``?format=xlsx``.
+EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_RENDERERS = [CSVRenderer, XLSXRenderer]
+
+
 class CSVFormatMixin:
+    """``?format=csv`` and ``?format=xlsx`` on a view: ``export_response``
+    writes whichever was asked for."""
+
+    def export_format(self) -> str | None:
+        format = getattr(self.request.accepted_renderer, "format", None)
+        return format if format in EXPORT_FORMATS else None
+
     def wants_csv(self) -> bool:
-        return getattr(self.request.accepted_renderer, "format", None) == "csv"
+        return self.export_format() == "csv"
+
+    def wants_export(self) -> bool:
+        return self.export_format() is not None
+
+    def export_response(
+        self,
+        *,
+        header: Sequence[str],
+        rows: Iterable[Sequence],
+        filename: str,
+        date_columns: Collection[str] = (),
+    ):
+        """The download of ``rows``; ``filename`` is the CSV's (``.csv``)."""
+        if self.export_format() == "xlsx":
+            return xlsx_response(
+                header=header,
+                rows=rows,
+                filename=filename.removesuffix(".csv") + ".xlsx",
+                date_columns=date_columns,
+            )
+        return csv_response(header=header, rows=rows, filename=filename)
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # Errors (400, 403…) of a CSV request are still JSON, as everywhere.
+        # Errors (400, 403…) of a CSV or XLSX request are still JSON, as everywhere.
         if getattr(request, "accepted_renderer", None) and (
-            request.accepted_renderer.format == "csv"
+            request.accepted_renderer.format in EXPORT_FORMATS
             and not isinstance(response, StreamingHttpResponse)
         ):
             request.accepted_renderer = JSONRenderer()
@@ -91,6 +127,15 @@ class CSVFormatMixin:
 def _cell(value):
     # A list of ids (a diff's positions_between) is one cell, space-separated.
     return " ".join(map(str, value)) if isinstance(value, list) else value
+
+
+def serializer_date_columns(serializer_class) -> set[str]:
+    """The fields of a flat serializer that hold a date (typed so in XLSX)."""
+    return {
+        name
+        for name, field in serializer_class().fields.items()
+        if isinstance(field, serializers.DateField)
+    }
 
 
 def serializer_csv(serializer_class, items):
