@@ -19,16 +19,29 @@ class _Echo:
         return value
 
 
+# Rows end in a line feed, as PostgreSQL's COPY ends them (and pandas'
+# to_csv): the database's CSV is sent as it comes, with no pass over it.
+# Fields holding "\r" or "\n" are quoted, as COPY quotes them (the csv
+# module quotes only the characters of its line terminator).
+
+
+class _Rows:
+    def __init__(self):
+        self.writer = csv.writer(_Echo(), lineterminator="\r\n")
+
+    def line(self, row: Sequence) -> str:
+        # None is written as an empty cell.
+        return self.writer.writerow(row)[:-2] + "\n"
+
+
 def csv_response(
     *, header: Sequence[str], rows: Iterable[Sequence], filename: str
 ) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
     def lines():
-        yield writer.writerow(header)
+        writer = _Rows()
+        yield writer.line(header)
         for row in rows:
-            # None is written as an empty cell.
-            yield writer.writerow(row)
+            yield writer.line(row)
 
     return _download(lines(), filename)
 
@@ -36,27 +49,15 @@ def csv_response(
 def csv_chunks_response(
     *, header: Sequence[str], chunks: Iterable[bytes], filename: str
 ) -> StreamingHttpResponse:
-    """The CSV of ``header`` and of rows already written as CSV by the
-    database (``COPY … TO STDOUT WITH (FORMAT csv)``, whole rows per chunk),
-    byte for byte what ``csv_response`` writes of the same values."""
-    writer = csv.writer(_Echo())
+    """The CSV of ``header`` and of rows the database wrote as CSV (``COPY …
+    TO STDOUT WITH (FORMAT csv)``, whole rows per chunk): byte for byte what
+    ``csv_response`` writes of the same values."""
 
     def body():
-        yield writer.writerow(header).encode()
-        for chunk in chunks:
-            yield crlf_rows(chunk)
+        yield _Rows().line(header).encode()
+        yield from chunks
 
     return _download(body(), filename)
-
-
-def crlf_rows(data: bytes) -> bytes:
-    """PostgreSQL's CSV rows ending in CRLF, as Python's csv module ends them;
-    a line break inside a quoted field stays as it is. Split at the quote
-    characters, the even pieces are outside quotes (an escaped quote ``""``
-    closes and reopens one)."""
-    pieces = data.split(b'"')
-    pieces[0::2] = [piece.replace(b"\n", b"\r\n") for piece in pieces[0::2]]
-    return b'"'.join(pieces)
 
 
 def _download(content, filename: str) -> StreamingHttpResponse:

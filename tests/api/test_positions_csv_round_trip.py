@@ -18,7 +18,7 @@ AWKWARD = {
     "note": "@StateDept: line one,\nline two",
     "quote_original": "+1 for a deal; “quoted”",
     "quote_language": "ko",
-    "condition": "-2 points\tif the talks fail",
+    "condition": "-2 points\tif the talks\rfail,\r\nor stall",
 }
 TEXT_FIELDS = ("quote", "note", "quote_original", "quote_language", "condition")
 
