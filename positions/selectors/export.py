@@ -35,8 +35,11 @@ def positions_csv_chunks(
     """The CSV rows (no header) of ``positions``, filtered and ordered, in
     chunks written by PostgreSQL; None where this cannot serve the export
     (another database, an ordering no keyset walks, a time zone only Python
-    renders): the caller then takes ``positions_for_export``."""
-    if connection.vendor != "postgresql":
+    renders, a list not of live positions): the caller then takes
+    ``positions_for_export``."""
+    # The chunks read positions_position itself: a list of anything else
+    # (history, a snapshot) takes the Python path.
+    if connection.vendor != "postgresql" or positions.model is not Position:
         return None
     keyset = KEYSETS.get(tuple(positions.query.order_by))
     select = copy_select(context)
