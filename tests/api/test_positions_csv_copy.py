@@ -5,8 +5,6 @@ every matching row once, in the list's order."""
 import csv
 import datetime
 import io
-import threading
-import time
 
 import pytest
 from django.db import connection
@@ -139,7 +137,7 @@ def test_it_serves_the_export_from_copy(korea_case):
 @pytest.fixture
 def committed_world():
     """The Korea case and 30 more positions, committed (a transactional
-    test), so that the export's own thread and connection see them."""
+    test): the export then runs in a repeatable-read transaction of its own."""
     case = build_korea_case()
     for day in range(30):
         PositionFactory(
@@ -153,39 +151,29 @@ def committed_world():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_reads_ahead_in_a_thread_of_its_own_with_the_same_bytes(
+def test_it_reads_all_chunks_in_a_transaction_of_its_own(
     api_client, committed_world, small_chunks, monkeypatch
 ):
-    threads = []
-    read_ahead = export._read_ahead
-
-    def spied(make_chunks):
-        threads.append(make_chunks)
-        return read_ahead(make_chunks)
-
-    monkeypatch.setattr(export, "_read_ahead", spied)
     copied = _body(api_client, "")
     monkeypatch.setattr(positions.selectors, "positions_csv_chunks", lambda *a: None)
 
     assert copied == _body(api_client, "")
-    assert len(threads) == 1
     rows = list(csv.reader(io.StringIO(copied.decode(), newline="")))
     assert len(rows) == 1 + Position.objects.count() == 1 + 34
+    assert not connection.in_atomic_block
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_stops_reading_when_the_client_goes_away(
+def test_it_ends_its_transaction_when_the_client_goes_away(
     api_client, committed_world, small_chunks
 ):
     response = api_client.get("/api/v1/positions/?format=csv")
     content = iter(response.streaming_content)
     next(content)  # the header
     next(content)  # the first chunk
+    assert connection.in_atomic_block
 
     response.close()
 
-    for _ in range(50):
-        if not any(t.name == "positions-csv" for t in threading.enumerate()):
-            break
-        time.sleep(0.1)
-    assert not any(t.name == "positions-csv" for t in threading.enumerate())
+    assert not connection.in_atomic_block
+    assert Position.objects.count() == 34  # the connection is usable
