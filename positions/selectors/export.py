@@ -78,7 +78,8 @@ def _chunks(positions, keyset, select) -> Iterator[bytes]:
                 ids_sql, where_params = rest.values("id")[
                     :COPY_CHUNK
                 ].query.sql_with_params()
-                where = f"p.id = ANY(ARRAY({ids_sql}))"
+                # (A distinct list selects its order keys too.)
+                where = f"p.id = ANY(ARRAY(SELECT k.id FROM ({ids_sql}) k))"  # noqa: S608
             else:
                 # An index range of the key.
                 where, where_params = _key_condition("p", key, later, last)

@@ -90,7 +90,14 @@ def small_chunks(monkeypatch):
 
 @pytest.mark.parametrize(
     "query",
-    ["", "&ordering=-stated_on", "&actor=south-korea", "&stated_after=2019-03-02"],
+    [
+        "",
+        "&ordering=-stated_on",
+        "&actor=south-korea",
+        "&stated_after=2019-03-02",
+        # A multiple-choice filter makes the list distinct.
+        "&stance=-2&stance=1&ordering=-stated_on",
+    ],
 )
 def test_it_writes_the_same_bytes_as_the_python_export(
     api_client, awkward, small_chunks, monkeypatch, query
