@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 \
 # For trying it out: debug on, SQLite unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test lint audit format migrations-check fuzz load db-fault abuse bench backup restore ci clean
+.PHONY: install run test lint audit format migrations-check fuzz load db-fault abuse export-load bench backup restore ci clean
 
 install: $(VENV)/.installed
 
@@ -74,6 +74,11 @@ db-fault: install
 # slowly; a reader's p99 must stay under 500 ms. POSITIONS=, SECONDS_TO_RUN=.
 abuse: install
 	bash .ci/abuse
+
+# Two full CSV exports at once; a page of 50 positions keeps p99 under 500 ms
+# and both exports arrive whole. POSITIONS=, or URL= and ROWS= for a running server.
+export-load: install
+	bash .ci/export-load
 
 # Our API and pages beside Datasette and the thin floor on the harness's
 # 1,000,000 positions (../shared/bench): N=, DURATION=, RUNS=, SKIP_GEN=1.

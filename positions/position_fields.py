@@ -75,7 +75,13 @@ def _slug_of(model, foreign_key: str) -> str:
     # A scalar subquery rather than one more LEFT JOIN: each join of a
     # position's read multiplies PostgreSQL's planning (9 relations took
     # 7 ms to plan and 0.5 ms to run).
-    return f"(SELECT x.slug FROM {model._meta.db_table} x WHERE x.id = {foreign_key})"  # noqa: S608
+    # Asked only when set: most positions have none, and a full export asks
+    # three of these per row.
+    table = model._meta.db_table
+    return (
+        f"CASE WHEN {foreign_key} IS NULL THEN NULL ELSE "  # noqa: S608
+        f"(SELECT x.slug FROM {table} x WHERE x.id = {foreign_key}) END"
+    )
 
 
 def _slug_annotation(relation: str):
@@ -122,26 +128,31 @@ def _span(value, context) -> list[int] | None:
     return None if start is None else [start, end]
 
 
+def _stance_label(value, context) -> str:
+    return _STANCE_LABELS[value]
+
+
+def _confidence_label(value, context) -> str:
+    return _CONFIDENCE_LABELS[value]
+
+
+def _url(value, context) -> str:
+    return f"{context.url_prefix}{value}/"
+
+
 POSITION_FIELDS: tuple[PublicField, ...] = (
     PublicField("id", "id", "p.id"),
     PublicField("actor", "actor__slug", "a.slug"),
     PublicField("proposal", "proposal__slug", "pr.slug"),
     PublicField("negotiation", "proposal__negotiation__slug", "n.slug"),
     PublicField("stance", "stance", "p.stance"),
-    PublicField(
-        "stance_label", "stance", "p.stance", lambda value, _: _STANCE_LABELS[value]
-    ),
+    PublicField("stance_label", "stance", "p.stance", _stance_label),
     PublicField("stated_on", "stated_on", "p.stated_on", _iso_date),
     PublicField("article", "article_id", "p.article_id"),
     PublicField("speaker", "speaker__slug", "s.slug"),
     PublicField("quote", "quote", "p.quote"),
     PublicField("note", "note", "p.note"),
-    PublicField(
-        "confidence",
-        "confidence",
-        "p.confidence",
-        lambda value, _: _CONFIDENCE_LABELS[value],
-    ),
+    PublicField("confidence", "confidence", "p.confidence", _confidence_label),
     PublicField("event", "event_slug", _slug_of(Event, "p.event_id")),
     PublicField("attribution", "attribution", "p.attribution"),
     PublicField("condition", "condition", "p.condition"),
@@ -167,9 +178,7 @@ POSITION_FIELDS: tuple[PublicField, ...] = (
         more_columns=("p.quote_check_end",),
     ),
     PublicField("version", "version", "p.version"),
-    PublicField(
-        "url", "id", "p.id", lambda value, context: f"{context.url_prefix}{value}/"
-    ),
+    PublicField("url", "id", "p.id", _url),
     PublicField("created_at", "created_at", "p.created_at", _timestamp),
     PublicField("updated_at", "updated_at", "p.updated_at", _timestamp),
 )
@@ -188,6 +197,64 @@ EXPORT_FIELDS: tuple[PublicField, ...] = (
 
 FIELD_NAMES = tuple(field.name for field in POSITION_FIELDS)
 EXPORT_FIELD_NAMES = tuple(field.name for field in EXPORT_FIELDS)
+# The export's dates (typed as dates in a spreadsheet).
+EXPORT_DATE_FIELD_NAMES = frozenset(
+    field.name for field in EXPORT_FIELDS if field.render is _iso_date
+)
+
+
+# The same renderings in PostgreSQL, for the CSV that ``COPY … TO STDOUT``
+# writes: each gives the text Python's csv module writes for the rendered
+# value (None and "" as an empty cell: NULLIF keeps COPY from quoting "").
+# Each takes the field's columns and the context and gives (SQL, params).
+def _case_sql(column: str, labels: dict) -> tuple[str, list]:
+    params = []
+    for value, label in labels.items():
+        params += [value, label]
+    whens = " ".join("WHEN %s THEN %s" for _ in labels)
+    return f"CASE {column} {whens} END", params
+
+
+def _timestamp_sql(column: str) -> str:
+    # DRF's ISO 8601 in UTC: microseconds only when there are some, "Z".
+    # ".000000" can only be the fraction: one to_char per value.
+    text = f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')"""
+    return f"replace({text}, '.000000', '') || 'Z'"
+
+
+_COPY_SQL = {
+    _same: lambda columns, context: (f"NULLIF(CAST({columns[0]} AS text), '')", []),
+    _iso_date: lambda columns, context: (f"to_char({columns[0]}, 'YYYY-MM-DD')", []),
+    _timestamp: lambda columns, context: (_timestamp_sql(columns[0]), []),
+    _stance_label: lambda columns, context: _case_sql(columns[0], _STANCE_LABELS),
+    _confidence_label: lambda columns, context: _case_sql(
+        columns[0], _CONFIDENCE_LABELS
+    ),
+    _url: lambda columns, context: (
+        f"%s || CAST({columns[0]} AS text) || '/'",
+        [context.url_prefix],
+    ),
+    _span: lambda columns, context: (
+        f"CASE WHEN {columns[0]} IS NULL THEN NULL ELSE '[' || {columns[0]} "
+        f"|| ', ' || {columns[1]} || ']' END",
+        [],
+    ),
+}
+
+
+def copy_select(context: Context, fields=EXPORT_FIELDS) -> tuple[str, list] | None:
+    """The SELECT list (and its params) of ``fields`` rendered as the CSV
+    export writes them, over the aliases of ``SQL_JOINS`` (``p`` the
+    position); None when the context needs what only Python renders (a time
+    zone other than UTC)."""
+    if str(context.zone) not in ("UTC", "Etc/UTC"):
+        return None
+    selected, params = [], []
+    for field in fields:
+        sql, field_params = _COPY_SQL[field.render](field.columns, context)
+        selected.append(sql)
+        params += field_params
+    return ", ".join(selected), params
 
 
 def readable(positions, fields: Iterable[PublicField] = POSITION_FIELDS):
@@ -212,13 +279,14 @@ def export_row(row: dict, context: Context) -> list:
     return [field.value(row, context) for field in EXPORT_FIELDS]
 
 
-_SQL_TABLES = f"""
-    FROM {Position._meta.db_table} p
+# The tables a position's columns are read from, ``p`` joined.
+SQL_JOINS = f"""
     JOIN {Actor._meta.db_table} a ON a.id = p.actor_id
     JOIN {Proposal._meta.db_table} pr ON pr.id = p.proposal_id
     JOIN {Negotiation._meta.db_table} n ON n.id = pr.negotiation_id
     JOIN {Article._meta.db_table} ar ON ar.id = p.article_id
     LEFT JOIN {Actor._meta.db_table} s ON s.id = p.speaker_id"""
+_SQL_TABLES = f"FROM {Position._meta.db_table} p {SQL_JOINS}"
 
 
 def _sql_read(fields: Iterable[PublicField]) -> tuple[str, tuple[str, ...]]:

@@ -5,12 +5,18 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.lib.csv import CSVFormatMixin, CSVRenderer, csv_response, serializer_csv
+from config.lib.csv import (
+    EXPORT_RENDERERS,
+    CSVFormatMixin,
+    serializer_csv,
+    serializer_date_columns,
+)
 from config.lib.limits import MAX_PAGE_SIZE, PAGE_SIZE
 from config.lib.pagination import KeysetPagination
 from config.lib.schema import ERRORS, list_page_schema
 from config.lib.snapshots import VersionedReadMixin
 from config.lib.throttling import EXPENSIVE_THROTTLES
+from config.lib.xlsx import XLSX_MEDIA_TYPE
 from positions import selectors
 from positions.api.positions import CSV_PARAMETER
 from positions.models import Attribution
@@ -85,6 +91,7 @@ def paged_schema(*, summary, description, parameters, name, serializer_class):
         responses={
             (200, "application/json"): list_page_schema(name, serializer_class),
             (200, "text/csv"): OpenApiTypes.STR,
+            (200, XLSX_MEDIA_TYPE): OpenApiTypes.BINARY,
             400: ERRORS[400],
         },
     )
@@ -101,7 +108,7 @@ class PagedAnalysisView(CSVFormatMixin, AnalysisView):
     """An analysis list: its parameters give the selector's arguments; JSON
     is paged forwards by ``cursor``, ``?format=csv`` streams every row."""
 
-    renderer_classes = [*APIView.renderer_classes, CSVRenderer]
+    renderer_classes = [*APIView.renderer_classes, *EXPORT_RENDERERS]
     parameters_class = None
     serializer_class = None
     cursor_key = None
@@ -112,11 +119,16 @@ class PagedAnalysisView(CSVFormatMixin, AnalysisView):
 
     def get(self, request):
         arguments = parse(self.parameters_class, request).arguments()
-        if self.wants_csv():
+        if self.wants_export():
             header, rows = serializer_csv(
                 self.serializer_class, self.select(**arguments)
             )
-            return csv_response(header=header, rows=rows, filename=self.csv_filename)
+            return self.export_response(
+                header=header,
+                rows=rows,
+                filename=self.csv_filename,
+                date_columns=serializer_date_columns(self.serializer_class),
+            )
         pagination = KeysetPagination()
         rows = pagination.paginate_selector(
             request,
@@ -207,7 +219,7 @@ class ChangesView(PagedAnalysisView):
 
 
 class TimelineView(CSVFormatMixin, AnalysisView):
-    renderer_classes = [*APIView.renderer_classes, CSVRenderer]
+    renderer_classes = [*APIView.renderer_classes, *EXPORT_RENDERERS]
 
     @extend_schema(
         summary="Timeline of each (actor, proposal) pair",
@@ -233,6 +245,7 @@ class TimelineView(CSVFormatMixin, AnalysisView):
             # One shape: series carry `speaker` only with by=speaker.
             (200, "application/json"): TimelineBySpeakerSerializer,
             (200, "text/csv"): OpenApiTypes.STR,
+            (200, XLSX_MEDIA_TYPE): OpenApiTypes.BINARY,
             400: ERRORS[400],
         },
     )
@@ -240,11 +253,11 @@ class TimelineView(CSVFormatMixin, AnalysisView):
         parameters = parse(TimelineParameters, request)
         arguments = parameters.arguments()
         by_speaker = parameters.by_speaker
-        if self.wants_csv():
+        if self.wants_export():
             columns = ["actor__slug", "proposal__slug", "stated_on", "stance", "id"]
             if by_speaker:
                 columns.append("speaker__slug")
-            return csv_response(
+            return self.export_response(
                 header=(
                     TIMELINE_BY_SPEAKER_CSV_HEADER
                     if by_speaker

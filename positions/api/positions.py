@@ -16,7 +16,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.lib.concurrency import ConcurrencyMixin, quoted_etag, tagged_response
-from config.lib.csv import CSVFormatMixin, CSVRenderer, csv_response
+from config.lib.csv import (
+    EXPORT_RENDERERS,
+    CSVFormatMixin,
+    csv_chunks_response,
+)
 from config.lib.limits import is_id
 from config.lib.rest import (
     BoundedJSONParser,
@@ -34,10 +38,12 @@ from config.lib.snapshots import (
 )
 from config.lib.throttling import EXPENSIVE_THROTTLES
 from config.lib.versions import reading
+from config.lib.xlsx import XLSX_MEDIA_TYPE, check_row_count
 from positions import selectors
 from positions.filters import PositionFilter
 from positions.models import Position
 from positions.position_fields import (
+    EXPORT_DATE_FIELD_NAMES,
     EXPORT_FIELD_NAMES,
     Context,
     export_row,
@@ -61,8 +67,11 @@ from positions.services import (
 CSV_PARAMETER = OpenApiParameter(
     "format",
     str,
-    enum=["json", "csv"],
-    description="`csv`: every matching row (not one page) as a CSV download.",
+    enum=["json", "csv", "xlsx"],
+    description="`csv`: every matching row (not one page) as a CSV download, "
+    "text exactly as stored. `xlsx`: the same rows as a spreadsheet whose cells "
+    "are typed (text, number, date), never formulas; more rows than a sheet "
+    "holds (1,048,575) is a 400.",
 )
 
 
@@ -77,6 +86,7 @@ def _bulk_errors(errors: dict) -> Response:
         responses={
             (200, "application/json"): PositionSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.STR,
+            (200, XLSX_MEDIA_TYPE): OpenApiTypes.BINARY,
             **ERRORS,
         },
     )
@@ -89,7 +99,7 @@ class PositionViewSet(
     ).order_by("stated_on", "id")
     serializer_class = PositionSerializer
     filterset_class = PositionFilter
-    renderer_classes = [*viewsets.ModelViewSet.renderer_classes, CSVRenderer]
+    renderer_classes = [*viewsets.ModelViewSet.renderer_classes, *EXPORT_RENDERERS]
 
     def finalize_response(self, request, response, *args, **kwargs):
         if (
@@ -110,7 +120,7 @@ class PositionViewSet(
 
     def get_throttles(self):
         throttles = super().get_throttles()
-        if self.action == "list" and self.wants_csv():
+        if self.action == "list" and self.wants_export():
             throttles += [throttle() for throttle in EXPENSIVE_THROTTLES]
         return throttles
 
@@ -126,13 +136,22 @@ class PositionViewSet(
         positions = self.filter_queryset(self.get_queryset())
         context = self._context()
         if self.wants_csv():
-            return csv_response(
+            chunks = selectors.positions_csv_chunks(positions, context)
+            if chunks is not None:
+                return csv_chunks_response(
+                    header=EXPORT_FIELD_NAMES, chunks=chunks, filename="positions.csv"
+                )
+        if self.wants_export():
+            if self.export_format() == "xlsx":
+                check_row_count(positions.count())
+            return self.export_response(
                 header=EXPORT_FIELD_NAMES,
                 rows=(
                     export_row(row, context)
                     for row in selectors.positions_for_export(positions)
                 ),
                 filename="positions.csv",
+                date_columns=EXPORT_DATE_FIELD_NAMES,
             )
         page = self.paginate_queryset(selectors.position_read_rows(positions))
         return self.get_paginated_response([represent(row, context) for row in page])

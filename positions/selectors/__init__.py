@@ -28,6 +28,7 @@ from positions.selectors.events import (
     events_by_proposal,
     negotiation_events,
 )
+from positions.selectors.export import positions_csv_chunks
 from positions.selectors.gap import gap_series, latest_gap_points
 from positions.selectors.indexes import actor_index, negotiation_index, proposal_index
 from positions.selectors.pages import (
@@ -135,6 +136,7 @@ __all__ = [
     "position_read_row",
     "position_read_rows",
     "positions_by_id",
+    "positions_csv_chunks",
     "positions_for_export",
     "lines_by_speaker",
     "position_timeline",

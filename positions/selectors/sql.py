@@ -9,6 +9,7 @@ so a column cannot be matched to the wrong field.
 """
 
 import datetime
+import io
 import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import field, fields
@@ -70,6 +71,20 @@ def fetch(sql: str, params: dict) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def copy_csv(sql: str, params: Sequence) -> bytes:
+    """The rows of the query ``sql`` as PostgreSQL writes them in CSV
+    (``COPY … TO STDOUT``): much faster than reading them into Python. Its
+    ``%s`` parameters are bound by psycopg2, as ``execute`` binds them."""
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        database_cursor = cursor.cursor
+        query = database_cursor.mogrify(sql, list(params)).decode()
+        database_cursor.copy_expert(
+            f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer
+        )
+    return buffer.getvalue()
 
 
 def fetch_rows(row_type, sql: str, params: dict) -> list:

@@ -656,7 +656,7 @@ def test_it_refuses_a_non_web_article_address_in_the_article_form(
     assert db_state() == before
 
 
-# --- A14: formula injection in the CSV exports ----------------------------------------
+# --- A14: formula-like text in the CSV exports -----------------------------------------
 
 
 def _csv_rows(response) -> list[dict]:
@@ -666,7 +666,7 @@ def _csv_rows(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
-def test_it_neutralises_formulas_in_csv_exports_and_keeps_numbers(korea_case, analyst):
+def test_it_exports_formula_like_text_as_stored_and_keeps_numbers(korea_case, analyst):
     api = _client(analyst)
     article = api.post(
         "/api/v1/articles/",
@@ -726,20 +726,21 @@ def test_it_neutralises_formulas_in_csv_exports_and_keeps_numbers(korea_case, an
         anonymous.get("/api/v1/changes/?format=csv&actor=us&proposal=road-map")
     )
 
+    # The CSV is for programs: text exactly as stored (XLSX is for spreadsheets).
     row = positions[first["id"]]
     assert (row["quote"], row["note"]) == (
-        '\'=HYPERLINK("https://evil.example","click")',
-        "'+1+1",
+        '=HYPERLINK("https://evil.example","click")',
+        "+1+1",
     )
-    assert (row["article_title"], row["article_outlet"]) == ("'@SUM(1+1)", "'-2+3")
+    assert (row["article_title"], row["article_outlet"]) == ("@SUM(1+1)", "-2+3")
     row = positions[second["id"]]
     assert (row["quote"], row["note"], row["stance"]) == (
-        "'-2+3 said the envoy",
-        "'@everyone",
+        "-2+3 said the envoy",
+        "@everyone",
         "-2",
     )
     row = positions[third.pk]
-    assert (row["quote"], row["note"]) == ("'\t=1+1", "'\r-1")
+    assert (row["quote"], row["note"]) == ("\t=1+1", "\r-1")
     for row in positions.values():
         assert row["stance"] in {"-2", "-1", "0", "1", "2"}
         assert row["id"].isdigit() and row["article"].isdigit()
