@@ -26,6 +26,7 @@ from positions.selectors import deleted_positions, quote_passage
 from positions.services import (
     actor_merge,
     article_positions_apply,
+    merge_candidates,
     position_create,
     position_delete,
     position_restore,
@@ -343,10 +344,14 @@ class ActorMergeAdmin(ActorAdmin):
         keep_id = request.POST.get("keep")
         if "apply" in request.POST and keep_id:
             return self._apply_merge(request, actors, keep_id)
+        # The actor the most rests on is offered as the one to keep: merging
+        # the other way would move everything to the empty duplicate.
+        counted = merge_candidates(actors)
         context = self.admin_site.each_context(request) | {
             "title": "Merge actors",
             "opts": self.model._meta,
-            "actors": actors,
+            "actors": counted,
+            "suggested_keep": counted[0].pk,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/actors/actor/merge.html", context)

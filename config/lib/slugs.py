@@ -10,6 +10,10 @@ from functools import wraps
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 
+# The change reason of a row deleted by merging it into another, followed by
+# the id of the row kept (written by the merge service).
+MERGED_INTO = "merged into "
+
 
 def renamed(model, slugs) -> dict[str, int]:
     """{old slug: id of the row that had it last}, for rows that exist now."""
@@ -18,11 +22,19 @@ def renamed(model, slugs) -> dict[str, int]:
     if not slugs or history is None:
         return {}
     found: dict[str, int] = {}
-    for slug, row_id in (
+    for slug, row_id, reason in (
         history.filter(slug__in=slugs)
         .order_by("data_version", "history_id")
-        .values_list("slug", "id")
+        .values_list("slug", "id", "history_change_reason")
     ):
+        # A row merged into another was deleted saying which: its slug leads
+        # to the row kept.
+        if (
+            reason
+            and reason.startswith(MERGED_INTO)
+            and reason[len(MERGED_INTO) :].isdigit()
+        ):
+            row_id = int(reason[len(MERGED_INTO) :])
         found[slug] = row_id
     existing = set(
         model._default_manager.filter(pk__in=found.values()).values_list(

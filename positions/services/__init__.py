@@ -14,7 +14,12 @@ from positions.services.articles import (
     article_positions_apply,
     article_save_with_positions,
 )
-from positions.services.merge import MergeResult, actor_merge
+from positions.services.merge import (
+    MERGED_INTO,
+    MergeResult,
+    actor_merge,
+    merge_candidates,
+)
 from positions.services.positions import (
     POSITION_EDITABLE_FIELDS,
     BulkValidationError,
@@ -38,6 +43,8 @@ __all__ = [
     "QuoteRecheck",
     "VersionConflict",
     "actor_merge",
+    "MERGED_INTO",
+    "merge_candidates",
     "article_positions_apply",
     "article_save_with_positions",
     "position_create",

@@ -4,10 +4,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from actors.models import Actor, Affiliation
+from config.lib.slugs import MERGED_INTO
 from positions.models import Negotiation, Position, Proposal
 from positions.services.positions import save_validated
 
@@ -28,6 +30,25 @@ class MergeResult:
 
 
 @transaction.atomic
+def merge_candidates(actors) -> list[Actor]:
+    """``actors`` with what rests on each (``side_positions``,
+    ``spoken_positions_count``, ``affiliation_count``), the most first."""
+    counted = Actor.objects.filter(pk__in=[actor.pk for actor in actors]).annotate(
+        side_positions=Count("positions", distinct=True),
+        spoken_positions_count=Count("spoken_positions", distinct=True),
+        affiliation_count=Count("affiliations", distinct=True)
+        + Count("members", distinct=True),
+    )
+    return sorted(
+        counted,
+        key=lambda actor: (
+            -(actor.side_positions + actor.spoken_positions_count),
+            -actor.affiliation_count,
+            actor.name,
+        ),
+    )
+
+
 def actor_merge(*, keep: Actor, duplicate: Actor, by=None) -> MergeResult:
     """Fold ``duplicate`` into ``keep`` and delete ``duplicate``, all or nothing.
 
@@ -65,6 +86,8 @@ def actor_merge(*, keep: Actor, duplicate: Actor, by=None) -> MergeResult:
     keep.aliases = _merge_aliases(keep, duplicate)
     if history_user:
         duplicate._history_user = history_user
+    # Read by the lookup of old slugs: the duplicate's address leads here.
+    duplicate._change_reason = f"{MERGED_INTO}{keep.pk}"
     duplicate.delete()
     save_validated(keep, by=by)
     return MergeResult(

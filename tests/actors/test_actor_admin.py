@@ -188,3 +188,33 @@ def test_aliases_are_typed_one_a_line_not_as_json(superuser_client, korea_case):
     us.refresh_from_db()
     assert us.aliases == ["USA", "America", "U.S."]
     assert "USA\nAmerica\nU.S." in superuser_client.get(url).text
+
+
+def test_it_offers_to_keep_the_actor_with_the_most_on_it_and_shows_counts(
+    superuser_client, korea_case
+):
+    # "America" sorts first and holds nothing: it must not be the one kept.
+    empty = StateFactory(name="America", slug="america")
+
+    response = merge(superuser_client, [empty, korea_case.us])
+
+    checked = response.text.split(" checked>")[0].rsplit('value="', 1)[1]
+    assert checked.startswith(f'{korea_case.us.pk}"')
+    words = " ".join(response.text.split())
+    assert "1 position as a side, 0 as a speaker, 2 affiliations" in words
+    assert "0 positions as a side, 0 as a speaker, 0 affiliations" in words
+
+
+def test_a_merged_actors_address_leads_to_the_actor_kept(
+    superuser_client, korea_case, usa
+):
+    merge(superuser_client, [korea_case.us, usa], keep=str(korea_case.us.pk), apply="1")
+    assert not Actor.objects.filter(pk=usa.pk).exists()
+
+    page = superuser_client.get("/actors/usa/?since=2019-01-01")
+    api = superuser_client.get("/api/v1/actors/usa/")
+
+    assert page.status_code == 301
+    assert page["Location"] == "/actors/us/?since=2019-01-01"
+    assert api.status_code == 200
+    assert api.json()["slug"] == "us"
