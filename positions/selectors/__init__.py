@@ -30,6 +30,11 @@ from positions.selectors.events import (
 )
 from positions.selectors.export import positions_csv_chunks
 from positions.selectors.gap import gap_series, latest_gap_points
+from positions.selectors.history import (
+    RESTORED,
+    deleted_position,
+    position_history_entries,
+)
 from positions.selectors.indexes import actor_index, negotiation_index, proposal_index
 from positions.selectors.pages import (
     Matrix,
@@ -133,6 +138,9 @@ __all__ = [
     "observations_by",
     "position_detail",
     "position_history",
+    "position_history_entries",
+    "deleted_position",
+    "RESTORED",
     "position_read_row",
     "position_read_rows",
     "positions_by_id",

@@ -140,9 +140,10 @@ def position_create(*, recorded_by=None, **fields) -> Position:
 
 @transaction.atomic
 def position_update(
-    *, position_id: int, expected_version: int, changes: dict, by=None
+    *, position_id: int, expected_version: int, changes: dict, by=None, reason=""
 ) -> Position:
-    """Apply ``changes`` if nobody saved the position since ``expected_version``.
+    """Apply ``changes`` if nobody saved the position since ``expected_version``;
+    ``reason``, if given, is recorded with the new version in its history.
 
     The row is locked while checking, so two concurrent edits of the same
     version cannot both pass. Raises ``VersionConflict`` or
@@ -162,6 +163,8 @@ def position_update(
     for field, value in merged.items():
         setattr(position, field, value)
     position.version += 1
+    if reason:
+        position._change_reason = reason
     save_validated(position, by=by)
     return position
 
@@ -196,6 +199,8 @@ def position_restore(*, position_id: int, by=None) -> Position:
         raise ValidationError("No deleted position has this id.")
     position = deletion.instance
     position.version += 1
+    # Recorded as a restore, not as a new position.
+    position._change_reason = "restored"
     try:
         save_validated(position, by=by)
     except (Article.DoesNotExist, Proposal.DoesNotExist, Actor.DoesNotExist):

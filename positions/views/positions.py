@@ -11,6 +11,9 @@ from positions.forms import WebPositionForm
 from positions.models import Position
 from positions.services import VersionConflict
 
+# As long as simple-history's change reason may be.
+REASON_LENGTH = 100
+
 
 def _position_or_404(pk) -> Position:
     try:
@@ -21,7 +24,22 @@ def _position_or_404(pk) -> Position:
 
 @public_read
 def position_detail(request, pk):
-    position = _position_or_404(pk)
+    try:
+        position = selectors.position_detail(position_id=pk)
+    except Position.DoesNotExist:
+        deleted = selectors.deleted_position(position_id=pk)
+        if deleted is None:
+            raise Http404("No such position.") from None
+        # Its address was cited: say what it was and where its history is.
+        return render(
+            request,
+            "positions/position_deleted.html",
+            {
+                "deleted": deleted,
+                "history": selectors.position_history_entries(position_id=pk),
+            },
+            status=410,
+        )
     return render(
         request,
         "positions/position_detail.html",
@@ -29,7 +47,7 @@ def position_detail(request, pk):
             "position": position,
             "cite": citations.position_citation(position, request.build_absolute_uri()),
             "passage": selectors.quote_passage(position=position),
-            "history": selectors.position_history(position_id=position.pk),
+            "history": selectors.position_history_entries(position_id=position.pk),
         },
     )
 
@@ -47,6 +65,7 @@ def position_edit(request, pk):
                     expected_version=form.cleaned_data["version"],
                     changes=form.editable_data(),
                     by=request.user,
+                    reason=request.POST.get("reason", "").strip()[:REASON_LENGTH],
                 )
             except VersionConflict as conflict:
                 return _show_their_version(request, pk, str(conflict))

@@ -4,6 +4,7 @@ import time_machine
 from django.test.html import parse_html
 from django.urls import reverse
 
+from positions import services
 from positions.models import Position
 from positions.services import position_update
 from tests.factories import UserFactory
@@ -108,9 +109,10 @@ def test_it_shows_the_history_of_edits(korea_case, analyst_client):
     response = analyst_client.get(_url(position))
 
     history = _history(response)
+    # Each edit says what it changed, field by field.
     assert [(row[0], row[2], row[3], row[4]) for row in history] == [
-        ("1", "—", "Created", "rejects outright"),
-        ("2", "analyst", "Changed", "opposes / sceptical"),
+        ("1", "—", "Created", "Stance rejects outright"),
+        ("2", "analyst", "Changed", "Stance: rejects outright → opposes / sceptical"),
     ]
 
 
@@ -236,7 +238,11 @@ def test_it_lets_a_curator_confirm_and_delete(korea_case, curator_client, curato
     assert _message(curator_client.get(response.url)) == (
         f"Deleted position {position.pk}. Curators can restore it from the admin."
     )
-    assert curator_client.get(_url(position)).status_code == 404
+    # Its address, perhaps cited, says it was deleted and shows its history.
+    gone = curator_client.get(_url(position))
+    assert gone.status_code == 410
+    assert "This position was deleted" in gone.text
+    assert [row[3] for row in _history(gone)] == ["Created", "Deleted"]
 
 
 def test_it_refuses_to_delete_a_position_changed_meanwhile(korea_case, curator_client):
@@ -311,3 +317,34 @@ def test_it_offers_only_save_on_the_edit_page(korea_case, analyst_client):
     buttons = [text(b) for b in elements(parse_html(response.text), "button")]
     assert buttons[-1] == "Save"
     assert not any("Duplicate" in button for button in buttons)
+
+
+def test_a_restore_is_recorded_as_a_restore_with_its_version_kept(
+    korea_case, curator_client
+):
+    position = korea_case.dprk_big_deal
+    services.position_delete(position_id=position.pk)
+    services.position_restore(position_id=position.pk)
+
+    response = curator_client.get(_url(position))
+
+    assert response.status_code == 200
+    assert [(row[0], row[3]) for row in _history(response)] == [
+        ("1", "Created"),
+        ("1", "Deleted"),
+        ("2", "Restored"),
+    ]
+
+
+def test_an_edit_keeps_its_reason_in_the_history(korea_case, analyst_client):
+    position = korea_case.dprk_big_deal
+    analyst_client.post(
+        _url(position, "position-edit"),
+        _edit_data(position, stance="-1") | {"reason": "misread the headline"},
+    )
+
+    [_, edit] = _history(analyst_client.get(_url(position)))
+
+    assert edit[4] == (
+        "Stance: rejects outright → opposes / sceptical Reason: misread the headline"
+    )
