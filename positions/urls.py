@@ -38,6 +38,16 @@ urlpatterns = [
     ),
     path("events/<slug:slug>/", events.event_detail, name="event-detail"),
     path("proposals/<slug:slug>/", proposals.proposal_detail, name="proposal-detail"),
+    path(
+        "proposals/<slug:slug>/chart.svg",
+        proposals.proposal_chart,
+        name="proposal-chart",
+    ),
+    path(
+        "negotiations/<slug:slug>/gap.svg",
+        negotiations.negotiation_gap_chart,
+        name="negotiation-gap-chart",
+    ),
     path("actors/<slug:slug>/", actors.actor_detail, name="actor-detail"),
     path("actors/<slug:slug>/feed/", ActorChangesFeed(), name="actor-feed"),
     path("proposals/<slug:slug>/feed/", ProposalChangesFeed(), name="proposal-feed"),

@@ -16,6 +16,8 @@ def change_list_page(request):
         "parameters": parameters,
         # What was typed stays in the inputs, names and all.
         "typed": request.GET,
+        # The same filter for the feed and the downloads, by slug, no page.
+        "api_query": _without_cursor(query).urlencode(),
         "changes": [],
         "chosen_kinds": request.GET.getlist("kind"),
         "resolution_rule": RESOLUTION_RULE,
@@ -40,3 +42,9 @@ def change_list_page(request):
         # The name's own message ("No actor is called …"), not the slug field's.
         parameters.errors[name] = parameters.error_class(messages)
     return render(request, "positions/change_list.html", context)
+
+
+def _without_cursor(query):
+    query = query.copy()
+    query.pop("cursor", None)
+    return query

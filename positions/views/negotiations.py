@@ -1,5 +1,6 @@
 import datetime
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from config.lib.access import public_read
@@ -12,6 +13,8 @@ from positions.selectors import (
     negotiation_index,
     negotiation_page,
 )
+from positions.templatetags.svg_charts import standalone_svg
+from positions.views.proposals import svg_download
 
 
 @public_read
@@ -64,4 +67,24 @@ def negotiation_list(request):
         request,
         "positions/negotiation_list.html",
         {"negotiations": negotiation_index()},
+    )
+
+
+@public_read
+def negotiation_gap_chart(request, slug):
+    """The negotiation page's gap chart (its main parties, or ``a`` and ``b``)
+    as an SVG file."""
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    options = MatrixOptions(request.GET, negotiation=negotiation)
+    if not options.is_valid():
+        raise Http404("; ".join(options.errors))
+    page = negotiation_page(
+        negotiation=negotiation,
+        as_of=datetime.date.today(),
+        a=options.cleaned_data.get("a"),
+        b=options.cleaned_data.get("b"),
+    )
+    return svg_download(
+        standalone_svg(page["gap_chart"], f"Gap over time: {negotiation.title}"),
+        filename=f"{negotiation.slug}-gap.svg",
     )

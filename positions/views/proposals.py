@@ -1,3 +1,4 @@
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from config.lib.access import public_read
@@ -6,6 +7,7 @@ from config.lib.slugs import follows_renamed_slug
 from positions.forms import ProposalOptions
 from positions.models import Proposal
 from positions.selectors import proposal_index, proposal_page, proposal_positions
+from positions.templatetags.svg_charts import standalone_svg
 
 
 @public_read
@@ -36,3 +38,20 @@ def proposal_list(request):
     return render(
         request, "positions/proposal_list.html", {"proposals": proposal_index()}
     )
+
+
+@public_read
+def proposal_chart(request, slug):
+    """The proposal page's chart as an SVG file."""
+    proposal = get_object_or_404(Proposal, slug=slug)
+    chart = proposal_page(proposal=proposal)["chart"]
+    return svg_download(
+        standalone_svg(chart, f"Stance of each actor on {proposal.title} over time"),
+        filename=f"{proposal.slug}.svg",
+    )
+
+
+def svg_download(svg: str, *, filename: str) -> HttpResponse:
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

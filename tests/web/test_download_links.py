@@ -10,7 +10,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _downloads(html: str) -> list[str]:
-    [paragraph] = re.findall(r'<p class="downloads">(.*?)</p>', html, re.S)
+    # The first downloads on a page are its positions'.
+    paragraph = re.findall(r'<p class="downloads">(.*?)</p>', html, re.S)[0]
     return [
         link.replace("&amp;", "&") for link in re.findall(r'href="([^"]+)"', paragraph)
     ]
