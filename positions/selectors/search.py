@@ -184,7 +184,13 @@ def _full_text(query: str, articles: QuerySet, positions: QuerySet, by_speaker: 
             document=position_vector,
             rank=SearchRank(position_vector, position_search),
         )
-        .filter(Q(document=position_search) | by_speaker)
+        # Words of a language written without spaces between its particles
+        # (Korean "조치를" holds "조치") are matched as parts of the original.
+        .filter(
+            Q(document=position_search)
+            | every_word(search_words(query), "quote_original")
+            | by_speaker
+        )
         .order_by("-rank", "-stated_on", "-id")
     )
     return articles, positions
