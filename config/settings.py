@@ -77,6 +77,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Records who made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # RFC 9457 bodies for API errors, when the client asks for them.
+    "config.lib.problems.ProblemDetailsMiddleware",
+    # RateLimit-* headers from the API's throttles.
+    "config.lib.throttling.RateLimitHeadersMiddleware",
     # Pages past their rate, and password posts past theirs, get a 429 here.
     "config.lib.throttling.PageRateLimitMiddleware",
     # Expensive requests in flight: capped per client and per process.
@@ -216,7 +220,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "config.lib.throttling.AnonymousRateThrottle",
         "config.lib.rest.SignedInRateThrottle",
     ],
     "NUM_PROXIES": NUM_PROXIES,
@@ -254,6 +258,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.lib.schema.truthful_schema_hook",
         "config.lib.schema.public_reads_hook",
     ],
     "ENUM_NAME_OVERRIDES": {

@@ -16,10 +16,16 @@ from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
 
 from config.lib.limits import MAX_REPEATED_VALUES, is_id
-from config.lib.pagination import CURSOR_PARAMETER, PAGE_SIZE_PARAMETER
+from config.lib.pagination import (
+    COUNT_PARAMETER,
+    CURSOR_PARAMETER,
+    PAGE_SIZE_PARAMETER,
+)
 
 # Parameters the pagination and rendering read, not the filters.
-PAGING_PARAMETERS = frozenset({CURSOR_PARAMETER, PAGE_SIZE_PARAMETER, "format"})
+PAGING_PARAMETERS = frozenset(
+    {CURSOR_PARAMETER, PAGE_SIZE_PARAMETER, COUNT_PARAMETER, "format"}
+)
 
 
 def _unknown_parameter_errors(data, known) -> dict[str, ErrorList]:

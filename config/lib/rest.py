@@ -11,6 +11,8 @@ from rest_framework.parsers import JSONParser
 from rest_framework.throttling import UserRateThrottle
 
 from config.lib.access import may_read
+from config.lib.problems import PROBLEM_MEDIA_TYPE
+from config.lib.throttling import RateLimitStateMixin
 
 
 class ReadOrModelPermission(permissions.DjangoModelPermissions):
@@ -32,7 +34,7 @@ class ReadOrModelPermission(permissions.DjangoModelPermissions):
         return super().has_permission(request, view)
 
 
-class SignedInRateThrottle(UserRateThrottle):
+class SignedInRateThrottle(RateLimitStateMixin, UserRateThrottle):
     """The user rate, for signed-in users only. DRF's own also counts anonymous
     clients, by address, beside the anonymous rate: a second cache read and
     write on every anonymous request. Anonymous clients have the anonymous
@@ -168,7 +170,15 @@ class ValidatedModelSerializer(KnownFieldsOnly, serializers.ModelSerializer):
 
 
 class StrictContentNegotiation(DefaultContentNegotiation):
-    """An unknown ``?format=`` is a 400 naming the parameter, not a 404."""
+    """An unknown ``?format=`` is a 400 naming the parameter, not a 404.
+    ``application/problem+json`` in Accept counts as JSON: the errors are
+    rewritten as problem details (config.lib.problems), the rest is JSON."""
+
+    def get_accept_list(self, request):
+        return [
+            "application/json" if item.strip().startswith(PROBLEM_MEDIA_TYPE) else item
+            for item in super().get_accept_list(request)
+        ]
 
     def filter_renderers(self, renderers, format):
         matching = [renderer for renderer in renderers if renderer.format == format]

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from config.lib.csv import CSVFormatMixin, CSVRenderer, csv_response, serializer_csv
 from config.lib.limits import MAX_PAGE_SIZE, PAGE_SIZE
 from config.lib.pagination import KeysetPagination
-from config.lib.schema import ERRORS, list_page_schema
+from config.lib.schema import ERRORS, csv_schema, list_page_schema
 from config.lib.throttling import EXPENSIVE_THROTTLES
 from positions import selectors
 from positions.api.positions import CSV_PARAMETER
@@ -74,16 +74,24 @@ PAGE_PARAMETERS = [
         "page_size", int, description=f"1 to {MAX_PAGE_SIZE}, default {PAGE_SIZE}."
     ),
 ]
+COUNT_PARAMETER = OpenApiParameter(
+    "count",
+    str,
+    enum=["true", "false"],
+    description="`true` adds `count`, the number of all rows (counted only then).",
+)
 
 
 def paged_schema(*, summary, description, parameters, name, serializer_class):
     return extend_schema(
         summary=summary,
         description=description,
-        parameters=_scope_parameters(*parameters, *PAGE_PARAMETERS, CSV_PARAMETER),
+        parameters=_scope_parameters(
+            *parameters, *PAGE_PARAMETERS, COUNT_PARAMETER, CSV_PARAMETER
+        ),
         responses={
             (200, "application/json"): list_page_schema(name, serializer_class),
-            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "text/csv"): csv_schema(list(serializer_class().fields)),
             400: ERRORS[400],
         },
     )
@@ -123,6 +131,7 @@ class PagedAnalysisView(CSVFormatMixin, AnalysisView):
             ),
             key_of=self.cursor_key.of,
             parse_key=self.cursor_key.parse,
+            count=lambda: len(self.select(**arguments)),
         )
         return pagination.get_paginated_response(self.shape(rows))
 
@@ -225,12 +234,14 @@ class TimelineView(CSVFormatMixin, AnalysisView):
                 "`speaker` column.",
             ),
             *PAGE_PARAMETERS,
+            COUNT_PARAMETER,
             CSV_PARAMETER,
         ),
         responses={
             # One shape: series carry `speaker` only with by=speaker.
             (200, "application/json"): TimelineBySpeakerSerializer,
-            (200, "text/csv"): OpenApiTypes.STR,
+            # `speaker` is the last column with by=speaker only.
+            (200, "text/csv"): csv_schema(TIMELINE_BY_SPEAKER_CSV_HEADER),
             400: ERRORS[400],
         },
     )
@@ -261,19 +272,14 @@ class TimelineView(CSVFormatMixin, AnalysisView):
             ),
             key_of=TIMELINE_CURSOR.of,
             parse_key=TIMELINE_CURSOR.parse,
+            count=lambda: len(selectors.timeline_series(**arguments, limit=None)),
         )
-        links = pagination.links()
         if by_speaker:
             series = selectors.lines_by_speaker(series)
         serializer = TimelineBySpeakerSerializer if by_speaker else TimelineSerializer
         return Response(
-            serializer(
-                {
-                    "series": series,
-                    "next": links["next_link"],
-                    "previous": links["previous_link"],
-                }
-            ).data
+            serializer(pagination.page_body(series=series)).data,
+            headers=pagination.page_headers(),
         )
 
 

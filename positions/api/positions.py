@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -25,7 +24,12 @@ from config.lib.rest import (
     RequestTooLarge,
     django_validation_error_to_drf,
 )
-from config.lib.schema import ERRORS, resource_schema
+from config.lib.schema import (
+    CSV_COLUMNS_EXTENSION,
+    ERRORS,
+    csv_schema,
+    resource_schema,
+)
 from config.lib.throttling import EXPENSIVE_THROTTLES
 from positions import selectors
 from positions.filters import PositionFilter
@@ -69,9 +73,11 @@ def _bulk_errors(errors: dict) -> Response:
         parameters=[CSV_PARAMETER],
         responses={
             (200, "application/json"): PositionSerializer(many=True),
-            (200, "text/csv"): OpenApiTypes.STR,
+            # A list's responses are paged: the hook unwraps the CSV one.
+            (200, "text/csv"): csv_schema(EXPORT_FIELD_NAMES),
             **ERRORS,
         },
+        extensions={CSV_COLUMNS_EXTENSION: list(EXPORT_FIELD_NAMES)},
     )
 )
 class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):

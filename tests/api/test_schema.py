@@ -219,7 +219,7 @@ def test_it_describes_the_fields_of_the_analysis_responses(schema):
         "changed_on",
     }
     assert set(gap["properties"]) == {"a", "b", "points"}
-    assert set(timeline["properties"]) == {"series", "next", "previous"}
+    assert set(timeline["properties"]) == {"series", "next", "previous", "count"}
 
 
 def _resolve(schema, node):
