@@ -4,11 +4,12 @@ from actors.filters import ActorFilter
 from actors.models import Actor
 from actors.serializers import ActorSerializer
 from config.lib.concurrency import ConcurrencyMixin
+from config.lib.rest import SlugOrIdLookupMixin
 from config.lib.schema import resource_schema
 
 
 @resource_schema(ActorSerializer)
-class ActorViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+class ActorViewSet(SlugOrIdLookupMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     queryset = Actor.objects.prefetch_related("affiliations__organization").order_by(
         "slug", "id"
     )

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # RFC 9457 bodies for API errors, when the client asks for them.
     "config.lib.problems.ProblemDetailsMiddleware",
+    # An empty query value on the API is a 400 naming it.
+    "config.lib.rest.EmptyParameterMiddleware",
     # RateLimit-* headers from the API's throttles.
     "config.lib.throttling.RateLimitHeadersMiddleware",
     # Pages past their rate, and password posts past theirs, get a 429 here.

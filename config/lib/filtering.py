@@ -15,7 +15,7 @@ from django.db import connections
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
 
-from config.lib.limits import MAX_REPEATED_VALUES, is_id
+from config.lib.limits import MAX_REPEATED_VALUES, is_digits, is_id
 from config.lib.pagination import (
     COUNT_PARAMETER,
     CURSOR_PARAMETER,
@@ -180,9 +180,23 @@ class ExistingRowsField(RepeatableValueField):
         names = list(dict.fromkeys(super().clean(value)))
         if not names:
             return []
-        keys = {name: self.key_value(name) for name in names}
         queryset = self.queryset() if callable(self.queryset) else self.queryset
-        found = _ids_by_key(queryset, self.key, set(keys.values()))
+        if self.key == "slug":
+            # A slug is never all digits: such a value is the row's id.
+            ids = {name for name in names if is_digits(name)}
+            found = {
+                **_ids_by_key(queryset, "slug", set(names) - ids),
+                **{
+                    str(pk): pk
+                    for pk in _ids_by_key(
+                        queryset, "pk", {int(name) for name in ids if is_id(int(name))}
+                    )
+                },
+            }
+            keys = {name: name for name in names}
+        else:
+            keys = {name: self.key_value(name) for name in names}
+            found = _ids_by_key(queryset, self.key, set(keys.values()))
         for name, key in keys.items():
             if key not in found:
                 raise ValidationError(
@@ -195,6 +209,8 @@ class ExistingRowsField(RepeatableValueField):
 
 def _ids_by_key(queryset, key: str, values: set) -> dict:
     """{key value: id} of the rows of ``queryset`` with those key values."""
+    if not values:
+        return {}
     if queryset.query.where or queryset.query.is_sliced:
         return dict(queryset.filter(**{f"{key}__in": values}).values_list(key, "pk"))
     # A whole table (the usual case): plain SQL, as the ORM took longer to

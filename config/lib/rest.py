@@ -5,12 +5,15 @@ from collections import Counter
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.throttling import UserRateThrottle
 
 from config.lib.access import may_read
+from config.lib.limits import is_digits, is_id
 from config.lib.problems import PROBLEM_MEDIA_TYPE
 from config.lib.throttling import RateLimitStateMixin
 
@@ -137,9 +140,22 @@ class KnownFieldsOnly:
         return super().to_internal_value(data)
 
 
+ALL_DIGIT_SLUG = (
+    "A slug of digits alone would read as an id (every slug parameter also "
+    "takes the numeric id): add a letter."
+)
+
+
 class ValidatedModelSerializer(KnownFieldsOnly, serializers.ModelSerializer):
     """Saves through ``full_clean``, so model rules and constraints come back as
-    400s with field keys instead of database errors, and records who saved it."""
+    400s with field keys instead of database errors, and records who saved it.
+    A slug of digits alone is refused: it would name the row with that id."""
+
+    def validate(self, attrs):
+        slug = attrs.get("slug")
+        if isinstance(slug, str) and is_digits(slug):
+            raise exceptions.ValidationError({"slug": [ALL_DIGIT_SLUG]})
+        return super().validate(attrs)
 
     def create(self, validated_data):
         return self._save(self.Meta.model(), validated_data)
@@ -167,6 +183,65 @@ class ValidatedModelSerializer(KnownFieldsOnly, serializers.ModelSerializer):
             for name, value in many_to_many.items():
                 getattr(instance, name).set(value)
         return instance
+
+
+def slug_or_id(value: str) -> dict:
+    """The lookup of a row named by slug or, all digits, by id."""
+    if not is_digits(value):
+        return {"slug": value}
+    number = int(value)
+    # Out of range: an id no row has (0), rather than a database error.
+    return {"pk": number if is_id(number) else 0}
+
+
+class SlugOrIdLookupMixin:
+    """A ViewSet addressed by slug also finds a row by its numeric id."""
+
+    def get_object(self):
+        value = str(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        if not is_digits(value):
+            return super().get_object()
+        if not is_id(int(value)):
+            raise exceptions.NotFound()
+        queryset = self.filter_queryset(self.get_queryset())
+        instance = get_object_or_404(queryset, pk=int(value))
+        self.check_object_permissions(self.request, instance)
+        return instance
+
+
+class EmptyParameterMiddleware:
+    """An empty query value on the API (``?stated_before=``) is a 400 naming
+    the parameter, as a malformed one is, never "not given". The schema
+    views are left alone: Swagger UI's page fetches ``?script=``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.path.startswith("/api/"):
+            return None
+        view_class = getattr(view_func, "cls", None)
+        if view_class is not None and view_class.__module__.startswith(
+            "drf_spectacular"
+        ):
+            return None
+        empty = sorted(
+            name
+            for name, values in request.GET.lists()
+            if any(not value.strip() for value in values)
+        )
+        if not empty:
+            return None
+        return JsonResponse(
+            {
+                name: ["Empty value: give a value, or leave the parameter out."]
+                for name in empty
+            },
+            status=400,
+        )
 
 
 class StrictContentNegotiation(DefaultContentNegotiation):

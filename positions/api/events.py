@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from rest_framework import serializers, viewsets
 
 from config.lib.concurrency import ConcurrencyMixin
-from config.lib.rest import ValidatedModelSerializer
+from config.lib.rest import SlugOrIdLookupMixin, ValidatedModelSerializer
 from config.lib.schema import resource_schema
 from positions.filters import EventFilter
 from positions.models import Article, Event, Negotiation
@@ -48,7 +48,7 @@ class EventSerializer(ValidatedModelSerializer):
 
 
 @resource_schema(EventSerializer)
-class EventViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+class EventViewSet(SlugOrIdLookupMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     # Two queries a page: the events with their negotiation, and the ids of
     # their articles (only the ids: an article's body can be long).
     queryset = (

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from actors.models import Actor
+from config.lib.rest import slug_or_id
 from config.lib.schema import ERRORS
 from positions import selectors
 from positions.api.analysis import (
@@ -76,7 +77,7 @@ class ActorSummaryView(APIView):
         responses={200: ActorSummarySerializer, 400: ERRORS[400], 404: ERRORS[404]},
     )
     def get(self, request, slug):
-        actor = get_object_or_404(Actor, slug=slug)
+        actor = get_object_or_404(Actor, **slug_or_id(slug))
         if actor.kind == Actor.Kind.PERSON:
             raise exceptions.ValidationError(
                 {"actor": [PERSON_AS_SIDE % {"value": actor.slug}]}

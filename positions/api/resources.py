@@ -3,6 +3,7 @@
 from rest_framework import viewsets
 
 from config.lib.concurrency import ConcurrencyMixin
+from config.lib.rest import SlugOrIdLookupMixin
 from config.lib.schema import resource_schema
 from positions.filters import ArticleFilter, NegotiationFilter, ProposalFilter
 from positions.models import Article, Negotiation, Proposal
@@ -11,7 +12,7 @@ from positions.serializers import ArticleSerializer, NegotiationSerializer
 
 
 @resource_schema(NegotiationSerializer)
-class NegotiationViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+class NegotiationViewSet(SlugOrIdLookupMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     queryset = Negotiation.objects.prefetch_related("participants").order_by(
         "slug", "id"
     )
@@ -21,7 +22,7 @@ class NegotiationViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
 
 
 @resource_schema(ProposalSerializer)
-class ProposalViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+class ProposalViewSet(SlugOrIdLookupMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     queryset = (
         Proposal.objects.select_related("negotiation", "originated_by")
         .with_links()

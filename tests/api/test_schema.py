@@ -266,7 +266,7 @@ def test_it_renders_the_docs_from_local_static_files_only(api_client, db):
     assert not re.search(r"(?:src|href)=[\"']?(?:https?:)?//(?!testserver/)", html)
 
 
-def test_it_lists_the_six_resources_at_the_root(api_client, db):
+def test_it_lists_every_endpoint_at_the_root(api_client, db):
     response = api_client.get("/api/v1/")
 
     assert response.status_code == 200
@@ -277,8 +277,18 @@ def test_it_lists_the_six_resources_at_the_root(api_client, db):
         "articles",
         "events",
         "positions",
+        "stances",
+        "timeline",
+        "changes",
+        "gap",
+        "diff",
+        "schema",
+        "docs",
     }
     assert response.json()["positions"] == "http://testserver/api/v1/positions/"
+    assert response.json()["gap"] == "http://testserver/api/v1/gap/"
+    for url in response.json().values():
+        assert api_client.get(url).status_code in (200, 400), url
 
 
 # Checks of the generated runs. Left out: positive_data_acceptance, because a
