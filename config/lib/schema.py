@@ -21,6 +21,8 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from config.lib.filtering import IdsFilter, RepeatableCharFilter, SlugsFilter
+from config.lib.limits import MAX_PAGE_SIZE
+from config.lib.pagination import PAGE_SIZE_PARAMETER
 from config.lib.problems import PROBLEM_TYPES
 
 ERRORS = {
@@ -100,9 +102,16 @@ class StrictFilterExtension(DjangoFilterExtension):
         elif isinstance(filter_field, RepeatableCharFilter):
             item, default = {"type": "string", "minLength": 1}, "Repeat for OR."
         else:
-            return super().resolve_filter_field(
+            parameters = super().resolve_filter_field(
                 auto_schema, model, filterset_class, field_name, filter_field
             )
+            # Bounds the filter enforces (stance_min, stance_max: -2 to 2).
+            bounds = {"minimum": "min_value", "maximum": "max_value"}
+            for parameter in parameters:
+                for keyword, extra in bounds.items():
+                    if filter_field.extra.get(extra) is not None:
+                        parameter["schema"][keyword] = filter_field.extra[extra]
+            return parameters
         return [
             build_parameter_type(
                 name=field_name,
@@ -130,16 +139,25 @@ def _typed_by_values(schema: dict) -> None:
         target["type"] = "string"
 
 
+NO_NUL = "^[^\\u0000]*$"
+
+
 def _fix_parameter(parameter: dict) -> None:
     schema = parameter.get("schema", {})
     _typed_by_values(schema)
-    if parameter["in"] == "query" and schema.get("type") == "array":
+    if parameter["in"] != "query":
+        return
+    if parameter["name"] == PAGE_SIZE_PARAMETER:
+        schema.update(minimum=1, maximum=MAX_PAGE_SIZE)
+    if schema.get("type") == "array":
         # Repeated for OR: ?actor=us&actor=north-korea.
         parameter["style"], parameter["explode"] = "form", True
-    if parameter["in"] == "query" and schema.get("type") == "string":
-        # An empty value is a 400 naming the parameter, never "not given".
-        if "enum" not in schema and "format" not in schema:
-            schema.setdefault("minLength", 1)
+    target = schema.get("items", schema)
+    if target.get("type") == "string" and not {"enum", "format"} & set(target):
+        # An empty value is a 400 naming the parameter, never "not given";
+        # so is a NUL character, which no stored text holds.
+        target.setdefault("minLength", 1)
+        target.setdefault("pattern", NO_NUL)
 
 
 # --- Responses --------------------------------------------------------------
@@ -267,9 +285,23 @@ def _document_errors(path: str, method: str, operation: dict) -> None:
             response["headers"] = {**response.get("headers", {}), **RATE_LIMIT_HEADERS}
 
 
+def _document_request_body(operation: dict) -> None:
+    """JSON bodies, as clients send them. Form and multipart bodies are
+    accepted too (the browsable API posts forms) but not offered: they
+    cannot say null, and a generated client would get one body type per
+    media type."""
+    body = operation.get("requestBody")
+    if body is not None and "application/json" in body.get("content", {}):
+        body["content"] = {"application/json": body["content"]["application/json"]}
+
+
 def truthful_schema_hook(result, generator, request, public):
     """Errors, headers and parameter types for every operation (see above)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, component in schemas.items():
+        if name.endswith("Request") and component.get("type") == "object":
+            # A field the resource does not have is a 400 naming it.
+            component["additionalProperties"] = False
     schemas["Error"] = ERROR_SCHEMA
     schemas["Problem"] = PROBLEM_SCHEMA
     for path, operations in result.get("paths", {}).items():
@@ -279,9 +311,17 @@ def truthful_schema_hook(result, generator, request, public):
             for parameter in operation.get("parameters", []):
                 _fix_parameter(parameter)
             columns = operation.pop(CSV_COLUMNS_EXTENSION, None)
-            if columns is not None:
-                content = operation["responses"]["200"]["content"]
-                content["text/csv"] = {"schema": csv_schema(columns)}
+            for code, response in operation["responses"].items():
+                content = response.get("content", {})
+                if "text/csv" not in content:
+                    continue
+                if columns is not None and code == "200":
+                    content["text/csv"] = {"schema": csv_schema(columns)}
+                elif content["text/csv"]["schema"].get("type") != "string":
+                    # A CSV renderer's shadow on an operation that answers
+                    # JSON whatever the format (a position, its history).
+                    del content["text/csv"]
+            _document_request_body(operation)
             _document_errors(path, method, operation)
     return result
 
