@@ -307,9 +307,20 @@ class KeysetPagination(BasePagination):
                     "type": "integer",
                     "minimum": 0,
                     "description": "Every matching row; with `?count=true` only.",
+                    "example": 2,
                 },
-                "next": {"type": "string", "format": "uri", "nullable": True},
-                "previous": {"type": "string", "format": "uri", "nullable": True},
+                "next": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "example": "http://127.0.0.1:8000/api/v1/positions/?cursor=eyJ…",
+                },
+                "previous": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "example": None,
+                },
                 "results": schema,
             },
         }

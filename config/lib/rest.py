@@ -5,7 +5,7 @@ from collections import Counter
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -116,13 +116,44 @@ def protected_message(instance, protected_objects) -> str:
     )
 
 
+def _type_error(field, value) -> str | None:
+    """What is wrong with the JSON type of ``value`` for ``field`` (the schema
+    says string or list; DRF alone would turn 0 into "0" and {} into [])."""
+    if value is None:
+        return None
+    if isinstance(field, serializers.CharField) and not isinstance(value, str):
+        return "Not a string."
+    many = serializers.ManyRelatedField | serializers.ListField
+    if isinstance(field, many | serializers.ListSerializer):
+        if not isinstance(value, list):
+            return "Not a list."
+        child = getattr(field, "child", None)
+        if isinstance(child, serializers.CharField) and not all(
+            isinstance(item, str) for item in value
+        ):
+            return "Not a list of strings."
+    return None
+
+
 class KnownFieldsOnly:
     """A serializer mixin: a field the resource does not have is a 400 naming
     it, as an unknown query parameter is, instead of being dropped (a
     misspelt optional field would be lost without a word). Read-only fields
-    are known: a body read from the API can be sent back."""
+    are known: a body read from the API can be sent back. A value of the
+    wrong JSON type for a text or list field is a 400 too, not coerced."""
 
     def to_internal_value(self, data):
+        if isinstance(data, dict) and not isinstance(data, QueryDict):
+            wrong = {
+                name: message
+                for name, value in data.items()
+                if name in self.fields
+                and (message := _type_error(self.fields[name], value))
+            }
+            if wrong:
+                raise exceptions.ValidationError(
+                    {name: [message] for name, message in wrong.items()}
+                )
         if isinstance(data, dict):
             unknown = sorted(str(name) for name in data if name not in self.fields)
             if unknown:

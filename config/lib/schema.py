@@ -171,6 +171,9 @@ ERROR_SCHEMA = {
     "additionalProperties": {
         "description": "Messages about the field or parameter of that name."
     },
+    "example": {
+        "actor": ["Select a valid choice. nobody is not one of the available choices."]
+    },
 }
 
 PROBLEM_SCHEMA = {
@@ -197,6 +200,17 @@ PROBLEM_SCHEMA = {
             "type": "object",
             "description": "The messages of each bad field or parameter.",
             "additionalProperties": {},
+        },
+    },
+    "example": {
+        "type": "/api/v1/problems/invalid",
+        "title": "Invalid parameter or body",
+        "status": 400,
+        "detail": "Invalid: actor.",
+        "errors": {
+            "actor": [
+                "Select a valid choice. nobody is not one of the available choices."
+            ]
         },
     },
 }

@@ -11,6 +11,7 @@ from config.lib.pagination import KeysetPagination
 from config.lib.schema import ERRORS, csv_schema, list_page_schema
 from config.lib.throttling import EXPENSIVE_THROTTLES
 from positions import selectors
+from positions.api import examples
 from positions.api.positions import CSV_PARAMETER
 from positions.models import Attribution
 from positions.parameters import (
@@ -82,10 +83,13 @@ COUNT_PARAMETER = OpenApiParameter(
 )
 
 
-def paged_schema(*, summary, description, parameters, name, serializer_class):
+def paged_schema(
+    *, summary, description, parameters, name, serializer_class, examples=()
+):
     return extend_schema(
         summary=summary,
         description=description,
+        examples=list(examples),
         parameters=_scope_parameters(
             *parameters, *PAGE_PARAMETERS, COUNT_PARAMETER, CSV_PARAMETER
         ),
@@ -175,6 +179,7 @@ class StancesView(PagedAnalysisView):
         parameters=[date_parameter("as_of", "Inclusive; default today.")],
         name="StancePage",
         serializer_class=StanceSerializer,
+        examples=[examples.STANCES_PAGE],
     )
     def get(self, request):
         return super().get(request)
@@ -208,6 +213,7 @@ class ChangesView(PagedAnalysisView):
         ],
         name="ChangePage",
         serializer_class=ChangeSerializer,
+        examples=[examples.CHANGES_PAGE],
     )
     def get(self, request):
         return super().get(request)
@@ -244,6 +250,7 @@ class TimelineView(CSVFormatMixin, AnalysisView):
             (200, "text/csv"): csv_schema(TIMELINE_BY_SPEAKER_CSV_HEADER),
             400: ERRORS[400],
         },
+        examples=[examples.TIMELINE_PAGE],
     )
     def get(self, request):
         parameters = parse(TimelineParameters, request)
@@ -318,6 +325,7 @@ class GapView(AnalysisView):
             ATTRIBUTION_PARAMETER,
         ],
         responses={200: GapSerializer, 400: ERRORS[400]},
+        examples=[examples.GAP],
     )
     def get(self, request):
         arguments = parse(GapParameters, request).arguments()

@@ -84,3 +84,26 @@ def test_a_slug_derived_from_digits_gets_a_letter(curator_api, korea_case):
 
     assert response.status_code == 201
     assert not response.json()["slug"].isdigit()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"description": 0}, "description"),
+        ({"participants": {}}, "participants"),
+    ],
+)
+def test_a_write_of_the_wrong_json_type_is_a_400_naming_it(
+    curator_api, korea_case, body, field
+):
+    response = curator_api.patch("/api/v1/negotiations/talks/", body)
+
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_an_alias_that_is_not_a_string_is_a_400(curator_api, korea_case):
+    response = curator_api.patch("/api/v1/actors/us/", {"aliases": [0]})
+
+    assert response.status_code == 400
+    assert "aliases" in response.json()
