@@ -291,11 +291,11 @@ def test_it_lists_every_endpoint_at_the_root(api_client, db):
         assert api_client.get(url).status_code in (200, 400), url
 
 
-# Checks of the generated runs. Left out: positive_data_acceptance, because a
-# string the schema allows is still an unknown slug, which API.md answers with
-# 400; negative_data_rejection, because an empty query value (`?since=`) means
-# "not given", as in any HTML form; ignored_auth on reads, see
-# test_it_documents_that_reads_need_no_credentials.
+# Checks of the generated runs in-process. Left out here: positive_data_acceptance,
+# because a string the schema allows is still an unknown slug, which API.md
+# answers with 400 (.ci/fuzz runs it, its hooks naming rows the demo data has);
+# negative_data_rejection, run by .ci/fuzz with every other check; ignored_auth
+# on reads, see test_it_documents_that_reads_need_no_credentials.
 CONFORMANCE = [
     not_a_server_error,
     status_code_conformance,
