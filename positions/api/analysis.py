@@ -11,7 +11,7 @@ from config.lib.pagination import KeysetPagination
 from config.lib.schema import ERRORS, csv_schema, list_page_schema
 from config.lib.throttling import EXPENSIVE_THROTTLES
 from positions import selectors
-from positions.api import examples
+from positions.api.examples import CHANGES_PAGE, GAP, STANCES_PAGE, TIMELINE_PAGE
 from positions.api.positions import CSV_PARAMETER
 from positions.models import Attribution
 from positions.parameters import (
@@ -179,7 +179,7 @@ class StancesView(PagedAnalysisView):
         parameters=[date_parameter("as_of", "Inclusive; default today.")],
         name="StancePage",
         serializer_class=StanceSerializer,
-        examples=[examples.STANCES_PAGE],
+        examples=[STANCES_PAGE],
     )
     def get(self, request):
         return super().get(request)
@@ -213,7 +213,7 @@ class ChangesView(PagedAnalysisView):
         ],
         name="ChangePage",
         serializer_class=ChangeSerializer,
-        examples=[examples.CHANGES_PAGE],
+        examples=[CHANGES_PAGE],
     )
     def get(self, request):
         return super().get(request)
@@ -250,7 +250,7 @@ class TimelineView(CSVFormatMixin, AnalysisView):
             (200, "text/csv"): csv_schema(TIMELINE_BY_SPEAKER_CSV_HEADER),
             400: ERRORS[400],
         },
-        examples=[examples.TIMELINE_PAGE],
+        examples=[TIMELINE_PAGE],
     )
     def get(self, request):
         parameters = parse(TimelineParameters, request)
@@ -325,7 +325,7 @@ class GapView(AnalysisView):
             ATTRIBUTION_PARAMETER,
         ],
         responses={200: GapSerializer, 400: ERRORS[400]},
-        examples=[examples.GAP],
+        examples=[GAP],
     )
     def get(self, request):
         arguments = parse(GapParameters, request).arguments()

@@ -32,7 +32,7 @@ from config.lib.schema import (
 )
 from config.lib.throttling import EXPENSIVE_THROTTLES
 from positions import selectors
-from positions.api import examples
+from positions.api.examples import POSITIONS_PAGE
 from positions.filters import PositionFilter
 from positions.models import Position
 from positions.position_fields import (
@@ -79,7 +79,7 @@ def _bulk_errors(errors: dict) -> Response:
             **ERRORS,
         },
         extensions={CSV_COLUMNS_EXTENSION: list(EXPORT_FIELD_NAMES)},
-        examples=[examples.POSITIONS_PAGE],
+        examples=[POSITIONS_PAGE],
     )
 )
 class PositionViewSet(CSVFormatMixin, ConcurrencyMixin, viewsets.ModelViewSet):
