@@ -246,7 +246,19 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Stance tracker API",
     "DESCRIPTION": "Who holds which position on which proposal, since when, "
     "according to which source. Resolved stances, as-of snapshots, changes and "
-    "gaps follow the rules printed with each endpoint.",
+    "gaps follow the rules printed with each endpoint.\n\n"
+    "Rate limits, per client (by user when signed in, else by address): reads "
+    f"{REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['anon']} anonymous, "
+    f"{REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['user']} signed in; analyses and "
+    f"CSV exports {REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['anon_expensive']} "
+    f"anonymous, {REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['user_expensive']} "
+    "signed in. Each response says where the tightest one stands "
+    "(`RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` in seconds); "
+    "past it, 429 with `Retry-After`.\n\n"
+    "Errors are Django REST framework's JSON (`detail`, or messages by field); "
+    "with `Accept: application/problem+json`, RFC 9457 problem details "
+    "(see the `Problem` schema for each `type`). Lists take `?count=true` and "
+    "send `Link` headers beside `next` and `previous`.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and the docs page are reads like any other: with PUBLIC_READ

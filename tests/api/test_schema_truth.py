@@ -5,10 +5,12 @@ import copy
 
 import pytest
 import yaml
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import SimpleRateThrottle
 
+from config.lib.throttling import ExpensiveRequestMiddleware
 from positions.models import Position
 
 SLUG_FILTERS = {
@@ -256,3 +258,27 @@ def test_every_problem_type_is_documented(schema, api_client, curator_api, korea
     assert [a.status_code for a in answers] == [400, 401, 404, 405, 415]
     for answer in answers:
         assert answer.json()["type"] in documented
+
+
+def test_the_schema_states_the_rate_limits(schema, settings):
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+
+    description = schema["info"]["description"]
+
+    assert rates["anon"] in description
+    assert rates["user_expensive"] in description
+    assert "RateLimit-Remaining" in description
+
+
+def test_a_full_process_answers_a_json_503(api_client, korea_case, settings):
+    settings.EXPENSIVE_PER_PROCESS = 1
+    middleware = ExpensiveRequestMiddleware(lambda request: None)
+    middleware.process_slots.acquire()
+    request = APIRequestFactory().get("/api/v1/stances/")
+    request.user = AnonymousUser()
+
+    response = middleware(request)
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert int(response["Retry-After"]) >= 1
