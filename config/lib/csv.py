@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from config.lib.pagination import check_paging_parameters
+
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,7 +54,11 @@ class CSVRenderer(BaseRenderer):
 
 class CSVFormatMixin:
     def wants_csv(self) -> bool:
-        return getattr(self.request.accepted_renderer, "format", None) == "csv"
+        """A CSV export; its paging parameters, unused, are still checked."""
+        wanted = getattr(self.request.accepted_renderer, "format", None) == "csv"
+        if wanted:
+            check_paging_parameters(self.request)
+        return wanted
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors (400, 403…) of a CSV request are still JSON, as everywhere.

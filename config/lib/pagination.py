@@ -215,6 +215,20 @@ def link_header(links: dict) -> str | None:
     return ", ".join(parts) or None
 
 
+def check_paging_parameters(request) -> None:
+    """400s for a malformed ``count``, ``page_size`` or ``cursor`` where no
+    page is cut (a CSV export holds every row): a bad value is never
+    silently ignored."""
+    count_requested(request)
+    requested_page_size(request)
+    cursor = request.GET.get(CURSOR_PARAMETER)
+    if cursor:
+        try:
+            decode_cursor(cursor)
+        except InvalidCursor:
+            raise _invalid_cursor() from None
+
+
 def _invalid_cursor() -> exceptions.ValidationError:
     return exceptions.ValidationError({CURSOR_PARAMETER: ["Invalid cursor."]})
 

@@ -107,3 +107,19 @@ def test_an_alias_that_is_not_a_string_is_a_400(curator_api, korea_case):
 
     assert response.status_code == 400
     assert "aliases" in response.json()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Found by schemathesis: a CSV export ignored its paging parameters.
+        "/api/v1/stances/?format=csv&count=maybe",
+        "/api/v1/positions/?format=csv&cursor=m",
+        "/api/v1/timeline/?format=csv&page_size=0",
+    ],
+)
+def test_a_csv_export_still_checks_its_paging_parameters(api_client, korea_case, url):
+    response = api_client.get(url)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
