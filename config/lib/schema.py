@@ -221,6 +221,7 @@ ERROR_DESCRIPTIONS = {
     401: "Credentials missing (a write) or not valid.",
     403: "Not allowed: the user lacks the model permission (or the CSRF token).",
     404: "Not found.",
+    406: "`Accept` names no media type this operation can answer with.",
     409: "Conflict: a stale `version`, or still referred to by other rows.",
     412: "`If-Match` no longer names the stored version.",
     413: "The body is too large (or too many rows).",
@@ -265,7 +266,7 @@ def error_statuses(path: str, method: str, operation: dict) -> set[int]:
     """Every error status the operation can answer, and only those. 503 on
     any: the database gone or a statement past its timeout
     (config.middleware), or too many expensive requests in the process."""
-    statuses = {400, 401, 429, 503}
+    statuses = {400, 401, 406, 429, 503}
     if method != "get":
         statuses.add(403)
     if "{" in path:

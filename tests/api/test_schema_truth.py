@@ -104,7 +104,7 @@ def test_a_client_sending_a_documented_confidence_gets_an_answer(
 def test_it_documents_the_error_statuses_each_operation_can_answer(schema):
     for path, method, operation in _operations(schema):
         documented = {int(code) for code in operation["responses"] if code >= "4"}
-        expected = {400, 401, 429, 503}
+        expected = {400, 401, 406, 429, 503}
         if method != "get":
             expected.add(403)
         if "{" in path:
@@ -282,3 +282,11 @@ def test_a_full_process_answers_a_json_503(api_client, korea_case, settings):
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
     assert int(response["Retry-After"]) >= 1
+
+
+def test_an_unsatisfiable_accept_is_a_documented_406(schema, api_client, db):
+    response = api_client.get("/api/v1/actors/", HTTP_ACCEPT="image/png")
+
+    assert response.status_code == 406
+    assert "406" in schema["paths"]["/api/v1/actors/"]["get"]["responses"]
+    assert response.json()["detail"]
