@@ -35,16 +35,25 @@ NAMES: dict[str, list] = {}
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
+KINDS: dict[str, str] = {}
+PUBLISHED: dict[int, str] = {}
+
+
 def _load_names() -> None:
     """The rows as they are now: a curator's writes rename and delete them."""
     actors = _rows("actors")
+    articles = _rows("articles")
+    KINDS.clear()
+    KINDS.update((row["slug"], row["kind"]) for row in actors)
+    PUBLISHED.clear()
+    PUBLISHED.update((row["id"], row["published_on"]) for row in articles)
     NAMES.update(
         actors=[row["slug"] for row in actors],
         sides=[row["slug"] for row in actors if row["kind"] != "person"],
         negotiations=[row["slug"] for row in _rows("negotiations")],
         proposals=[row["slug"] for row in _rows("proposals")],
         events=[row["slug"] for row in _rows("events")],
-        articles=[row["id"] for row in _rows("articles")],
+        articles=[row["id"] for row in articles],
     )
 
 
@@ -79,7 +88,7 @@ def _ground(kind: str, value):
 
 
 def _ordered(query: dict, first: str, last: str, *, strictly: bool) -> None:
-    if first not in query or last not in query:
+    if query.get(first) is None or query.get(last) is None:
         return
     start = datetime.date.fromisoformat(str(query[first]))
     end = datetime.date.fromisoformat(str(query[last]))
@@ -99,12 +108,79 @@ def after_call(context, case, response):
         STALE.append(True)
 
 
+COUNTER = iter(range(1, 10**9))
+# Body field: the rows it names.
+REFERENCES = {
+    "actor": "sides",
+    "originated_by": "actors",
+    "participants": "sides",
+    "negotiation": "negotiations",
+    "proposal": "proposals",
+    "article": "articles",
+    "articles": "articles",
+}
+DATE_PAIRS = (("started_on", "ended_on"), ("starts_on", "ends_on"))
+
+
+def _unique(value: str, separator: str, limit: int) -> str:
+    return f"{value[:limit]}{separator}f{next(COUNTER)}"
+
+
+def _ground_body(case, body: dict) -> None:
+    """A write body that keeps the rules between fields and rows that no
+    schema states: references to rows that exist, names not yet taken,
+    dates in order; a position without the optional parts whose rules tie
+    them to others (speaker, condition, event, original quote)."""
+    path = case.operation.path
+    for name, kind in REFERENCES.items():
+        if body.get(name) is not None:
+            body[name] = _ground(kind, body[name])
+    if isinstance(body.get("slug"), str):
+        body["slug"] = _unique(body["slug"], "-", 30)
+    unique_names = {"/api/v1/actors/": "name"} | dict.fromkeys(
+        ("/api/v1/negotiations/", "/api/v1/proposals/", "/api/v1/events/"), "title"
+    )
+    for prefix, name in unique_names.items():
+        if path.startswith(prefix) and isinstance(body.get(name), str):
+            body[name] = _unique(body[name], " ", 150)
+    if path.startswith("/api/v1/actors/"):
+        slug = (case.path_parameters or {}).get("slug")
+        if slug in KINDS and "kind" in body:
+            # A kind change is refused once positions depend on the kind.
+            body["kind"] = KINDS[slug]
+        body.pop("affiliations", None)
+        if "aliases" in body:
+            body["aliases"] = []
+    if path.startswith("/api/v1/articles/") and isinstance(body.get("url"), str):
+        body["url"] = f"https://example.org/fuzz/{next(COUNTER)}"
+    if path.startswith("/api/v1/proposals/") and "links" in body:
+        body["links"] = []
+    if path.startswith("/api/v1/positions/"):
+        for name in ("speaker", "event", "condition_proposal", "condition_event"):
+            if name in body:
+                body[name] = None
+        for name in ("condition", "quote_original", "quote_language"):
+            if name in body:
+                body[name] = ""
+        if body.get("attribution") == "stated":
+            body["attribution"] = "reported"
+        body.pop("version", None)
+        if body.get("article") in PUBLISHED and "stated_on" in body:
+            # On or before the article's day, a different day each time: a
+            # side's position on a proposal is once per article and day.
+            published = datetime.date.fromisoformat(PUBLISHED[body["article"]])
+            earlier = datetime.timedelta(days=next(COUNTER) % 3000)
+            body["stated_on"] = (published - earlier).isoformat()
+    for first, last in DATE_PAIRS:
+        _ordered(body, first, last, strictly=False)
+
+
 @schemathesis.hook
 def before_call(context, case, **kwargs):
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive:
         return
-    if STALE and case.method.upper() == "GET":
+    if STALE:
         STALE.clear()
         _load_names()
     path = case.operation.path
@@ -121,3 +197,7 @@ def before_call(context, case, **kwargs):
         _ordered(query, "since", "until", strictly=False)
     if path.endswith("/summary/") and case.path_parameters:
         case.path_parameters["slug"] = _pick("sides", case.path_parameters["slug"])
+    bodies = case.body if isinstance(case.body, list) else [case.body]
+    for body in bodies:
+        if isinstance(body, dict):
+            _ground_body(case, body)
