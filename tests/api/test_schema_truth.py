@@ -3,6 +3,7 @@ researcher's script relies on (errors, rate limits, counts, links)."""
 
 import copy
 
+import jsonschema
 import pytest
 import yaml
 from django.contrib.auth.models import AnonymousUser
@@ -290,3 +291,38 @@ def test_an_unsatisfiable_accept_is_a_documented_406(schema, api_client, db):
     assert response.status_code == 406
     assert "406" in schema["paths"]["/api/v1/actors/"]["get"]["responses"]
     assert response.json()["detail"]
+
+
+def _as_json_schema(node):
+    """OpenAPI 3.0's schema dialect as JSON Schema: ``nullable``, refs."""
+    if isinstance(node, list):
+        return [_as_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _as_json_schema(value) for key, value in node.items()}
+    if node.pop("nullable", False):
+        node = {"anyOf": [node, {"type": "null"}]}
+    if "$ref" in node:
+        node["$ref"] = node["$ref"].replace("#/components/schemas/", "#/definitions/")
+    return node
+
+
+def test_every_example_fits_its_schema(schema):
+    definitions = _as_json_schema(schema["components"]["schemas"])
+    checked = 0
+
+    for path, method, operation in _operations(schema):
+        for code, response in operation["responses"].items():
+            for content in response.get("content", {}).values():
+                body_schema = _as_json_schema(content["schema"])
+                validator = jsonschema.Draft7Validator(
+                    {**body_schema, "definitions": definitions}
+                )
+                for example in (content.get("examples") or {}).values():
+                    errors = [
+                        e.message for e in validator.iter_errors(example["value"])
+                    ]
+                    assert not errors, (method, path, code, errors[:3])
+                    checked += 1
+
+    assert checked >= 5
