@@ -139,7 +139,9 @@ def _typed_by_values(schema: dict) -> None:
         target["type"] = "string"
 
 
-NO_NUL = "^[^\\u0000]*$"
+# Something besides white space, and no NUL: a blank value is refused as an
+# empty one is (forms strip it), and no stored text holds a NUL.
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
 
 
 def _fix_parameter(parameter: dict) -> None:
@@ -154,10 +156,10 @@ def _fix_parameter(parameter: dict) -> None:
         parameter["style"], parameter["explode"] = "form", True
     target = schema.get("items", schema)
     if target.get("type") == "string" and not {"enum", "format"} & set(target):
-        # An empty value is a 400 naming the parameter, never "not given";
-        # so is a NUL character, which no stored text holds.
+        # An empty or blank value is a 400 naming the parameter, never "not
+        # given"; so is a NUL character, which no stored text holds.
         target.setdefault("minLength", 1)
-        target.setdefault("pattern", NO_NUL)
+        target.setdefault("pattern", NOT_BLANK)
 
 
 # --- Responses --------------------------------------------------------------
