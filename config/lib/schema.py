@@ -21,7 +21,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from config.lib.filtering import IdsFilter, RepeatableCharFilter, SlugsFilter
-from config.lib.limits import MAX_PAGE_SIZE
+from config.lib.limits import MAX_PAGE_SIZE, MAX_REPEATED_VALUES
 from config.lib.pagination import PAGE_SIZE_PARAMETER
 from config.lib.problems import PROBLEM_TYPES
 
@@ -152,8 +152,9 @@ def _fix_parameter(parameter: dict) -> None:
     if parameter["name"] == PAGE_SIZE_PARAMETER:
         schema.update(minimum=1, maximum=MAX_PAGE_SIZE)
     if schema.get("type") == "array":
-        # Repeated for OR: ?actor=us&actor=north-korea.
+        # Repeated for OR: ?actor=us&actor=north-korea; more is a 400.
         parameter["style"], parameter["explode"] = "form", True
+        schema.setdefault("maxItems", MAX_REPEATED_VALUES)
     target = schema.get("items", schema)
     if target.get("type") == "string" and not {"enum", "format"} & set(target):
         # An empty or blank value is a 400 naming the parameter, never "not
@@ -224,6 +225,9 @@ ERROR_DESCRIPTIONS = {
     403: "Not allowed: the user lacks the model permission (or the CSRF token).",
     404: "Not found.",
     406: "`Accept` names no media type this operation can answer with.",
+    414: "The request line is too long for the server in front of the app "
+    "(gunicorn's `limit_request_line`): an HTML page, not JSON. Send fewer "
+    "or shorter parameters.",
     409: "Conflict: a stale `version`, or still referred to by other rows.",
     412: "`If-Match` no longer names the stored version.",
     413: "The body is too large (or too many rows).",
@@ -268,7 +272,7 @@ def error_statuses(path: str, method: str, operation: dict) -> set[int]:
     """Every error status the operation can answer, and only those. 503 on
     any: the database gone or a statement past its timeout
     (config.middleware), or too many expensive requests in the process."""
-    statuses = {400, 401, 406, 429, 503}
+    statuses = {400, 401, 406, 414, 429, 503}
     if method != "get":
         statuses.add(403)
     if "{" in path:
@@ -291,6 +295,10 @@ def _document_errors(path: str, method: str, operation: dict) -> None:
         if not response.get("description"):
             response["description"] = ERROR_DESCRIPTIONS[status]
         content = response.setdefault("content", {})
+        if status == 414:
+            # gunicorn answers it before the app: its own HTML page.
+            response["content"] = {"text/html": {"schema": {"type": "string"}}}
+            continue
         for media_type, body in ERROR_CONTENT.items():
             content.setdefault(media_type, body)
         if status in (429, 503):

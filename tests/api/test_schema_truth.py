@@ -105,7 +105,7 @@ def test_a_client_sending_a_documented_confidence_gets_an_answer(
 def test_it_documents_the_error_statuses_each_operation_can_answer(schema):
     for path, method, operation in _operations(schema):
         documented = {int(code) for code in operation["responses"] if code >= "4"}
-        expected = {400, 401, 406, 429, 503}
+        expected = {400, 401, 406, 414, 429, 503}
         if method != "get":
             expected.add(403)
         if "{" in path:
@@ -120,7 +120,7 @@ def test_it_documents_the_error_statuses_each_operation_can_answer(schema):
 def test_every_error_response_has_a_json_and_a_problem_body(schema):
     for path, method, operation in _operations(schema):
         for code, response in operation["responses"].items():
-            if code < "4":
+            if code < "4" or code == "414":
                 continue
             content = response["content"]
             assert "application/problem+json" in content, (method, path, code)
@@ -326,3 +326,12 @@ def test_every_example_fits_its_schema(schema):
                     checked += 1
 
     assert checked >= 5
+
+
+def test_the_servers_uri_limit_is_documented_as_its_html_page(schema):
+    response = schema["paths"]["/api/v1/positions/"]["get"]["responses"]["414"]
+    actor = _parameters(schema, "/api/v1/positions/")["actor"]
+
+    assert set(response["content"]) == {"text/html"}
+    assert "limit_request_line" in response["description"]
+    assert actor["schema"]["maxItems"] == 100
