@@ -152,9 +152,11 @@ def _fix_parameter(parameter: dict) -> None:
     if parameter["name"] == PAGE_SIZE_PARAMETER:
         schema.update(minimum=1, maximum=MAX_PAGE_SIZE)
     if schema.get("type") == "array":
-        # Repeated for OR: ?actor=us&actor=north-korea; more is a 400.
+        # Repeated for OR: ?actor=us&actor=north-korea. Names and ids are
+        # capped (more is a 400); choices from an enum are not.
         parameter["style"], parameter["explode"] = "form", True
-        schema.setdefault("maxItems", MAX_REPEATED_VALUES)
+        if "enum" not in schema.get("items", {}):
+            schema.setdefault("maxItems", MAX_REPEATED_VALUES)
     target = schema.get("items", schema)
     if target.get("type") == "string" and not {"enum", "format"} & set(target):
         # An empty or blank value is a 400 naming the parameter, never "not

@@ -334,4 +334,14 @@ def test_the_servers_uri_limit_is_documented_as_its_html_page(schema):
 
     assert set(response["content"]) == {"text/html"}
     assert "limit_request_line" in response["description"]
+    kinds = _parameters(schema, "/api/v1/actors/")["kind"]
     assert actor["schema"]["maxItems"] == 100
+    assert "maxItems" not in kinds["schema"]
+
+
+def test_the_cap_on_repeated_values_is_the_servers(api_client, korea_case):
+    many_slugs = "&".join(["actor=us"] * 101)
+    many_kinds = "&".join(["kind=state"] * 101)
+
+    assert api_client.get(f"/api/v1/positions/?{many_slugs}").status_code == 400
+    assert api_client.get(f"/api/v1/actors/?{many_kinds}").status_code == 200
