@@ -4,6 +4,7 @@ from actors.filters import ActorFilter
 from actors.models import Actor
 from actors.serializers import ActorSerializer
 from config.lib.concurrency import ConcurrencyMixin
+from config.lib.rest import SlugOrIdLookupMixin
 from config.lib.schema import resource_schema
 from config.lib.slugs import RenamedSlugMixin
 from config.lib.snapshots import VersionedReadMixin
@@ -11,7 +12,11 @@ from config.lib.snapshots import VersionedReadMixin
 
 @resource_schema(ActorSerializer)
 class ActorViewSet(
-    RenamedSlugMixin, VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet
+    RenamedSlugMixin,
+    SlugOrIdLookupMixin,
+    VersionedReadMixin,
+    ConcurrencyMixin,
+    viewsets.ModelViewSet,
 ):
     reads_the_past = False
     queryset = Actor.objects.prefetch_related("affiliations__organization").order_by(

@@ -7,7 +7,32 @@ from rest_framework.routers import DefaultRouter
 from actors.api import ActorViewSet
 from positions import api as positions_api
 
-router = DefaultRouter()
+
+class APIRouter(DefaultRouter):
+    """The root lists the analyses and the schema beside the resources."""
+
+    # Name in the root: URL name. An actor's summary needs its slug: it is
+    # listed in the schema and in the actors' `url`s.
+    endpoints = {
+        "stances": "stances",
+        "timeline": "timeline",
+        "changes": "changes",
+        "gap": "gap",
+        "diff": "diff",
+        "schema": "schema",
+        "docs": "docs",
+    }
+
+    def get_api_root_view(self, api_urls=None):
+        list_name = self.routes[0].name
+        root = {
+            prefix: list_name.format(basename=basename)
+            for prefix, _, basename in self.registry
+        }
+        return self.APIRootView.as_view(api_root_dict=root | self.endpoints)
+
+
+router = APIRouter()
 router.register("actors", ActorViewSet, basename="actor")
 router.register(
     "negotiations", positions_api.NegotiationViewSet, basename="negotiation"

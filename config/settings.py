@@ -77,6 +77,12 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Records who made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # RFC 9457 bodies for API errors, when the client asks for them.
+    "config.lib.problems.ProblemDetailsMiddleware",
+    # An empty query value on the API is a 400 naming it.
+    "config.lib.rest.EmptyParameterMiddleware",
+    # RateLimit-* headers from the API's throttles.
+    "config.lib.throttling.RateLimitHeadersMiddleware",
     # Pages past their rate, and password posts past theirs, get a 429 here.
     "config.lib.throttling.PageRateLimitMiddleware",
     # Expensive requests in flight: capped per client and per process.
@@ -216,7 +222,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "config.lib.throttling.AnonymousRateThrottle",
         "config.lib.rest.SignedInRateThrottle",
     ],
     "NUM_PROXIES": NUM_PROXIES,
@@ -240,7 +246,19 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Stance tracker API",
     "DESCRIPTION": "Who holds which position on which proposal, since when, "
     "according to which source. Resolved stances, as-of snapshots, changes and "
-    "gaps follow the rules printed with each endpoint.",
+    "gaps follow the rules printed with each endpoint.\n\n"
+    "Rate limits, per client (by user when signed in, else by address): reads "
+    f"{REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['anon']} anonymous, "
+    f"{REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['user']} signed in; analyses and "
+    f"CSV exports {REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['anon_expensive']} "
+    f"anonymous, {REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['user_expensive']} "
+    "signed in. Each response says where the tightest one stands "
+    "(`RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` in seconds); "
+    "past it, 429 with `Retry-After`.\n\n"
+    "Errors are Django REST framework's JSON (`detail`, or messages by field); "
+    "with `Accept: application/problem+json`, RFC 9457 problem details "
+    "(see the `Problem` schema for each `type`). Lists take `?count=true` and "
+    "send `Link` headers beside `next` and `previous`.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and the docs page are reads like any other: with PUBLIC_READ
@@ -254,6 +272,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.lib.schema.truthful_schema_hook",
         "config.lib.schema.public_reads_hook",
         "config.lib.snapshots.versioned_reads_hook",
     ],

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("positions.urls")),
 ]
 
+handler404 = "config.errors.handler404"
 handler500 = "config.errors.handler500"

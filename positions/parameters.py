@@ -14,7 +14,8 @@ from rest_framework import exceptions
 
 from actors.models import Actor
 from config.lib.filtering import ExistingRowsField, ParameterForm
-from config.lib.limits import is_id
+from config.lib.limits import is_digits, is_id
+from config.lib.rest import slug_or_id
 from config.lib.slugs import renamed
 from positions.models import Attribution, Negotiation, Proposal
 from positions.selectors import CHANGE_KINDS, DEFAULT_CHANGE_KINDS
@@ -80,6 +81,17 @@ class SideChoiceField(forms.ModelChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(Actor.objects.sides(), to_field_name="slug", **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and is_digits(value):
+            # All digits: the actor's id, as with any slug parameter.
+            try:
+                return self.queryset.get(**slug_or_id(value))
+            except Actor.DoesNotExist:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                ) from None
+        return super().to_python(value)
 
     def clean(self, value):
         # PostgreSQL refuses a NUL in a query: a slug never holds one.

@@ -267,6 +267,11 @@ class TimelineSpeakerSeriesSerializer(TimelineSeriesSerializer):
 class TimelineSerializer(serializers.Serializer):
     """A page of series; ``next`` continues with the following pairs."""
 
+    count = serializers.IntegerField(
+        required=False,
+        help_text="With `?count=true` only: the number of (actor, proposal) "
+        "pairs, the unit of `page_size`.",
+    )
     series = TimelineSeriesSerializer(many=True)
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)

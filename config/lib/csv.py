@@ -11,6 +11,7 @@ from django.http import StreamingHttpResponse
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from config.lib.pagination import check_paging_parameters
 from config.lib.xlsx import XLSXRenderer, xlsx_response
 
 
@@ -94,7 +95,12 @@ class CSVFormatMixin:
         return self.export_format() == "csv"
 
     def wants_export(self) -> bool:
-        return self.export_format() is not None
+        """An export (CSV or XLSX); its paging parameters, unused, are still
+        checked."""
+        wanted = self.export_format() is not None
+        if wanted:
+            check_paging_parameters(self.request)
+        return wanted
 
     def export_response(
         self,

@@ -21,14 +21,25 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from config.lib import versions
-from config.lib.limits import MAX_REPEATED_VALUES, is_id
-from config.lib.pagination import CURSOR_PARAMETER, PAGE_SIZE_PARAMETER
+from config.lib.limits import MAX_REPEATED_VALUES, is_digits, is_id
+from config.lib.pagination import (
+    COUNT_PARAMETER,
+    CURSOR_PARAMETER,
+    PAGE_SIZE_PARAMETER,
+)
 from config.lib.slugs import renamed
 
 # Parameters the pagination, the rendering and the choice of data version
 # (config.lib.snapshots) read, not the filters.
 PAGING_PARAMETERS = frozenset(
-    {CURSOR_PARAMETER, PAGE_SIZE_PARAMETER, "format", "known_at", "release"}
+    {
+        CURSOR_PARAMETER,
+        PAGE_SIZE_PARAMETER,
+        COUNT_PARAMETER,
+        "format",
+        "known_at",
+        "release",
+    }
 )
 
 
@@ -184,9 +195,23 @@ class ExistingRowsField(RepeatableValueField):
         names = list(dict.fromkeys(super().clean(value)))
         if not names:
             return []
-        keys = {name: self.key_value(name) for name in names}
         queryset = self.queryset() if callable(self.queryset) else self.queryset
-        found = _ids_by_key(queryset, self.key, set(keys.values()))
+        if self.key == "slug":
+            # A slug is never all digits: such a value is the row's id.
+            ids = {name for name in names if is_digits(name)}
+            found = {
+                **_ids_by_key(queryset, "slug", set(names) - ids),
+                **{
+                    str(pk): pk
+                    for pk in _ids_by_key(
+                        queryset, "pk", {int(name) for name in ids if is_id(int(name))}
+                    )
+                },
+            }
+            keys = {name: name for name in names}
+        else:
+            keys = {name: self.key_value(name) for name in names}
+            found = _ids_by_key(queryset, self.key, set(keys.values()))
         missing = [key for key in keys.values() if key not in found]
         if missing and self.key == "slug":
             # An old slug of a renamed row keeps resolving.
@@ -207,6 +232,8 @@ class ExistingRowsField(RepeatableValueField):
 
 def _ids_by_key(queryset, key: str, values: set) -> dict:
     """{key value: id} of the rows of ``queryset`` with those key values."""
+    if not values:
+        return {}
     if queryset.query.where or queryset.query.is_sliced:
         return dict(queryset.filter(**{f"{key}__in": values}).values_list(key, "pk"))
     # A whole table (the usual case): plain SQL, as the ORM took longer to

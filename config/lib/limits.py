@@ -19,6 +19,11 @@ def is_id(value) -> bool:
     return type(value) is int and 0 < value <= MAX_ID
 
 
+def is_digits(text: str) -> bool:
+    """ASCII digits only: read as an id wherever a slug may be given."""
+    return text.isascii() and text.isdigit()
+
+
 # How long free text may be: the one place these limits are chosen.
 #
 # Short fields have their ``max_length`` next to them (names 200, titles 500,

@@ -25,6 +25,7 @@ from config.lib.limits import MAX_ID, MAX_PAGE_SIZE, PAGE_SIZE
 
 CURSOR_PARAMETER = "cursor"
 PAGE_SIZE_PARAMETER = "page_size"
+COUNT_PARAMETER = "count"
 
 
 class InvalidCursor(ValueError):
@@ -194,8 +195,52 @@ def requested_page_size(request) -> int:
     return size
 
 
+def count_requested(request) -> bool:
+    """``?count=true``: add the number of matching rows (a COUNT, so only then)."""
+    raw = request.GET.get(COUNT_PARAMETER)
+    if raw is None or raw == "false":
+        return False
+    if raw == "true":
+        return True
+    raise exceptions.ValidationError({COUNT_PARAMETER: ["Must be true or false."]})
+
+
+def link_header(links: dict) -> str | None:
+    """RFC 8288 ``Link`` of a page's ``next_link`` and ``previous_link``."""
+    parts = [
+        f'<{links[name]}>; rel="{rel}"'
+        for name, rel in (("next_link", "next"), ("previous_link", "prev"))
+        if links[name]
+    ]
+    return ", ".join(parts) or None
+
+
+def check_paging_parameters(request) -> None:
+    """400s for a malformed ``count``, ``page_size`` or ``cursor`` where no
+    page is cut (a CSV export holds every row): a bad value is never
+    silently ignored."""
+    count_requested(request)
+    requested_page_size(request)
+    cursor = request.GET.get(CURSOR_PARAMETER)
+    if cursor:
+        try:
+            decode_cursor(cursor)
+        except InvalidCursor:
+            raise _invalid_cursor() from None
+
+
 def _invalid_cursor() -> exceptions.ValidationError:
     return exceptions.ValidationError({CURSOR_PARAMETER: ["Invalid cursor."]})
+
+
+COUNT_SCHEMA_PARAMETER = {
+    "name": COUNT_PARAMETER,
+    "required": False,
+    "in": "query",
+    "description": "`true` adds `count`, the number of every matching row "
+    "(counted only then).",
+    "schema": {"type": "string", "enum": ["true", "false"]},
+}
 
 
 class KeysetPagination(BasePagination):
@@ -205,8 +250,12 @@ class KeysetPagination(BasePagination):
     page_size_query_param = PAGE_SIZE_PARAMETER
     cursor_query_param = CURSOR_PARAMETER
 
+    count = None
+
     def paginate_queryset(self, queryset: QuerySet, request, view=None):
         self.request = request
+        if count_requested(request):
+            self.count = queryset.order_by().count()
         try:
             self.page = keyset_page(
                 queryset,
@@ -217,9 +266,14 @@ class KeysetPagination(BasePagination):
             raise _invalid_cursor() from None
         return self.page.rows
 
-    def paginate_selector(self, request, *, fetch, key_of, parse_key) -> list:
-        """A page of a selector that takes ``after`` and ``limit``."""
+    def paginate_selector(
+        self, request, *, fetch, key_of, parse_key, count=None
+    ) -> list:
+        """A page of a selector that takes ``after`` and ``limit``; ``count()``
+        the number of all rows, asked for with ``?count=true``."""
         self.request = request
+        if count is not None and count_requested(request):
+            self.count = count()
         try:
             self.page = selector_page(
                 cursor=request.GET.get(CURSOR_PARAMETER),
@@ -241,23 +295,46 @@ class KeysetPagination(BasePagination):
     def get_previous_link(self):
         return page_links(self.request, self.page, absolute=True)["previous_link"]
 
+    def page_headers(self) -> dict:
+        link = link_header(self.links())
+        return {"Link": link} if link else {}
+
+    def page_body(self, **body) -> dict:
+        """``count`` (when asked for), ``next``, ``previous`` and ``body``."""
+        links = self.links()
+        counted = {} if self.count is None else {"count": self.count}
+        return counted | {
+            "next": links["next_link"],
+            "previous": links["previous_link"],
+            **body,
+        }
+
     def get_paginated_response(self, data):
-        links = page_links(self.request, self.page, absolute=True)
-        return Response(
-            {
-                "next": links["next_link"],
-                "previous": links["previous_link"],
-                "results": data,
-            }
-        )
+        return Response(self.page_body(results=data), headers=self.page_headers())
 
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
             "required": ["next", "previous", "results"],
             "properties": {
-                "next": {"type": "string", "format": "uri", "nullable": True},
-                "previous": {"type": "string", "format": "uri", "nullable": True},
+                "count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Every matching row; with `?count=true` only.",
+                    "example": 2,
+                },
+                "next": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "example": "http://127.0.0.1:8000/api/v1/positions/?cursor=eyJ…",
+                },
+                "previous": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "example": None,
+                },
                 "results": schema,
             },
         }
@@ -278,6 +355,7 @@ class KeysetPagination(BasePagination):
                 "description": f"Rows per page, 1 to {MAX_PAGE_SIZE} (default {PAGE_SIZE}).",
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             },
+            COUNT_SCHEMA_PARAMETER,
         ]
 
 

@@ -5,12 +5,17 @@ from collections import Counter
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.throttling import UserRateThrottle
 
 from config.lib.access import may_read
+from config.lib.limits import is_digits, is_id
+from config.lib.problems import PROBLEM_MEDIA_TYPE
+from config.lib.throttling import RateLimitStateMixin
 
 
 class ReadOrModelPermission(permissions.DjangoModelPermissions):
@@ -32,7 +37,7 @@ class ReadOrModelPermission(permissions.DjangoModelPermissions):
         return super().has_permission(request, view)
 
 
-class SignedInRateThrottle(UserRateThrottle):
+class SignedInRateThrottle(RateLimitStateMixin, UserRateThrottle):
     """The user rate, for signed-in users only. DRF's own also counts anonymous
     clients, by address, beside the anonymous rate: a second cache read and
     write on every anonymous request. Anonymous clients have the anonymous
@@ -111,13 +116,44 @@ def protected_message(instance, protected_objects) -> str:
     )
 
 
+def _type_error(field, value) -> str | None:
+    """What is wrong with the JSON type of ``value`` for ``field`` (the schema
+    says string or list; DRF alone would turn 0 into "0" and {} into [])."""
+    if value is None:
+        return None
+    if isinstance(field, serializers.CharField) and not isinstance(value, str):
+        return "Not a string."
+    many = serializers.ManyRelatedField | serializers.ListField
+    if isinstance(field, many | serializers.ListSerializer):
+        if not isinstance(value, list):
+            return "Not a list."
+        child = getattr(field, "child", None)
+        if isinstance(child, serializers.CharField) and not all(
+            isinstance(item, str) for item in value
+        ):
+            return "Not a list of strings."
+    return None
+
+
 class KnownFieldsOnly:
     """A serializer mixin: a field the resource does not have is a 400 naming
     it, as an unknown query parameter is, instead of being dropped (a
     misspelt optional field would be lost without a word). Read-only fields
-    are known: a body read from the API can be sent back."""
+    are known: a body read from the API can be sent back. A value of the
+    wrong JSON type for a text or list field is a 400 too, not coerced."""
 
     def to_internal_value(self, data):
+        if isinstance(data, dict) and not isinstance(data, QueryDict):
+            wrong = {
+                name: message
+                for name, value in data.items()
+                if name in self.fields
+                and (message := _type_error(self.fields[name], value))
+            }
+            if wrong:
+                raise exceptions.ValidationError(
+                    {name: [message] for name, message in wrong.items()}
+                )
         if isinstance(data, dict):
             unknown = sorted(str(name) for name in data if name not in self.fields)
             if unknown:
@@ -135,9 +171,22 @@ class KnownFieldsOnly:
         return super().to_internal_value(data)
 
 
+ALL_DIGIT_SLUG = (
+    "A slug of digits alone would read as an id (every slug parameter also "
+    "takes the numeric id): add a letter."
+)
+
+
 class ValidatedModelSerializer(KnownFieldsOnly, serializers.ModelSerializer):
     """Saves through ``full_clean``, so model rules and constraints come back as
-    400s with field keys instead of database errors, and records who saved it."""
+    400s with field keys instead of database errors, and records who saved it.
+    A slug of digits alone is refused: it would name the row with that id."""
+
+    def validate(self, attrs):
+        slug = attrs.get("slug")
+        if isinstance(slug, str) and is_digits(slug):
+            raise exceptions.ValidationError({"slug": [ALL_DIGIT_SLUG]})
+        return super().validate(attrs)
 
     def create(self, validated_data):
         return self._save(self.Meta.model(), validated_data)
@@ -167,8 +216,75 @@ class ValidatedModelSerializer(KnownFieldsOnly, serializers.ModelSerializer):
         return instance
 
 
+def slug_or_id(value: str) -> dict:
+    """The lookup of a row named by slug or, all digits, by id."""
+    if not is_digits(value):
+        return {"slug": value}
+    number = int(value)
+    # Out of range: an id no row has (0), rather than a database error.
+    return {"pk": number if is_id(number) else 0}
+
+
+class SlugOrIdLookupMixin:
+    """A ViewSet addressed by slug also finds a row by its numeric id."""
+
+    def get_object(self):
+        value = str(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        if not is_digits(value):
+            return super().get_object()
+        if not is_id(int(value)):
+            raise exceptions.NotFound()
+        queryset = self.filter_queryset(self.get_queryset())
+        instance = get_object_or_404(queryset, pk=int(value))
+        self.check_object_permissions(self.request, instance)
+        return instance
+
+
+class EmptyParameterMiddleware:
+    """An empty query value on the API (``?stated_before=``) is a 400 naming
+    the parameter, as a malformed one is, never "not given". The schema
+    views are left alone: Swagger UI's page fetches ``?script=``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.path.startswith("/api/"):
+            return None
+        view_class = getattr(view_func, "cls", None)
+        if view_class is not None and view_class.__module__.startswith(
+            "drf_spectacular"
+        ):
+            return None
+        empty = sorted(
+            name
+            for name, values in request.GET.lists()
+            if any(not value.strip() for value in values)
+        )
+        if not empty:
+            return None
+        return JsonResponse(
+            {
+                name: ["Empty value: give a value, or leave the parameter out."]
+                for name in empty
+            },
+            status=400,
+        )
+
+
 class StrictContentNegotiation(DefaultContentNegotiation):
-    """An unknown ``?format=`` is a 400 naming the parameter, not a 404."""
+    """An unknown ``?format=`` is a 400 naming the parameter, not a 404.
+    ``application/problem+json`` in Accept counts as JSON: the errors are
+    rewritten as problem details (config.lib.problems), the rest is JSON."""
+
+    def get_accept_list(self, request):
+        return [
+            "application/json" if item.strip().startswith(PROBLEM_MEDIA_TYPE) else item
+            for item in super().get_accept_list(request)
+        ]
 
     def filter_renderers(self, renderers, format):
         matching = [renderer for renderer in renderers if renderer.format == format]

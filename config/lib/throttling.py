@@ -7,16 +7,56 @@ when that cache is shared (Redis). Rates are in REST_FRAMEWORK's
 DEFAULT_THROTTLE_RATES, by scope.
 """
 
+import math
 import threading
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 
-class _ScopedThrottle(SimpleRateThrottle):
+class RateLimitStateMixin:
+    """Notes, on the request, the state of the tightest rate that applied to
+    it, for the ``RateLimit-*`` headers (RateLimitHeadersMiddleware)."""
+
+    def allow_request(self, request, view):
+        allowed = super().allow_request(request, view)
+        if self.rate is not None and getattr(self, "key", None) is not None:
+            remaining = max(0, self.num_requests - len(self.history))
+            oldest = self.history[-1] if self.history else self.now
+            reset = max(0, math.ceil(oldest + self.duration - self.now))
+            http_request = getattr(request, "_request", request)
+            current = getattr(http_request, "rate_limit", None)
+            if current is None or remaining < current[1]:
+                http_request.rate_limit = (self.num_requests, remaining, reset)
+        return allowed
+
+
+class AnonymousRateThrottle(RateLimitStateMixin, AnonRateThrottle):
+    """DRF's anonymous rate (THROTTLE_ANON), with RateLimit-* headers."""
+
+
+class RateLimitHeadersMiddleware:
+    """``RateLimit-Limit``, ``-Remaining`` and ``-Reset`` (seconds) on every
+    API response a rate applied to: the tightest one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        state = getattr(request, "rate_limit", None)
+        if state is not None and request.path.startswith("/api/"):
+            limit, remaining, reset = state
+            response["RateLimit-Limit"] = str(limit)
+            response["RateLimit-Remaining"] = str(remaining)
+            response["RateLimit-Reset"] = str(reset)
+        return response
+
+
+class _ScopedThrottle(RateLimitStateMixin, SimpleRateThrottle):
     """A rate per client for one scope: by user when signed in, else by address."""
 
     anonymous_only = False
@@ -100,9 +140,12 @@ class PageRateLimitMiddleware:
 def _too_many(request, wait: float | None) -> HttpResponse:
     seconds = max(1, round(wait or 1))
     message = f"Too many requests. Try again in {seconds} seconds."
-    response = HttpResponse(
-        render_to_string("429.html", {"message": message}), status=429
-    )
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        response = HttpResponse(
+            render_to_string("429.html", {"message": message}), status=429
+        )
     response["Retry-After"] = str(seconds)
     return response
 
@@ -129,7 +172,7 @@ class ExpensiveRequestMiddleware:
             return _too_many(request, RETRY_SECONDS)
         if not self.process_slots.acquire(blocking=False):
             _release_client(client_key)
-            return _busy(RETRY_SECONDS)
+            return _busy(request, RETRY_SECONDS)
 
         def release():
             self.process_slots.release()
@@ -173,13 +216,13 @@ def _release_client(key: str) -> None:
         pass
 
 
-def _busy(seconds: int) -> HttpResponse:
-    response = HttpResponse(
-        render_to_string(
-            "503.html",
-            {"message": "The server is busy with long requests. Try again shortly."},
-        ),
-        status=503,
-    )
+def _busy(request, seconds: int) -> HttpResponse:
+    message = "The server is busy with long requests. Try again shortly."
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        response = HttpResponse(
+            render_to_string("503.html", {"message": message}), status=503
+        )
     response["Retry-After"] = str(seconds)
     return response

@@ -13,11 +13,12 @@ from config.lib.csv import (
 )
 from config.lib.limits import MAX_PAGE_SIZE, PAGE_SIZE
 from config.lib.pagination import KeysetPagination
-from config.lib.schema import ERRORS, list_page_schema
+from config.lib.schema import ERRORS, csv_schema, list_page_schema
 from config.lib.snapshots import VersionedReadMixin
 from config.lib.throttling import EXPENSIVE_THROTTLES
 from config.lib.xlsx import XLSX_MEDIA_TYPE
 from positions import selectors
+from positions.api.examples import CHANGES_PAGE, GAP, STANCES_PAGE, TIMELINE_PAGE
 from positions.api.positions import CSV_PARAMETER
 from positions.models import Attribution
 from positions.parameters import (
@@ -81,16 +82,27 @@ PAGE_PARAMETERS = [
         "page_size", int, description=f"1 to {MAX_PAGE_SIZE}, default {PAGE_SIZE}."
     ),
 ]
+COUNT_PARAMETER = OpenApiParameter(
+    "count",
+    str,
+    enum=["true", "false"],
+    description="`true` adds `count`, the number of all rows (counted only then).",
+)
 
 
-def paged_schema(*, summary, description, parameters, name, serializer_class):
+def paged_schema(
+    *, summary, description, parameters, name, serializer_class, examples=()
+):
     return extend_schema(
         summary=summary,
         description=description,
-        parameters=_scope_parameters(*parameters, *PAGE_PARAMETERS, CSV_PARAMETER),
+        examples=list(examples),
+        parameters=_scope_parameters(
+            *parameters, *PAGE_PARAMETERS, COUNT_PARAMETER, CSV_PARAMETER
+        ),
         responses={
             (200, "application/json"): list_page_schema(name, serializer_class),
-            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "text/csv"): csv_schema(list(serializer_class().fields)),
             (200, XLSX_MEDIA_TYPE): OpenApiTypes.BINARY,
             400: ERRORS[400],
         },
@@ -137,6 +149,7 @@ class PagedAnalysisView(CSVFormatMixin, AnalysisView):
             ),
             key_of=self.cursor_key.of,
             parse_key=self.cursor_key.parse,
+            count=lambda: len(self.select(**arguments)),
         )
         return pagination.get_paginated_response(self.shape(rows))
 
@@ -180,6 +193,7 @@ class StancesView(PagedAnalysisView):
         parameters=[date_parameter("as_of", "Inclusive; default today.")],
         name="StancePage",
         serializer_class=StanceSerializer,
+        examples=[STANCES_PAGE],
     )
     def get(self, request):
         return super().get(request)
@@ -213,6 +227,7 @@ class ChangesView(PagedAnalysisView):
         ],
         name="ChangePage",
         serializer_class=ChangeSerializer,
+        examples=[CHANGES_PAGE],
     )
     def get(self, request):
         return super().get(request)
@@ -239,15 +254,18 @@ class TimelineView(CSVFormatMixin, AnalysisView):
                 "`speaker` column.",
             ),
             *PAGE_PARAMETERS,
+            COUNT_PARAMETER,
             CSV_PARAMETER,
         ),
         responses={
             # One shape: series carry `speaker` only with by=speaker.
             (200, "application/json"): TimelineBySpeakerSerializer,
-            (200, "text/csv"): OpenApiTypes.STR,
+            # `speaker` is the last column with by=speaker only.
+            (200, "text/csv"): csv_schema(TIMELINE_BY_SPEAKER_CSV_HEADER),
             (200, XLSX_MEDIA_TYPE): OpenApiTypes.BINARY,
             400: ERRORS[400],
         },
+        examples=[TIMELINE_PAGE],
     )
     def get(self, request):
         parameters = parse(TimelineParameters, request)
@@ -276,19 +294,14 @@ class TimelineView(CSVFormatMixin, AnalysisView):
             ),
             key_of=TIMELINE_CURSOR.of,
             parse_key=TIMELINE_CURSOR.parse,
+            count=lambda: len(selectors.timeline_series(**arguments, limit=None)),
         )
-        links = pagination.links()
         if by_speaker:
             series = selectors.lines_by_speaker(series)
         serializer = TimelineBySpeakerSerializer if by_speaker else TimelineSerializer
         return Response(
-            serializer(
-                {
-                    "series": series,
-                    "next": links["next_link"],
-                    "previous": links["previous_link"],
-                }
-            ).data
+            serializer(pagination.page_body(series=series)).data,
+            headers=pagination.page_headers(),
         )
 
 
@@ -327,6 +340,7 @@ class GapView(AnalysisView):
             ATTRIBUTION_PARAMETER,
         ],
         responses={200: GapSerializer, 400: ERRORS[400]},
+        examples=[GAP],
     )
     def get(self, request):
         arguments = parse(GapParameters, request).arguments()

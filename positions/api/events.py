@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from rest_framework import serializers, viewsets
 
 from config.lib.concurrency import ConcurrencyMixin
-from config.lib.rest import ValidatedModelSerializer
+from config.lib.rest import SlugOrIdLookupMixin, ValidatedModelSerializer
 from config.lib.schema import resource_schema
 from config.lib.slugs import RenamedSlugMixin
 from config.lib.snapshots import VersionedReadMixin
@@ -51,7 +51,11 @@ class EventSerializer(ValidatedModelSerializer):
 
 @resource_schema(EventSerializer)
 class EventViewSet(
-    RenamedSlugMixin, VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet
+    RenamedSlugMixin,
+    SlugOrIdLookupMixin,
+    VersionedReadMixin,
+    ConcurrencyMixin,
+    viewsets.ModelViewSet,
 ):
     # Two queries a page: the events with their negotiation, and the ids of
     # their articles (only the ids: an article's body can be long).

@@ -1,5 +1,6 @@
 """What moved: the two-date comparison and the flip-o-meter of a side."""
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -7,6 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from actors.models import Actor
+from config.lib.limits import is_digits
+from config.lib.rest import slug_or_id
 from config.lib.schema import ERRORS
 from config.lib.slugs import get_by_slug_or_404
 from config.lib.snapshots import VersionedReadMixin
@@ -77,8 +80,12 @@ class ActorSummaryView(VersionedReadMixin, APIView):
         responses={200: ActorSummarySerializer, 400: ERRORS[400], 404: ERRORS[404]},
     )
     def get(self, request, slug):
-        # An old slug of a renamed actor keeps resolving.
-        actor = get_by_slug_or_404(Actor, slug)
+        # By slug, by id (all digits), or by an old slug of a renamed actor.
+        actor = (
+            get_object_or_404(Actor, **slug_or_id(slug))
+            if is_digits(slug)
+            else get_by_slug_or_404(Actor, slug)
+        )
         if actor.kind == Actor.Kind.PERSON:
             raise exceptions.ValidationError(
                 {"actor": [PERSON_AS_SIDE % {"value": actor.slug}]}

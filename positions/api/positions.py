@@ -29,7 +29,12 @@ from config.lib.rest import (
     RequestTooLarge,
     django_validation_error_to_drf,
 )
-from config.lib.schema import ERRORS, resource_schema
+from config.lib.schema import (
+    CSV_COLUMNS_EXTENSION,
+    ERRORS,
+    csv_schema,
+    resource_schema,
+)
 from config.lib.snapshots import (
     VERSION_PARAMETERS,
     VersionedReadMixin,
@@ -40,6 +45,7 @@ from config.lib.throttling import EXPENSIVE_THROTTLES
 from config.lib.versions import reading
 from config.lib.xlsx import XLSX_MEDIA_TYPE, check_row_count
 from positions import selectors
+from positions.api.examples import POSITIONS_PAGE
 from positions.filters import PositionFilter
 from positions.models import Position
 from positions.position_fields import (
@@ -85,10 +91,13 @@ def _bulk_errors(errors: dict) -> Response:
         parameters=[CSV_PARAMETER],
         responses={
             (200, "application/json"): PositionSerializer(many=True),
-            (200, "text/csv"): OpenApiTypes.STR,
+            # A list's responses are paged: the hook unwraps the CSV one.
+            (200, "text/csv"): csv_schema(EXPORT_FIELD_NAMES),
             (200, XLSX_MEDIA_TYPE): OpenApiTypes.BINARY,
             **ERRORS,
         },
+        extensions={CSV_COLUMNS_EXTENSION: list(EXPORT_FIELD_NAMES)},
+        examples=[POSITIONS_PAGE],
     )
 )
 class PositionViewSet(

@@ -3,6 +3,7 @@
 from rest_framework import viewsets
 
 from config.lib.concurrency import ConcurrencyMixin
+from config.lib.rest import SlugOrIdLookupMixin
 from config.lib.schema import resource_schema
 from config.lib.slugs import RenamedSlugMixin
 from config.lib.snapshots import VersionedReadMixin
@@ -15,7 +16,11 @@ from positions.serializers import ArticleSerializer, NegotiationSerializer
 
 @resource_schema(NegotiationSerializer)
 class NegotiationViewSet(
-    RenamedSlugMixin, VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet
+    RenamedSlugMixin,
+    SlugOrIdLookupMixin,
+    VersionedReadMixin,
+    ConcurrencyMixin,
+    viewsets.ModelViewSet,
 ):
     reads_the_past = False
     queryset = Negotiation.objects.prefetch_related("participants").order_by(
@@ -28,7 +33,11 @@ class NegotiationViewSet(
 
 @resource_schema(ProposalSerializer)
 class ProposalViewSet(
-    RenamedSlugMixin, VersionedReadMixin, ConcurrencyMixin, viewsets.ModelViewSet
+    RenamedSlugMixin,
+    SlugOrIdLookupMixin,
+    VersionedReadMixin,
+    ConcurrencyMixin,
+    viewsets.ModelViewSet,
 ):
     reads_the_past = False
     queryset = (
