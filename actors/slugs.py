@@ -7,8 +7,8 @@ def unique_slug(text: str, model: type[models.Model], *, instance=None) -> str:
     max_length = model._meta.get_field("slug").max_length
     base = (slugify(text) or "item")[: max_length - 6]
     if base.isdigit():
-        # All digits would read as an id in the API ("2019" → "item-2019").
-        base = f"item-{base}"[: max_length - 6]
+        # All digits would read as an id in the API: "2026" → "release-2026".
+        base = f"{model._meta.model_name}-{base}"[: max_length - 6]
     taken = model._default_manager.filter(slug__startswith=base)
     if instance is not None and instance.pk:
         taken = taken.exclude(pk=instance.pk)
