@@ -71,3 +71,24 @@ def test_the_check_finds_a_violation_where_there_is_one(page):
     )
 
     assert any(found.startswith("image-alt (critical)") for found in _serious(page))
+
+
+def test_a_chart_point_is_reached_by_keyboard_and_says_what_it_shows(
+    page, live_server, korea_case
+):
+    page.goto(f"{live_server.url}/proposals/big-deal/")
+    points = page.locator("svg.chart-svg a[aria-label]")
+    assert points.count() >= 2
+    names = []
+    # Tab from the chart's first point through its links.
+    points.first.focus()
+    for _ in range(points.count()):
+        names.append(page.evaluate("document.activeElement.getAttribute('aria-label')"))
+        page.keyboard.press("Tab")
+
+    # Each point names its side, date and stance: what hovering shows.
+    assert any("North Korea" in name and "2019-03-15" in name for name in names)
+    assert all(name and "·" in name for name in names)
+    # The target a finger hits is 44 units, drawn at half size on a phone.
+    box = points.first.locator("rect.hit").bounding_box()
+    assert box["width"] >= 22
