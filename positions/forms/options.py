@@ -48,7 +48,19 @@ class MatrixOptions(forms.Form):
             self.fields[name].queryset = negotiation.participants.all()
 
 
-class SearchForm(forms.Form):
+class OrderedPeriod(forms.Form):
+    """``since`` and ``until``, both optional; ``since`` after ``until`` is an
+    error on ``since``."""
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since is not None and until is not None and since > until:
+            self.add_error("since", "Choose a date on or before the second one.")
+        return data
+
+
+class SearchForm(OrderedPeriod):
     """The search box, and what narrows the statements and articles found.
     A NUL or an overlong query is an error shown on the page."""
 
@@ -66,13 +78,6 @@ class SearchForm(forms.Form):
     until = forms.DateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since is not None and until is not None and since > until:
-            self.add_error("since", "Choose a date on or before the second one.")
-        return data
 
 
 class CompareOptions(forms.Form):
@@ -94,7 +99,7 @@ class CompareOptions(forms.Form):
         return data
 
 
-class PeriodOptions(forms.Form):
+class PeriodOptions(OrderedPeriod):
     """The actor page's period for the flip-o-meter; both dates optional."""
 
     since = forms.DateField(
@@ -104,13 +109,6 @@ class PeriodOptions(forms.Form):
         required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"})
     )
     attribution = AttributionChoice()
-
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since is not None and until is not None and since > until:
-            self.add_error("since", "Choose a date on or before the second one.")
-        return data
 
 
 class ProposalOptions(forms.Form):
