@@ -181,6 +181,11 @@ class VersionedReadMixin:
         if connection.in_atomic_block:
             # Already one transaction (a test's): its reads share a snapshot.
             return
+        if connection.vendor != "postgresql":
+            # SQLite (development, tests) serves one request at a time per
+            # connection, except the test live server, whose threads share
+            # one in-memory connection: their savepoints would interleave.
+            return
         self._snapshot_atomic = transaction.atomic(using=DEFAULT_DB_ALIAS)
         self._snapshot_atomic.__enter__()
         if connection.vendor == "postgresql":
