@@ -2,7 +2,11 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
 
 from config.lib.rest import KnownFieldsOnly, django_validation_error_to_drf
@@ -89,6 +93,9 @@ class ReleaseSerializer(KnownFieldsOnly, serializers.ModelSerializer):
 
 
 @extend_schema(responses={200: ReleaseSerializer, **ERRORS})
+@extend_schema_view(
+    create=extend_schema(responses={201: ReleaseSerializer, **ERRORS}),
+)
 class ReleaseViewSet(
     VersionedReadMixin,
     mixins.CreateModelMixin,
