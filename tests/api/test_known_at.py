@@ -243,3 +243,11 @@ def test_one_position_reads_as_it_stood_at_t_also_when_deleted_since(world):
         client.get(_with_known_at(f"/api/v1/positions/{edited}/?x=1", t)).status_code
         == 400
     )
+
+
+def test_a_known_at_with_an_offset_postgresql_refuses_is_read_in_utc(api_client, db):
+    response = api_client.get(
+        "/api/v1/positions/", {"known_at": "2019-06-01T00:00:00-17:51"}
+    )
+
+    assert response.status_code == 200
