@@ -4,8 +4,14 @@ it changed, field by field, who saved it and why."""
 from dataclasses import dataclass
 
 from positions.models import Position
-from positions.services.positions import POSITION_EDITABLE_FIELDS
+from positions.selectors.positions import position_history
 
+# What an edit can change: the fields an analyst edits.
+EDITABLE_FIELDS = [
+    field.name
+    for field in Position._meta.concrete_fields
+    if field.editable and not field.primary_key
+]
 # The reason a restore records (the history type alone says "created").
 RESTORED = "restored"
 
@@ -39,13 +45,7 @@ def _shown(record, name: str) -> str:
 def position_history_entries(*, position_id: int) -> list[HistoryEntry]:
     """Every recorded version of a position, oldest first: created, changed
     (with each field's old and new value), deleted or restored."""
-    records = list(
-        Position.history.filter(id=position_id)
-        .select_related(
-            "history_user", "actor", "proposal", "speaker", "article", "event"
-        )
-        .order_by("history_date", "history_id")
-    )
+    records = list(position_history(position_id=position_id))
     entries, previous = [], None
     for record in records:
         reason = record.history_change_reason or ""
@@ -55,9 +55,7 @@ def position_history_entries(*, position_id: int) -> list[HistoryEntry]:
             what = record.get_history_type_display()
         changes = ()
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(
-                previous, included_fields=POSITION_EDITABLE_FIELDS
-            )
+            delta = record.diff_against(previous, included_fields=EDITABLE_FIELDS)
             changes = tuple(
                 FieldChange(
                     Position._meta.get_field(change.field).verbose_name.capitalize(),

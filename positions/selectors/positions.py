@@ -103,7 +103,9 @@ def position_history(*, position_id: int):
     """Every recorded version of a position, oldest first, with who saved it."""
     return (
         Position.history.filter(id=position_id)
-        .select_related("history_user", "actor", "proposal", "speaker")
+        .select_related(
+            "history_user", "actor", "proposal", "speaker", "article", "event"
+        )
         .order_by("history_date", "history_id")
     )
 

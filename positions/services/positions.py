@@ -26,6 +26,7 @@ from positions.models import (
     Position,
     Proposal,
 )
+from positions.selectors.history import RESTORED, deleted_position
 
 POSITION_EDITABLE_FIELDS = (
     "actor",
@@ -190,17 +191,13 @@ def position_restore(*, position_id: int, by=None) -> Position:
     """
     if Position.objects.filter(pk=position_id).exists():
         raise ValidationError("This position exists; there is nothing to restore.")
-    deletion = (
-        Position.history.filter(id=position_id, history_type="-")
-        .order_by("-history_date", "-history_id")
-        .first()
-    )
+    deletion = deleted_position(position_id=position_id)
     if deletion is None:
         raise ValidationError("No deleted position has this id.")
     position = deletion.instance
     position.version += 1
     # Recorded as a restore, not as a new position.
-    position._change_reason = "restored"
+    position._change_reason = RESTORED
     try:
         save_validated(position, by=by)
     except (Article.DoesNotExist, Proposal.DoesNotExist, Actor.DoesNotExist):
