@@ -6,6 +6,7 @@ parameters they do not know.
 """
 
 import copy
+import datetime
 
 import django_filters
 from django import forms
@@ -17,11 +18,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from config.lib import versions
-from config.lib.limits import MAX_REPEATED_VALUES, is_digits, is_id
+from config.lib.limits import MAX_ID, MAX_REPEATED_VALUES, is_digits, is_id
 from config.lib.pagination import (
     COUNT_PARAMETER,
     CURSOR_PARAMETER,
@@ -333,10 +333,26 @@ class VersionOrInstantField(forms.Field):
             )
         if timezone.is_naive(instant):
             instant = timezone.make_aware(instant)
+        try:
+            # PostgreSQL refuses offsets past ±15:59 ("-16:31"): compare in UTC.
+            instant = instant.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise ValidationError(
+                "“%(value)s” is out of range.", code="invalid", params={"value": value}
+            ) from None
         return versions.snapshot_at(instant).version
 
 
-@extend_schema_field(OpenApiTypes.STR)
+# Either form, so that a client (and a generated one) can send what the
+# response headers gave it: X-Data-Version or an instant.
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+            {"type": "string", "format": "date-time"},
+        ]
+    }
+)
 class UpdatedSinceFilter(django_filters.Filter):
     """Rows created, changed or restored after a data version (or an instant):
     those with a history row of a later version. With the deletions list

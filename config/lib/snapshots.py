@@ -250,7 +250,7 @@ VERSION_PARAMETERS_SCHEMA = [
     {
         "in": "query",
         "name": RELEASE,
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "minLength": 1},
         "description": "Answer as of this release (its slug, see "
         "`/api/v1/releases/`): the same as its `known_at`. Not with `known_at`. "
         "Its responses are immutable (`Cache-Control`).",

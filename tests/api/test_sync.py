@@ -189,3 +189,13 @@ def test_the_deletions_refuse_an_unknown_model_or_parameter(world):
     assert "model" in model.json()
     assert typo.status_code == 400
     assert "snce" in typo.json()
+
+
+def test_updated_since_reads_an_offset_postgresql_refuses_in_utc(world):
+    # -16:31 is a valid ISO offset that PostgreSQL would refuse as given.
+    since = "2019-06-01T00:00:00-16:31"
+
+    listed = APIClient().get("/api/v1/positions/", {"updated_since": since})
+
+    assert listed.status_code == 200
+    assert listed.json()["results"]
