@@ -345,14 +345,15 @@ class VersionOrInstantField(forms.Field):
 
 # Either form, so that a client (and a generated one) can send what the
 # response headers gave it: X-Data-Version or an instant.
-@extend_schema_field(
-    {
-        "anyOf": [
-            {"type": "integer", "minimum": 0, "maximum": MAX_ID},
-            {"type": "string", "format": "date-time"},
-        ]
-    }
-)
+VERSION_OR_INSTANT_SCHEMA = {
+    "anyOf": [
+        {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+        {"type": "string", "format": "date-time"},
+    ]
+}
+
+
+@extend_schema_field(VERSION_OR_INSTANT_SCHEMA)
 class UpdatedSinceFilter(django_filters.Filter):
     """Rows created, changed or restored after a data version (or an instant):
     those with a history row of a later version. With the deletions list

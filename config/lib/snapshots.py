@@ -150,6 +150,10 @@ class VersionedReadMixin:
     # True where the detail read answers known_at and release itself.
     reads_one_in_the_past = False
 
+    def _handles(self, request) -> bool:
+        method = request.method.lower()
+        return method in self.http_method_names and hasattr(self, method)
+
     def _reads_versioned(self, request) -> bool:
         if request.method not in ("GET", "HEAD"):
             return False
@@ -160,6 +164,8 @@ class VersionedReadMixin:
         super().initial(request, *args, **kwargs)
         if not self._reads_versioned(request):
             asked = sorted(VERSION_PARAMETERS & set(request.query_params))
+            if not self._handles(request):
+                return  # DRF answers the method with 405
             if asked and not self.reads_one_in_the_past:
                 # Never the current data passed off as a past one.
                 raise _invalid(

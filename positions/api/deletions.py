@@ -5,7 +5,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from config.lib.filtering import ParameterForm, VersionOrInstantField
+from config.lib.filtering import (
+    VERSION_OR_INSTANT_SCHEMA,
+    ParameterForm,
+    VersionOrInstantField,
+)
 from config.lib.limits import is_id
 from config.lib.pagination import KeysetPagination
 from config.lib.schema import ERRORS, list_page_schema
@@ -57,7 +61,7 @@ class DeletionsView(VersionedReadMixin, APIView):
         parameters=[
             OpenApiParameter(
                 "since",
-                str,
+                VERSION_OR_INSTANT_SCHEMA,
                 description="A data version or an ISO date-time; default: all.",
             ),
             OpenApiParameter(

@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -76,18 +77,32 @@ def release_create(
         created_by=by if by is not None and by.is_authenticated else None,
     )
     release.full_clean()
-    directory = release_directory(release)
-    directory.mkdir(parents=True, exist_ok=False)
+    # Written aside and moved into place once its row is saved: a process
+    # killed half-way leaves no directory under a release's name.
+    releases_root().mkdir(parents=True, exist_ok=True)
+    writing = Path(tempfile.mkdtemp(prefix=".writing-", dir=releases_root()))
     try:
         with transaction.atomic():
             # A write like any other: lists' ETags change with it.
             take_data_version()
-            release.files = _write_files(release, directory)
+            release.files = _write_files(release, writing)
+            # The row holds the slug: a second release of the same name waits
+            # here and then fails on the unique slug, before touching files.
             release.save()
+            _set_aside_unclaimed(release_directory(release))
+            writing.rename(release_directory(release))
     except BaseException:
-        shutil.rmtree(directory)
+        shutil.rmtree(writing, ignore_errors=True)
         raise
     return release
+
+
+def _set_aside_unclaimed(directory: Path) -> None:
+    """Files under a slug no release row claims (the database was restored
+    from an older backup) are kept, renamed, never overwritten or deleted."""
+    if directory.exists():
+        stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
+        directory.rename(directory.with_name(f"{directory.name}.unclaimed-{stamp}"))
 
 
 def _columns(model) -> list[models.Field]:

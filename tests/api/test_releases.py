@@ -161,6 +161,20 @@ def test_its_files_are_written_once(world, releases_root):
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
 
 
+def test_files_no_release_claims_are_set_aside_not_overwritten(world, releases_root):
+    # As after restoring a database older than the release files beside it.
+    orphan = releases_root / "2026-12"
+    orphan.mkdir(parents=True)
+    (orphan / "notes.txt").write_text("kept")
+
+    release, _ = _make_release()
+
+    assert (releases_root / release.slug / "positions.csv.gz").exists()
+    (kept,) = releases_root.glob("2026-12.unclaimed-*")
+    assert (kept / "notes.txt").read_text() == "kept"
+    assert not list(releases_root.glob(".writing-*"))
+
+
 def _body(response) -> bytes:
     if response.streaming:
         return b"".join(response.streaming_content)

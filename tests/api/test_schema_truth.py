@@ -345,3 +345,15 @@ def test_the_cap_on_repeated_values_is_the_servers(api_client, korea_case):
 
     assert api_client.get(f"/api/v1/positions/?{many_slugs}").status_code == 400
     assert api_client.get(f"/api/v1/actors/?{many_kinds}").status_code == 200
+
+
+@pytest.mark.parametrize("method", ["trace", "delete", "put"])
+def test_a_method_an_analysis_lacks_is_405_even_with_known_at(
+    curator_api, korea_case, method
+):
+    # known_at is an analysis's parameter, but the method comes first.
+    answer = curator_api.generic(
+        method.upper(), "/api/v1/stances/?known_at=2019-06-01T00:00:00Z"
+    )
+
+    assert answer.status_code == 405
