@@ -10,7 +10,7 @@ from django.urls import reverse
 from actors.models import Actor
 from positions.charts import ChartEvent
 from positions.models import Event, EventKind, Position
-from positions.selectors.positions import ROW_RELATIONS
+from positions.selectors.positions import ROW_PREFETCHES, ROW_RELATIONS
 
 DAY = datetime.timedelta(days=1)
 EVENT_FIELDS = ("id", "slug", "title", "kind", "starts_on", "ends_on", "negotiation_id")
@@ -106,7 +106,9 @@ def event_page(*, event: Event) -> dict:
     first) and the comparison of the day before it with its last day."""
     positions = (
         Position.objects.filter(event=event)
-        .select_related("actor", "proposal", "article", *ROW_RELATIONS)
+        # Every row was said at this event: joined once rather than read apart.
+        .select_related("actor", "proposal", "article", "event", *ROW_RELATIONS)
+        .prefetch_related(*(name for name in ROW_PREFETCHES if name != "event"))
         .order_by("actor__name", "actor_id", "stated_on", "id")
     )
     sides: list[tuple[Actor, list[Position]]] = []

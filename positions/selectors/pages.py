@@ -27,7 +27,12 @@ from positions.selectors.changes import (
 from positions.selectors.diff import diff_rows
 from positions.selectors.events import events_by_proposal, negotiation_events
 from positions.selectors.gap_page import gap_observation, negotiation_gap
-from positions.selectors.positions import NOT_FOR_ROWS, positions_by_id
+from positions.selectors.positions import (
+    NOT_FOR_ROWS,
+    Said,
+    positions_by_id,
+    said_by_id,
+)
 from positions.selectors.rows import ResolvedStance, position_href
 from positions.selectors.stances import RESOLUTION_RULE, resolved_days, stances_as_of
 from positions.selectors.summary import actor_summary
@@ -53,7 +58,7 @@ def home_overview() -> dict:
     }
 
 
-def _tooltip(day: ResolvedStance, position: Position | None) -> str:
+def _tooltip(day: ResolvedStance, said: Said | None) -> str:
     parts = [f"{day.stated_on}: {Stance(day.stance).label}"]
     if day.disputed:
         low, high = day.day_range_labels
@@ -61,26 +66,26 @@ def _tooltip(day: ResolvedStance, position: Position | None) -> str:
             f"(disputed: {day.day_positions} sources of this day range from "
             f"“{low}” to “{high}”; resolved by {day.resolution})"
         )
-    if position is not None:
-        parts += _what_was_said(position)
+    if said is not None:
+        parts += _what_was_said(said)
     return " ".join(parts)
 
 
-def _what_was_said(position: Position) -> list[str]:
+def _what_was_said(said: Said) -> list[str]:
     """A chart point's words after its date and stance: the condition, the
     quote and the outlet."""
     parts = []
-    if position.condition:
-        parts.append(f"(only if {condition_clause(position.condition)})")
-    if position.quote:
-        parts.append(f"“{position.quote}”")
-    parts.append(f"— {position.article.outlet}")
+    if said.condition:
+        parts.append(f"(only if {condition_clause(said.condition)})")
+    if said.quote:
+        parts.append(f"“{said.quote}”")
+    parts.append(f"— {said.outlet}")
     return parts
 
 
 def observations_by(days: list[ResolvedStance], key) -> dict:
     """Chart points grouped by ``key(day)``, each linking to its position."""
-    positions = positions_by_id(day.position_id for day in days)
+    said = said_by_id(day.position_id for day in days)
     grouped = defaultdict(list)
     for day in days:
         grouped[key(day)].append(
@@ -88,7 +93,7 @@ def observations_by(days: list[ResolvedStance], key) -> dict:
                 day=day.stated_on,
                 value=day.stance,
                 href=day.href,
-                title=_tooltip(day, positions.get(day.position_id)),
+                title=_tooltip(day, said.get(day.position_id)),
                 disputed=day.disputed,
                 low=day.day_stance_min if day.disputed else None,
                 high=day.day_stance_max if day.disputed else None,
@@ -230,7 +235,13 @@ def _speaker_lines(*, proposal: Proposal, since, attributions) -> list[tuple]:
                 title=" ".join(
                     [
                         f"{position.stated_on}: {position.stance_label}",
-                        *_what_was_said(position),
+                        *_what_was_said(
+                            Said(
+                                position.condition,
+                                position.quote,
+                                position.article.outlet,
+                            )
+                        ),
                     ]
                 ),
                 href=position_href(position.pk),

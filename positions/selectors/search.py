@@ -15,7 +15,11 @@ from django.db.models import Q, QuerySet
 
 from actors.models import Actor
 from positions.models import Article, Negotiation, Position, Proposal
-from positions.selectors.positions import NOT_FOR_ROWS, ROW_RELATIONS
+from positions.selectors.positions import (
+    NOT_FOR_ROWS,
+    ROW_PREFETCHES,
+    ROW_RELATIONS,
+)
 
 # More words than this are not a search but a pasted paragraph.
 MAX_WORDS = 12
@@ -119,9 +123,9 @@ def search_everything(
         ),
         articles=list(articles[:limit]),
         positions=list(
-            positions.select_related(
-                "actor", "proposal", "article", *ROW_RELATIONS
-            ).defer(*NOT_FOR_ROWS)[:limit]
+            positions.select_related("actor", "proposal", "article", *ROW_RELATIONS)
+            .prefetch_related(*ROW_PREFETCHES)
+            .defer(*NOT_FOR_ROWS)[:limit]
         ),
         words=words,
     )
