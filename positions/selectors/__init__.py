@@ -63,6 +63,15 @@ from positions.selectors.positions import (
     quote_passage,
     recently_recorded,
 )
+from positions.selectors.resources import (
+    as_events,
+    as_negotiations,
+    as_proposals,
+    events_listed,
+    negotiation_ids_with_participants,
+    negotiations_listed,
+    proposals_listed,
+)
 from positions.selectors.rows import (
     Change,
     DiffRow,
@@ -157,4 +166,11 @@ __all__ = [
     "search_everything",
     "stances_as_of",
     "timeline_series",
+    "as_events",
+    "as_negotiations",
+    "as_proposals",
+    "events_listed",
+    "negotiation_ids_with_participants",
+    "negotiations_listed",
+    "proposals_listed",
 ]
