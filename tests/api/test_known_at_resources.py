@@ -266,9 +266,7 @@ def test_one_object_reads_as_it_stood_at_t_also_when_deleted_or_renamed_since(wo
         ("/api/v1/events/", "slug"),
     ],
 )
-def test_the_schema_documents_known_at_and_release_on_the_list_and_detail(
-    path, key
-):
+def test_the_schema_documents_known_at_and_release_on_the_list_and_detail(path, key):
     schema = yaml.safe_load(APIClient().get("/api/v1/schema/").content)
 
     for operation in (
