@@ -14,6 +14,7 @@ from positions.position_fields import (
     readable,
 )
 from positions.quote_check import Passage, passage
+from positions.selectors.as_of import as_positions, positions_read
 from positions.selectors.sql import fetch
 
 EXPORT_CHUNK = 2000
@@ -142,12 +143,17 @@ def quote_passage(*, position: Position) -> Passage | None:
 
 def positions_by_id(ids: Iterable[int]) -> dict[int, Position]:
     """Positions for chart tooltips, matrix links and compared stances, in
-    one query."""
-    return (
-        Position.objects.select_related("article", *ROW_RELATIONS)
+    one query, as the request reads them."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = (
+        positions_read()
+        .filter(id__in=ids)
+        .select_related("article", *ROW_RELATIONS)
         .defer(*NOT_FOR_ROWS)
-        .in_bulk(list(ids))
     )
+    return {position.pk: position for position in as_positions(rows)}
 
 
 def recently_recorded(*, limit: int) -> list[Position]:
@@ -161,8 +167,11 @@ def recently_recorded(*, limit: int) -> list[Position]:
 
 
 def proposal_positions(*, proposal: Proposal) -> PositionQuerySet:
+    """The proposal's positions as the request reads them, newest first (a
+    page of them goes through ``as_positions``)."""
     return (
-        Position.objects.filter(proposal=proposal)
+        positions_read()
+        .filter(proposal=proposal)
         .select_related("actor", "article", *ROW_RELATIONS)
         .defer(*NOT_FOR_ROWS)
         .order_by("-stated_on", "-id")
@@ -170,9 +179,11 @@ def proposal_positions(*, proposal: Proposal) -> PositionQuerySet:
 
 
 def actor_positions(*, actor: Actor) -> PositionQuerySet:
-    """Positions where the actor is the side or the speaker, newest first."""
+    """Positions where the actor is the side or the speaker, newest first,
+    as the request reads them (a page of them goes through ``as_positions``)."""
     return (
-        Position.objects.filter(Q(actor=actor) | Q(speaker=actor))
+        positions_read()
+        .filter(Q(actor=actor) | Q(speaker=actor))
         .select_related("actor", "proposal", "article", *ROW_RELATIONS)
         .defer(*NOT_FOR_ROWS)
         .order_by("-stated_on", "-id")
