@@ -1,6 +1,7 @@
 import django_filters
 
 from actors.models import Actor
+from actors.selectors import negotiation_participant_ids
 from config.lib.filtering import SlugsFilter, SyncFilterSet
 
 
@@ -18,7 +19,7 @@ class ActorFilter(SyncFilterSet):
     negotiation = SlugsFilter(
         field_name="negotiations",
         queryset=_negotiations,
-        distinct=True,
+        method="filter_negotiation",
         help_text="Participants of the negotiation with this slug (repeat for OR).",
     )
 
@@ -28,3 +29,10 @@ class ActorFilter(SyncFilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_negotiation(self, queryset, name, value):
+        # Participants as the request reads them (live, or as of a past data
+        # version): an IN subquery, which repeats no actor.
+        return queryset.filter(
+            id__in=negotiation_participant_ids(negotiations=list(value))
+        )

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from actors.slugs import SlugFromNameMixin
 from config.lib import limits
-from config.lib.versions import versioned_history
+from config.lib.versions import VersionedHistoricalQuerySet, versioned_history
 
 
 class UnicodeJSONEncoder(DjangoJSONEncoder):
@@ -67,6 +67,10 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(kind=Actor.Kind.PERSON)
 
 
+class HistoricalActorQuerySet(VersionedHistoricalQuerySet, ActorQuerySet):
+    """Recorded versions of actors, searched as live ones are."""
+
+
 class Actor(SlugFromNameMixin, models.Model):
     class Kind(models.TextChoices):
         STATE = "state", "State"
@@ -110,7 +114,9 @@ class Actor(SlugFromNameMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(**versioned_history())
+    history = HistoricalRecords(
+        **versioned_history(historical_queryset=HistoricalActorQuerySet)
+    )
     objects = ActorQuerySet.as_manager()
 
     class Meta:

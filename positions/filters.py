@@ -24,6 +24,7 @@ from positions.models import (
     Stance,
 )
 from positions.selectors.as_of import positions_read
+from positions.selectors.resources import negotiation_ids_with_participants
 
 CONFIDENCE_KEYS = [(choice.label, choice.label) for choice in Confidence]
 ORDERINGS = {
@@ -54,7 +55,9 @@ class ProposalFilter(SyncFilterSet):
 
 class NegotiationFilter(SyncFilterSet):
     participant = SlugsFilter(
-        field_name="participants", queryset=Actor.objects.all(), distinct=True
+        field_name="participants",
+        queryset=Actor.objects.all(),
+        method="filter_participant",
     )
     search = django_filters.CharFilter(
         method="filter_search", help_text="Title or description contains this."
@@ -66,6 +69,13 @@ class NegotiationFilter(SyncFilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_participant(self, queryset, name, value):
+        # Participants as the request reads them (live, or as of a past data
+        # version): an IN subquery, which repeats no negotiation.
+        return queryset.filter(
+            id__in=negotiation_ids_with_participants(actors=list(value))
+        )
 
 
 class ArticleFilter(SyncFilterSet):

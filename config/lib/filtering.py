@@ -196,6 +196,11 @@ class ExistingRowsField(RepeatableValueField):
         if not names:
             return []
         queryset = self.queryset() if callable(self.queryset) else self.queryset
+        version = versions.reading_version()
+        if version is not None and hasattr(queryset.model, "history"):
+            # Reading the past: a name of a row that stood then, deleted or
+            # renamed since, still names it.
+            queryset = queryset.model.history.at_version(version)
         if self.key == "slug":
             # A slug is never all digits: such a value is the row's id.
             ids = {name for name in names if is_digits(name)}
@@ -217,8 +222,8 @@ class ExistingRowsField(RepeatableValueField):
             # An old slug of a renamed row keeps resolving.
             found |= {
                 slug: row_id
-                for slug, row_id in renamed(queryset.model, missing).items()
-                if queryset.filter(pk=row_id).exists()
+                for slug, row_id in renamed(_live(queryset.model), missing).items()
+                if queryset.filter(**{_pk_of(queryset): row_id}).exists()
             }
         for name, key in keys.items():
             if key not in found:
@@ -230,12 +235,26 @@ class ExistingRowsField(RepeatableValueField):
         return [found[key] for key in keys.values()]
 
 
+def _live(model):
+    """The model itself, or the one whose history rows ``model`` holds."""
+    return getattr(model, "instance_type", model)
+
+
+def _pk_of(queryset) -> str:
+    # A history row's pk is its own; ``id`` is the object's.
+    return "id" if hasattr(queryset.model, "instance_type") else "pk"
+
+
 def _ids_by_key(queryset, key: str, values: set) -> dict:
-    """{key value: id} of the rows of ``queryset`` with those key values."""
+    """{key value: id} of the rows of ``queryset`` with those key values
+    (also of history rows: their ``pk`` is the history row's, ``id`` the
+    object's)."""
     if not values:
         return {}
     if queryset.query.where or queryset.query.is_sliced:
-        return dict(queryset.filter(**{f"{key}__in": values}).values_list(key, "pk"))
+        pk = _pk_of(queryset)
+        key = pk if key == "pk" else key
+        return dict(queryset.filter(**{f"{key}__in": values}).values_list(key, pk))
     # A whole table (the usual case): plain SQL, as the ORM took longer to
     # build the query than the database to answer it, on every list request.
     meta = queryset.model._meta

@@ -23,6 +23,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from config.lib import versions
+from config.lib.limits import is_digits, is_id
+from config.lib.slugs import renamed
 from config.lib.versions import Snapshot
 
 KNOWN_AT = "known_at"
@@ -332,3 +334,58 @@ def versioned_reads_hook(result, generator, request, public):
             "headers": headers,
         }
     return result
+
+
+# For a resource viewset whose rows are read live or as recorded at the
+# version asked for: ``listed()`` gives the list's queryset (the model's, or
+# its history rows standing at the version read), ``as_read(rows)`` a page of
+# it as instances with their relations as recorded. The detail read answers
+# known_at and release too: the object as it stood then, or a 404 if it did
+# not (a slug it had then, or its current one, or its id name it).
+class RecordedResourceMixin:
+    reads_one_in_the_past = True
+    listed = None
+    as_read = None
+
+    def get_queryset(self):
+        if self.action == "list":
+            return type(self).listed()
+        return super().get_queryset()
+
+    def paginate_queryset(self, queryset):
+        return type(self).as_read(super().paginate_queryset(queryset))
+
+    def retrieve(self, request, *args, **kwargs):
+        if not VERSION_PARAMETERS & set(request.query_params):
+            return super().retrieve(request, *args, **kwargs)
+        unknown = set(request.query_params) - VERSION_PARAMETERS - {"format"}
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: ["Unknown parameter."] for name in sorted(unknown)}
+            )
+        snapshot = snapshot_of(request.query_params)
+        key = str(kwargs[self.lookup_url_kwarg or self.lookup_field])
+        with versions.reading(snapshot):
+            found = type(self).as_read(self._recorded_rows(key))
+            if not found:
+                raise exceptions.NotFound()
+            data = self.get_serializer(found[0]).data
+        response = Response(data, headers=snapshot_headers(snapshot))
+        response["ETag"] = self.etag_for(found[0])
+        return response
+
+    def _recorded_rows(self, key: str) -> list:
+        rows = type(self).listed()
+        if is_digits(key):
+            return list(rows.filter(id=int(key))[:1]) if is_id(int(key)) else []
+        if "\x00" in key:
+            return []
+        by_slug = list(rows.filter(slug=key)[:1])
+        if by_slug:
+            return by_slug
+        # Renamed since: the slug it has now, or had last, names it too.
+        model = self.get_queryset().model
+        row_id = model._default_manager.filter(slug=key).values_list(
+            "pk", flat=True
+        ).first() or renamed(model, [key]).get(key)
+        return list(rows.filter(id=row_id)[:1]) if row_id else []

@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from simple_history.manager import HistoricalQuerySet
+from simple_history.models import HistoricalRecords
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
@@ -255,3 +256,41 @@ def versioned_history(**options):
         "historical_queryset": VersionedHistoricalQuerySet,
         **options,
     }
+
+
+def recorded_at(model, version: int, ids) -> dict:
+    """{id: the object as recorded at ``version``} of those of ``ids`` that
+    stood then (a deleted one included, if it was deleted later)."""
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return {}
+    return {
+        row.id: row.instance
+        for row in model.history.at_version(version).filter(id__in=ids)
+    }
+
+
+def m2m_at(model, field_name: str, version: int):
+    """The links of the many-to-many ``field_name`` as recorded at
+    ``version``: rows with ``owner`` (the id of the ``model`` object) and
+    ``related`` (the other end's). simple-history copies the links with each
+    history row of the owner, so those of its row standing at ``version``."""
+    field = model._meta.get_field(field_name)
+    through = HistoricalRecords.m2m_models[field]
+    standing = model.history.at_version(version).values("history_id")
+    return through.objects.filter(history_id__in=standing).annotate(
+        owner=F(f"{field.m2m_field_name()}_id"),
+        related=F(f"{field.m2m_reverse_field_name()}_id"),
+    )
+
+
+def set_prefetched(instance, name: str, objects: list) -> None:
+    """``instance.<name>.all()`` gives ``objects`` without a query, as
+    ``prefetch_related`` leaves it: a serializer reads a past version's
+    related rows through the same relation it reads the live ones."""
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset

@@ -11,7 +11,8 @@ from config.lib.concurrency import ConcurrencyMixin
 from config.lib.rest import SlugOrIdLookupMixin, ValidatedModelSerializer
 from config.lib.schema import resource_schema
 from config.lib.slugs import RenamedSlugMixin
-from config.lib.snapshots import VersionedReadMixin
+from config.lib.snapshots import RecordedResourceMixin, VersionedReadMixin
+from positions import selectors
 from positions.filters import EventFilter
 from positions.models import Article, Event, Negotiation
 
@@ -51,6 +52,7 @@ class EventSerializer(ValidatedModelSerializer):
 
 @resource_schema(EventSerializer)
 class EventViewSet(
+    RecordedResourceMixin,
     RenamedSlugMixin,
     SlugOrIdLookupMixin,
     VersionedReadMixin,
@@ -59,7 +61,6 @@ class EventViewSet(
 ):
     # Two queries a page: the events with their negotiation, and the ids of
     # their articles (only the ids: an article's body can be long).
-    reads_the_past = False
     queryset = (
         Event.objects.select_related("negotiation")
         .prefetch_related(
@@ -70,3 +71,5 @@ class EventViewSet(
     serializer_class = EventSerializer
     filterset_class = EventFilter
     lookup_field = "slug"
+    listed = staticmethod(selectors.events_listed)
+    as_read = staticmethod(selectors.as_events)

@@ -6,7 +6,7 @@ from config.lib.concurrency import ConcurrencyMixin
 from config.lib.rest import SlugOrIdLookupMixin
 from config.lib.schema import resource_schema
 from config.lib.slugs import RenamedSlugMixin
-from config.lib.snapshots import VersionedReadMixin
+from config.lib.snapshots import RecordedResourceMixin, VersionedReadMixin
 from positions import selectors
 from positions.filters import ArticleFilter, NegotiationFilter, ProposalFilter
 from positions.models import Article, Negotiation, Proposal
@@ -16,30 +16,32 @@ from positions.serializers import ArticleSerializer, NegotiationSerializer
 
 @resource_schema(NegotiationSerializer)
 class NegotiationViewSet(
+    RecordedResourceMixin,
     RenamedSlugMixin,
     SlugOrIdLookupMixin,
     VersionedReadMixin,
     ConcurrencyMixin,
     viewsets.ModelViewSet,
 ):
-    reads_the_past = False
     queryset = Negotiation.objects.prefetch_related("participants").order_by(
         "slug", "id"
     )
     serializer_class = NegotiationSerializer
     filterset_class = NegotiationFilter
     lookup_field = "slug"
+    listed = staticmethod(selectors.negotiations_listed)
+    as_read = staticmethod(selectors.as_negotiations)
 
 
 @resource_schema(ProposalSerializer)
 class ProposalViewSet(
+    RecordedResourceMixin,
     RenamedSlugMixin,
     SlugOrIdLookupMixin,
     VersionedReadMixin,
     ConcurrencyMixin,
     viewsets.ModelViewSet,
 ):
-    reads_the_past = False
     queryset = (
         Proposal.objects.select_related("negotiation", "originated_by")
         .with_links()
@@ -48,6 +50,8 @@ class ProposalViewSet(
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilter
     lookup_field = "slug"
+    listed = staticmethod(selectors.proposals_listed)
+    as_read = staticmethod(selectors.as_proposals)
 
 
 @resource_schema(ArticleSerializer)

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from actors.models import Actor
 from actors.slugs import SlugFromNameMixin
 from config.lib import limits
-from config.lib.versions import versioned_history
+from config.lib.versions import VersionedHistoricalQuerySet, versioned_history
 from positions.models.articles import Article
 from positions.models.choices import INVERSE_LINK_KINDS, EventKind, LinkKind
 
@@ -20,6 +20,10 @@ from positions.models.choices import INVERSE_LINK_KINDS, EventKind, LinkKind
 class NegotiationQuerySet(models.QuerySet):
     def search(self, query: str) -> "NegotiationQuerySet":
         return self.filter(Q(title__icontains=query) | Q(description__icontains=query))
+
+
+class HistoricalNegotiationQuerySet(VersionedHistoricalQuerySet, NegotiationQuerySet):
+    """Recorded versions of negotiations, searched as live ones are."""
 
 
 class Negotiation(SlugFromNameMixin, models.Model):
@@ -54,7 +58,12 @@ class Negotiation(SlugFromNameMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(**versioned_history(m2m_fields=[participants]))
+    history = HistoricalRecords(
+        **versioned_history(
+            m2m_fields=[participants],
+            historical_queryset=HistoricalNegotiationQuerySet,
+        )
+    )
     objects = NegotiationQuerySet.as_manager()
 
     class Meta:
@@ -92,6 +101,10 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
+class HistoricalProposalQuerySet(VersionedHistoricalQuerySet, ProposalQuerySet):
+    """Recorded versions of proposals, searched as live ones are."""
+
+
 class Proposal(SlugFromNameMixin, models.Model):
     slug_source = "title"
 
@@ -127,7 +140,9 @@ class Proposal(SlugFromNameMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(**versioned_history())
+    history = HistoricalRecords(
+        **versioned_history(historical_queryset=HistoricalProposalQuerySet)
+    )
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
@@ -254,6 +269,10 @@ class EventQuerySet(models.QuerySet):
         return self.order_by("starts_on", "title")
 
 
+class HistoricalEventQuerySet(VersionedHistoricalQuerySet, EventQuerySet):
+    """Recorded versions of events, searched as live ones are."""
+
+
 class Event(SlugFromNameMixin, models.Model):
     """A dated happening of a negotiation: a summit, talks, a statement, a
     test, sanctions, a deadline."""
@@ -291,7 +310,11 @@ class Event(SlugFromNameMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(**versioned_history(m2m_fields=[articles]))
+    history = HistoricalRecords(
+        **versioned_history(
+            m2m_fields=[articles], historical_queryset=HistoricalEventQuerySet
+        )
+    )
     objects = EventQuerySet.as_manager()
 
     class Meta:

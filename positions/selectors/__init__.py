@@ -11,6 +11,7 @@ among it), ``rows`` (what they return), ``stances``, ``changes``, ``gap``,
 from positions.selectors.as_of import (
     articles_listed,
     as_articles,
+    as_positions,
     position_row_as_read,
     positions_listed,
     positions_read,
@@ -62,6 +63,15 @@ from positions.selectors.positions import (
     proposal_positions,
     quote_passage,
     recently_recorded,
+)
+from positions.selectors.resources import (
+    as_events,
+    as_negotiations,
+    as_proposals,
+    events_listed,
+    negotiation_ids_with_participants,
+    negotiations_listed,
+    proposals_listed,
 )
 from positions.selectors.rows import (
     Change,
@@ -157,4 +167,12 @@ __all__ = [
     "search_everything",
     "stances_as_of",
     "timeline_series",
+    "as_positions",
+    "as_events",
+    "as_negotiations",
+    "as_proposals",
+    "events_listed",
+    "negotiation_ids_with_participants",
+    "negotiations_listed",
+    "proposals_listed",
 ]

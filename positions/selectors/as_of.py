@@ -26,6 +26,23 @@ def positions_read() -> PositionQuerySet:
     return Position.history.at_version(version)
 
 
+def as_positions(rows) -> list[Position]:
+    """Positions of ``positions_read`` as Position instances: a history row
+    becomes the position as recorded (its ``pk`` the position's, not the
+    history row's), keeping the related rows already selected with it."""
+    positions = []
+    for row in rows:
+        if isinstance(row, Position):
+            positions.append(row)
+            continue
+        position = row.instance
+        for field in Position._meta.concrete_fields:
+            if field.is_relation and field.is_cached(row):
+                field.set_cached_value(position, field.get_cached_value(row))
+        positions.append(position)
+    return positions
+
+
 def positions_listed():
     """The positions list (``/api/v1/positions/``) before its filters."""
     return (

@@ -20,6 +20,7 @@ from positions.models import (
     Stance,
     condition_clause,
 )
+from positions.selectors.as_of import positions_read
 from positions.selectors.changes import (
     change_list,
     recent_period_start,
@@ -288,7 +289,8 @@ def negotiation_matrix(
     ]
     conditions = (
         dict(
-            Position.objects.filter(pk__in=[s.position_id for s in stances.values()])
+            positions_read()
+            .filter(id__in=[s.position_id for s in stances.values()])
             .conditional()
             .values_list("id", "condition")
         )

@@ -15,6 +15,7 @@ from positions.position_fields import (
     readable,
 )
 from positions.quote_check import Passage, passage
+from positions.selectors.as_of import as_positions, positions_read
 from positions.selectors.sql import fetch
 
 EXPORT_CHUNK = 2000
@@ -146,13 +147,18 @@ def quote_passage(*, position: Position) -> Passage | None:
 
 def positions_by_id(ids: Iterable[int]) -> dict[int, Position]:
     """Positions for chart tooltips, matrix links and compared stances, in
-    one query."""
-    return (
-        Position.objects.select_related("article", *ROW_RELATIONS)
+    one query, as the request reads them."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = (
+        positions_read()
+        .filter(id__in=ids)
+        .select_related("article", *ROW_RELATIONS)
         .prefetch_related(*ROW_PREFETCHES)
         .defer(*NOT_FOR_ROWS)
-        .in_bulk(list(ids))
     )
+    return {position.pk: position for position in as_positions(rows)}
 
 
 class Said(NamedTuple):
@@ -166,9 +172,11 @@ class Said(NamedTuple):
 def said_by_id(ids: Iterable[int]) -> dict[int, Said]:
     """Condition, quote and outlet of each position, for chart tooltips: a
     chart has hundreds of points, and whole positions with their articles
-    cost ten times as much to build."""
-    rows = Position.objects.filter(id__in=list(ids)).values_list(
-        "id", "condition", "quote", "article__outlet"
+    cost ten times as much to build. As the request reads them."""
+    rows = (
+        positions_read()
+        .filter(id__in=list(ids))
+        .values_list("id", "condition", "quote", "article__outlet")
     )
     return {id_: Said(*said) for id_, *said in rows}
 
@@ -185,8 +193,11 @@ def recently_recorded(*, limit: int) -> list[Position]:
 
 
 def proposal_positions(*, proposal: Proposal) -> PositionQuerySet:
+    """The proposal's positions as the request reads them, newest first (a
+    page of them goes through ``as_positions``)."""
     return (
-        Position.objects.filter(proposal=proposal)
+        positions_read()
+        .filter(proposal=proposal)
         .select_related("actor", "article", *ROW_RELATIONS)
         .prefetch_related(*ROW_PREFETCHES)
         .defer(*NOT_FOR_ROWS)
@@ -195,9 +206,11 @@ def proposal_positions(*, proposal: Proposal) -> PositionQuerySet:
 
 
 def actor_positions(*, actor: Actor) -> PositionQuerySet:
-    """Positions where the actor is the side or the speaker, newest first."""
+    """Positions where the actor is the side or the speaker, newest first,
+    as the request reads them (a page of them goes through ``as_positions``)."""
     return (
-        Position.objects.filter(Q(actor=actor) | Q(speaker=actor))
+        positions_read()
+        .filter(Q(actor=actor) | Q(speaker=actor))
         .select_related("actor", "proposal", "article", *ROW_RELATIONS)
         .prefetch_related(*ROW_PREFETCHES)
         .defer(*NOT_FOR_ROWS)

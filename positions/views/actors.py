@@ -5,12 +5,19 @@ from django.shortcuts import get_object_or_404, render
 from actors.models import Actor
 from config.lib.access import public_read
 from config.lib.pagination import web_page
+from config.lib.past_pages import reads_the_past
 from config.lib.slugs import follows_renamed_slug
 from positions.forms import PeriodOptions
-from positions.selectors import actor_index, actor_page, actor_positions
+from positions.selectors import (
+    actor_index,
+    actor_page,
+    actor_positions,
+    as_positions,
+)
 
 
 @public_read
+@reads_the_past
 @follows_renamed_slug(Actor)
 def actor_detail(request, slug):
     actor = get_object_or_404(Actor, slug=slug)
@@ -20,7 +27,11 @@ def actor_detail(request, slug):
     return render(
         request,
         "positions/actor_detail.html",
-        {"actor": actor, "positions": positions.pop("rows"), "period": period}
+        {
+            "actor": actor,
+            "positions": as_positions(positions.pop("rows")),
+            "period": period,
+        }
         | positions
         | actor_page(
             actor=actor,

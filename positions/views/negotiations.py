@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from config.lib.access import public_read
+from config.lib.past_pages import reads_the_past
 from config.lib.slugs import follows_renamed_slug
 from positions.forms import CompareOptions, MatrixOptions
 from positions.models import Negotiation
@@ -18,6 +19,7 @@ from positions.views.proposals import svg_download
 
 
 @public_read
+@reads_the_past
 @follows_renamed_slug(Negotiation)
 def negotiation_detail(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
@@ -39,6 +41,7 @@ def negotiation_detail(request, slug):
 
 
 @public_read
+@reads_the_past
 @follows_renamed_slug(Negotiation)
 def negotiation_compare(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)

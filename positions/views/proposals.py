@@ -3,14 +3,21 @@ from django.shortcuts import get_object_or_404, render
 
 from config.lib.access import public_read
 from config.lib.pagination import web_page
+from config.lib.past_pages import reads_the_past
 from config.lib.slugs import follows_renamed_slug
 from positions.forms import ProposalOptions
 from positions.models import Proposal
-from positions.selectors import proposal_index, proposal_page, proposal_positions
+from positions.selectors import (
+    as_positions,
+    proposal_index,
+    proposal_page,
+    proposal_positions,
+)
 from positions.templatetags.svg_charts import standalone_svg
 
 
 @public_read
+@reads_the_past
 @follows_renamed_slug(Proposal)
 def proposal_detail(request, slug):
     proposal = get_object_or_404(
@@ -23,7 +30,11 @@ def proposal_detail(request, slug):
     return render(
         request,
         "positions/proposal_detail.html",
-        {"proposal": proposal, "positions": positions.pop("rows"), "options": options}
+        {
+            "proposal": proposal,
+            "positions": as_positions(positions.pop("rows")),
+            "options": options,
+        }
         | positions
         | proposal_page(
             proposal=proposal,

@@ -1,11 +1,13 @@
 from django.shortcuts import render
 
 from config.lib.access import public_read
+from config.lib.past_pages import reads_the_past
 from positions.forms import SearchForm
 from positions.selectors import NOTHING, SearchFilters, search_everything
 
 
 @public_read
+@reads_the_past
 def search(request):
     form = SearchForm(request.GET)
     if not form.is_valid():

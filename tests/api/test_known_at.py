@@ -199,17 +199,6 @@ def test_it_refuses_a_malformed_or_future_known_at_with_400(world, value, messag
     assert message in response.json()["known_at"][0]
 
 
-def test_it_refuses_known_at_where_it_cannot_answer_from_history(world):
-    t = timezone.now().isoformat().replace("+", "%2B")
-
-    actors = APIClient().get(f"/api/v1/actors/?known_at={t}")
-    detail = APIClient().get(f"/api/v1/actors/us/?known_at={t}")
-
-    assert actors.status_code == 400
-    assert "known_at" in actors.json()
-    assert detail.status_code == 400
-
-
 def test_it_still_names_an_unknown_parameter_beside_known_at(world):
     t = timezone.now().isoformat().replace("+", "%2B")
 
