@@ -246,6 +246,12 @@ class PositionViewSet(
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request, pk=None):
         """Every recorded version, also of a deleted position."""
+        unknown = set(request.query_params) - {"format"}
+        if unknown:
+            # known_at included: the history is every version already.
+            raise exceptions.ValidationError(
+                {name: ["Unknown parameter."] for name in sorted(unknown)}
+            )
         records = list(selectors.position_history(position_id=_position_id(pk)))
         if not records:
             raise exceptions.NotFound()

@@ -357,3 +357,31 @@ def test_a_method_an_analysis_lacks_is_405_even_with_known_at(
     )
 
     assert answer.status_code == 405
+
+
+def _concrete(api_client, path: str) -> str | None:
+    """``path`` with its {slug} or {id} naming the first row of its list."""
+    if "{" not in path:
+        return path
+    listing, placeholder = path.split("{", 1)
+    rows = api_client.get(listing).json()
+    rows = rows.get("results", rows) if isinstance(rows, dict) else rows
+    if not rows:
+        return None
+    key = placeholder.split("}", 1)[0]
+    value = rows[0].get(key, rows[0].get("id"))
+    return path.replace(f"{{{key}}}", str(value))
+
+
+def test_every_read_names_an_unknown_parameter(schema, api_client, korea_case):
+    # No data silently lost: a misspelt parameter is never ignored.
+    silent = []
+    for path, operations in schema["paths"].items():
+        concrete = _concrete(api_client, path) if "get" in operations else None
+        if concrete is None or api_client.get(concrete).status_code != 200:
+            continue
+        answer = api_client.get(concrete, {"zzz_not_a_parameter": "1"})
+        if answer.status_code != 400:
+            silent.append((concrete, answer.status_code))
+
+    assert silent == []
