@@ -195,7 +195,7 @@ class ExistingRowsField(RepeatableValueField):
         names = list(dict.fromkeys(super().clean(value)))
         if not names:
             return []
-        queryset = self.queryset() if callable(self.queryset) else self.queryset
+        live = queryset = self.queryset() if callable(self.queryset) else self.queryset
         version = versions.reading_version()
         if version is not None and hasattr(queryset.model, "history"):
             # Reading the past: a name of a row that stood then, deleted or
@@ -225,6 +225,19 @@ class ExistingRowsField(RepeatableValueField):
                 for slug, row_id in renamed(_live(queryset.model), missing).items()
                 if queryset.filter(**{_pk_of(queryset): row_id}).exists()
             }
+        missing = [key for key in keys.values() if key not in found]
+        if missing and live is not queryset:
+            # A row made after the instant read: it names nothing then, so the
+            # answer is empty, not an error (its name is not misspelt).
+            if self.key == "slug":
+                ids = {int(name) for name in missing if is_digits(name)}
+                found |= _ids_by_key(live, "slug", set(missing) - set(map(str, ids)))
+                found |= {
+                    str(pk): pk
+                    for pk in _ids_by_key(live, "pk", {pk for pk in ids if is_id(pk)})
+                }
+            else:
+                found |= _ids_by_key(live, self.key, set(missing))
         for name, key in keys.items():
             if key not in found:
                 raise ValidationError(

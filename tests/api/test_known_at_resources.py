@@ -276,3 +276,18 @@ def test_the_schema_documents_known_at_and_release_on_the_list_and_detail(path, 
         names = {parameter["name"] for parameter in operation["parameters"]}
         assert {"known_at", "release"} <= names
         assert "X-Known-At" in operation["responses"]["200"]["headers"]
+
+
+def test_a_row_made_after_t_names_nothing_at_t_rather_than_an_error(world):
+    t = timezone.now()
+    _rewrite_after_t(world)  # adds Japan
+
+    positions = APIClient().get(_known_at("/api/v1/positions/?actor=japan", t))
+    negotiations = APIClient().get(
+        _known_at("/api/v1/negotiations/?participant=japan", t)
+    )
+    misspelt = APIClient().get(_known_at("/api/v1/positions/?actor=japn", t))
+
+    assert _json(positions)["results"] == []
+    assert _json(negotiations)["results"] == []
+    assert misspelt.status_code == 400
