@@ -1,9 +1,9 @@
 """A response cache shared by every process, keyed on the data version.
 
 Anonymous GETs of lists, analyses and pages are answered from the default
-cache (Redis) under a key naming the data version the request reads (read
-afresh for each request: one query), the rules version, today's date, the
-full URL with its query and the representation. A write advances the data
+cache (Redis) under a key naming the data version the request reads and
+when it was taken (read afresh for each request: one query), the rules
+version, today's date, the full URL with its query and the representation. A write advances the data
 version, so every earlier entry stops being asked for at once: nothing is
 ever invalidated one by one, and nothing stale can be served. Old entries
 expire after RESPONSE_CACHE_SECONDS; a release's answers never change, and
@@ -65,11 +65,14 @@ def may_share(request) -> bool:
     return set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
 
 
-def key_for(request, *, version: int, representation: str) -> str:
+def key_for(request, *, snapshot: versions.Snapshot, representation: str) -> str:
+    # When the version was taken, beside its number: a restored backup
+    # takes the numbers after it again, for other data.
     # The date: analyses and pages default to today (as of today, current
     # affiliations), which changes without a write.
     asked = "|".join(
         (
+            snapshot.taken_at.isoformat(),
             request.build_absolute_uri(),
             representation,
             settings.RULES_VERSION,
@@ -78,7 +81,8 @@ def key_for(request, *, version: int, representation: str) -> str:
             timezone.localdate().isoformat(),
         )
     )
-    return f"response:v{version}:{hashlib.sha256(asked.encode()).hexdigest()}"
+    digest = hashlib.sha256(asked.encode()).hexdigest()
+    return f"response:v{snapshot.version}:{digest}"
 
 
 def _http_request(request):
@@ -174,12 +178,12 @@ class PageCacheMiddleware:
         ):
             return self.get_response(request)
         try:
-            version = versions.current_snapshot().version
+            snapshot = versions.current_snapshot()
         except DatabaseError:
             # The view meets the same error, and answers it (a 503).
             return self.get_response(request)
         key = key_for(
-            request, version=version, representation=request.headers.get("Accept", "")
+            request, snapshot=snapshot, representation=request.headers.get("Accept", "")
         )
         etag = page_etag(key)
         if _names_etag(request.headers.get("If-None-Match", ""), etag):

@@ -153,7 +153,7 @@ def cached_answer(request, snapshot: Snapshot):
         return None
     key = response_cache.key_for(
         request,
-        version=snapshot.version,
+        snapshot=snapshot,
         representation=request.accepted_media_type or "",
     )
     # A release's version never changes: nor does any answer as of it.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -233,3 +233,28 @@ def test_it_is_on_by_default_with_redis_only(url, on):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == on
+
+
+def test_it_never_serves_the_answer_of_a_version_number_taken_again(
+    korea_case, shared_cache
+):
+    client = Client()
+    with transaction.atomic():
+        a_new_position(korea_case)
+        undone = client.get(LIST)
+        # As a restored backup does: the counter goes back, and the next
+        # write takes the same number again, for other data.
+        transaction.set_rollback(True)
+    position_create(
+        actor=korea_case.rok,
+        proposal=korea_case.big_deal,
+        article=korea_case.herald,
+        stance=2,
+        stated_on=datetime.date(2019, 3, 28),
+        quote="written after the restore",
+    )
+    redone = client.get(LIST)
+
+    assert redone["X-Data-Version"] == undone["X-Data-Version"]
+    assert b"written after the restore" in redone.content
+    assert b"a road map of our own" not in redone.content
