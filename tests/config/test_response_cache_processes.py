@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -35,8 +36,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _database_url(tmp_path) -> str:
     if connection.vendor == "postgresql":
         db = connection.settings_dict
-        user = db["USER"] or "postgres"
-        return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        login = quote(db["USER"] or "postgres")
+        if db["PASSWORD"]:
+            login += ":" + quote(db["PASSWORD"])
+        where = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        return f"postgres://{login}@{where}/{db['NAME']}"
     path = tmp_path / "shared.sqlite3"
     connection.ensure_connection()
     copy = sqlite3.connect(path)
