@@ -1,12 +1,15 @@
 """One table from a bench.sh run: req/s, p50 and p99 per target and query (the
 mean over runs), our ratios to Datasette and to the thin floor, each target
-checked, and whether our answers hold the same rows as the floor's.
+checked, and whether our answers hold the same rows as the floor's. Beside
+ours, the same measured warm (app_warm: the response cache on), and a line
+for q1 as a conditional GET answered 304 (app_304), against the floor.
 
     python .ci/bench_report.py /tmp/stance-bench/out
 """
 
 import csv
 import json
+import re
 import statistics
 import sys
 from collections import defaultdict
@@ -50,6 +53,32 @@ def failed_runs(out: Path, target: str, query: str) -> str:
     return "; ".join(problems)
 
 
+def not_modified_runs(out: Path) -> str:
+    """As failed_runs, for the conditional GETs: every answer must be a 3xx
+    (.ci/bench saw it was a 304 before measuring), none a 2xx or an error."""
+    problems = []
+    for report in sorted(out.glob("wrk_app_304_q1_r*.txt")):
+        text = report.read_text()
+        total = re.search(r"(\d+) requests in", text)
+        not_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+        if "Socket errors" in text:
+            problems.append(f"{report.stem}: socket errors")
+        if total is None or not_2xx is None or total[1] != not_2xx[1]:
+            problems.append(f"{report.stem}: not every answer was a 304")
+    return "; ".join(problems)
+
+
+def _warm_cells(results, out: Path, query: str, floor) -> tuple[str, str]:
+    warm = results.get(("app_warm", query))
+    if warm is None:
+        return "  |  |  ", ""
+    cells = f" {warm['req_s']:,.0f} | {warm['p50_ms']:.1f} | {warm['p99_ms']:.1f}"
+    ratio = f"{warm['req_s'] / floor['req_s']:.2f}×" if floor else ""
+    if failed := failed_runs(out, "app_warm", query):
+        ratio = f"FAILED warm measurement ({failed})"
+    return cells, ratio
+
+
 def verdicts(query: str, ours, datasette, floor) -> list[str]:
     found = []
     if datasette:
@@ -67,8 +96,9 @@ def verdicts(query: str, ours, datasette, floor) -> list[str]:
 
 def table(results, out: Path) -> list[str]:
     lines = [
-        "| query | target | req/s | p50 ms | p99 ms | ours ÷ Datasette | ours ÷ floor | targets |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| query | target | req/s | p50 ms | p99 ms | warm req/s | warm p50 ms "
+        "| warm p99 ms | ours ÷ Datasette | ours ÷ floor | warm ÷ floor | targets |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for query in QUERIES:
         ours = results.get(("app", query))
@@ -78,8 +108,10 @@ def table(results, out: Path) -> list[str]:
             measured = results.get((target, query))
             if measured is None:
                 continue
-            ratio_ds = ratio_floor = checks = ""
+            ratio_ds = ratio_floor = checks = ratio_warm = ""
+            warm = "  |  |  "
             if target == "app":
+                warm, ratio_warm = _warm_cells(results, out, query, floor)
                 if datasette:
                     ratio_ds = f"{measured['req_s'] / datasette['req_s']:.2f}×"
                 if floor:
@@ -89,9 +121,21 @@ def table(results, out: Path) -> list[str]:
                     checks = f"FAILED measurement ({failed})"
             lines.append(
                 f"| {query} | {target} | {measured['req_s']:,.0f} | "
-                f"{measured['p50_ms']:.1f} | {measured['p99_ms']:.1f} | "
-                f"{ratio_ds} | {ratio_floor} | {checks} |"
+                f"{measured['p50_ms']:.1f} | {measured['p99_ms']:.1f} |{warm} | "
+                f"{ratio_ds} | {ratio_floor} | {ratio_warm} | {checks} |"
             )
+    conditional = results.get(("app_304", "q1"))
+    if conditional is not None:
+        floor = results.get(("thin_wsgi", "q1"))
+        ratio = f"{conditional['req_s'] / floor['req_s']:.2f}×" if floor else ""
+        verdict = "every answer 304"
+        if failed := not_modified_runs(out):
+            verdict = f"FAILED measurement ({failed})"
+        lines.append(
+            f"| q1 | app, If-None-Match → 304 | {conditional['req_s']:,.0f} | "
+            f"{conditional['p50_ms']:.1f} | {conditional['p99_ms']:.1f} |  |  |  |  | "
+            f"{ratio} |  | {verdict} |"
+        )
     for page in PAGES:
         measured = results.get(("app", page))
         if measured is None:
@@ -101,9 +145,12 @@ def table(results, out: Path) -> list[str]:
         # A timed-out request has no latency: a p50 over the rest flatters.
         if failed := failed_runs(out, "app", page):
             verdict = f"FAILED measurement ({failed})"
+        warm, _ = _warm_cells(results, out, page, None)
+        if failed := failed_runs(out, "app_warm", page):
+            verdict += f"; FAILED warm measurement ({failed})"
         lines.append(
             f"| {page} | app | {measured['req_s']:,.0f} | {measured['p50_ms']:.1f} | "
-            f"{measured['p99_ms']:.1f} |  |  | {verdict} |"
+            f"{measured['p99_ms']:.1f} |{warm} |  |  |  | {verdict} |"
         )
     return lines
 

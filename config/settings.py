@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every middleware that sets a cookie: stores only responses
+    # that set none (config/lib/response_cache.py).
+    "config.lib.response_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,6 +88,8 @@ MIDDLEWARE = [
     "config.lib.throttling.RateLimitHeadersMiddleware",
     # Pages past their rate, and password posts past theirs, get a 429 here.
     "config.lib.throttling.PageRateLimitMiddleware",
+    # Cached pages and their 304s: after the page rates, before the slots.
+    "config.lib.response_cache.PageCacheMiddleware",
     # Expensive requests in flight: capped per client and per process.
     "config.lib.throttling.ExpensiveRequestMiddleware",
     # A lost database connection becomes a quick 503, not a hang or a trace.
@@ -312,6 +317,18 @@ def _cache(url: str) -> dict:
 
 
 CACHES = {"default": _cache(env_str("CACHE_URL", "locmem://"))}
+# Several sites (or test runs) may share one Redis database.
+CACHES["default"]["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX", "")
+# Anonymous reads answered from the cache, keyed on the data version
+# (config/lib/response_cache.py). Off with a cache of one process: each
+# worker would fill its own copy.
+RESPONSE_CACHE = env_bool(
+    "RESPONSE_CACHE",
+    default=CACHES["default"]["BACKEND"].endswith(".RedisCache"),
+)
+# Entries of past versions are never read again; this bounds their memory.
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 3600)
+RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 1024 * 1024)
 
 # Production hardening: on unless DEBUG, each switchable for a TLS-terminating proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -22,7 +22,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from config.lib import versions
+from config.lib import response_cache, versions
 from config.lib.limits import is_digits, is_id
 from config.lib.slugs import renamed
 from config.lib.versions import Snapshot
@@ -138,6 +138,31 @@ class NotModified(exceptions.APIException):
     default_code = "not_modified"
 
 
+class CachedResponse(Exception):
+    """A hit of the response cache: the view's work is skipped."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
+def cached_answer(request, snapshot: Snapshot):
+    """The shared cache's answer to an anonymous read (None: a miss, noted
+    for ResponseCacheMiddleware), after authentication and throttles."""
+    if not response_cache.enabled() or not response_cache.may_share(request):
+        return None
+    if request.user.is_authenticated or request.auth is not None:
+        return None
+    key = response_cache.key_for(
+        request,
+        snapshot=snapshot,
+        representation=request.accepted_media_type or "",
+    )
+    # A release's version never changes: nor does any answer as of it.
+    timeout = None if snapshot.release else settings.RESPONSE_CACHE_SECONDS
+    return response_cache.look_up(request, key, timeout=timeout)
+
+
 # For list and analysis views: the response reads one snapshot of one data
 # version (current, ``known_at`` or ``release``) and carries ``ETag``,
 # ``Last-Modified``, ``X-Data-Version`` and ``X-Rules-Version``; a read of the
@@ -189,6 +214,9 @@ class VersionedReadMixin:
         )
         if not_modified(request, self.snapshot_etag, self.snapshot):
             raise NotModified()
+        cached = cached_answer(request, self.snapshot)
+        if cached is not None:
+            raise CachedResponse(cached)
 
     def _enter_snapshot(self) -> None:
         connection = connections[DEFAULT_DB_ALIAS]
@@ -233,6 +261,8 @@ class VersionedReadMixin:
     def handle_exception(self, exc):
         if isinstance(exc, NotModified):
             return Response(status=status.HTTP_304_NOT_MODIFIED)
+        if isinstance(exc, CachedResponse):
+            return exc.response
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -243,6 +273,11 @@ class VersionedReadMixin:
             for name, value in snapshot_headers(snapshot).items():
                 response[name] = value
             response["ETag"] = self.snapshot_etag
+            if isinstance(response, Response) and response.status_code == 200:
+                # Rendered after this, by the handler: its bytes are kept then.
+                response.add_post_render_callback(
+                    lambda rendered: response_cache.remember(request, rendered)
+                )
         return response
 
 
