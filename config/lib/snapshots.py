@@ -108,11 +108,12 @@ def snapshot_headers(snapshot: Snapshot) -> dict[str, str]:
 
 
 def representation_etag(request, snapshot: Snapshot, media_type: str) -> str:
-    """The data version, the rules version and what was asked for (path,
-    parameters, format): equal ETags mean equal bodies."""
+    """The data version, the rules version, the day and what was asked for
+    (path, parameters, format): equal ETags mean equal bodies. The day, as
+    analyses default to today: the same version answers differently tomorrow."""
     asked = urlencode(sorted(request.query_params.lists()), doseq=True)
     digest = hashlib.sha256(
-        f"{request.path}?{asked}|{media_type}".encode()
+        f"{request.path}?{asked}|{media_type}|{timezone.localdate()}".encode()
     ).hexdigest()[:16]
     return f'"v{snapshot.version}-r{settings.RULES_VERSION}-{digest}"'
 

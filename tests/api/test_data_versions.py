@@ -9,6 +9,7 @@ These tests commit (``transactional_db``): a version is taken per transaction.
 import datetime
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -93,6 +94,20 @@ def test_it_answers_304_to_the_etag_it_gave_until_something_is_written(world, pa
     assert unchanged["ETag"] == etag
     assert changed.status_code == 200
     assert changed["ETag"] != etag
+
+
+def test_an_etag_holds_for_its_day_only_as_analyses_default_to_today(world):
+    client = APIClient()
+    path = "/api/v1/stances/"  # as of today unless as_of says otherwise
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 4, 23, 59, tzinfo=datetime.UTC)
+    ):
+        etag = client.get(path)["ETag"]
+    with time_machine.travel(datetime.datetime(2026, 12, 5, 0, 1, tzinfo=datetime.UTC)):
+        tomorrow = client.get(path, HTTP_IF_NONE_MATCH=etag)
+
+    assert tomorrow.status_code == 200
+    assert tomorrow["ETag"] != etag
 
 
 def test_it_answers_304_to_if_modified_since_not_before_the_version(world):
