@@ -6,7 +6,6 @@ parameters they do not know.
 """
 
 import copy
-import datetime
 
 import django_filters
 from django import forms
@@ -365,14 +364,7 @@ class VersionOrInstantField(forms.Field):
             )
         if timezone.is_naive(instant):
             instant = timezone.make_aware(instant)
-        try:
-            # PostgreSQL refuses offsets past ±15:59 ("-16:31"): compare in UTC.
-            instant = instant.astimezone(datetime.UTC)
-        except (OverflowError, ValueError):
-            raise ValidationError(
-                "“%(value)s” is out of range.", code="invalid", params={"value": value}
-            ) from None
-        return versions.snapshot_at(instant).version
+        return versions.snapshot_at(versions.in_utc(instant)).version
 
 
 # Either form, so that a client (and a generated one) can send what the

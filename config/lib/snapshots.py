@@ -9,7 +9,6 @@ transaction gives the same. Releases are an app's model, named by the
 setting ``RELEASE_MODEL`` (with ``slug``, ``data_version`` and ``known_at``).
 """
 
-import datetime
 import hashlib
 from urllib.parse import urlencode
 
@@ -54,11 +53,7 @@ def parse_known_at(raw: str):
         )
     if timezone.is_naive(instant):
         instant = timezone.make_aware(instant)
-    try:
-        # PostgreSQL refuses offsets past ±15:59 ("-17:51"): compare in UTC.
-        instant = instant.astimezone(datetime.UTC)
-    except (OverflowError, ValueError):
-        raise _invalid(KNOWN_AT, f"“{raw}” is out of range.") from None
+    instant = versions.in_utc(instant)
     if instant > timezone.now():
         raise _invalid(
             KNOWN_AT, "known_at is in the future: what the data will say is not known."

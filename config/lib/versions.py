@@ -156,6 +156,17 @@ def current_snapshot(using: str = DEFAULT_DB_ALIAS) -> Snapshot:
     return Snapshot(version=row[0], taken_at=_aware(row[1]))
 
 
+def in_utc(instant: datetime.datetime) -> datetime.datetime:
+    """``instant`` in UTC, as PostgreSQL refuses offsets past ±15:59. One that
+    UTC cannot hold (0001-01-01 at +17:53 falls before year 1) stands for the
+    first or the last instant there is: before or after every version."""
+    try:
+        return instant.astimezone(datetime.UTC)
+    except OverflowError:
+        edge = datetime.datetime.min if instant.year == 1 else datetime.datetime.max
+        return edge.replace(tzinfo=datetime.UTC)
+
+
 def snapshot_at(
     instant: datetime.datetime, *, release: str | None = None, using=DEFAULT_DB_ALIAS
 ) -> Snapshot:

@@ -240,3 +240,20 @@ def test_a_known_at_with_an_offset_postgresql_refuses_is_read_in_utc(api_client,
     )
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "parameter, value",
+    [
+        ("known_at", "0001-01-01T00:00:00+17:53"),  # before year 1 in UTC
+        ("updated_since", "0001-01-01T00:00:00+17:53"),
+        ("updated_since", "9999-12-31T23:59:59-17:53"),  # after year 9999 in UTC
+    ],
+)
+def test_an_instant_utc_cannot_hold_reads_as_the_first_or_last_there_is(
+    api_client, db, parameter, value
+):
+    response = api_client.get("/api/v1/negotiations/", {parameter: value})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
