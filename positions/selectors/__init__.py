@@ -70,7 +70,11 @@ from positions.selectors.resources import (
     as_proposals,
     events_listed,
     negotiation_ids_with_participants,
+    negotiation_participants,
+    negotiation_proposals,
+    negotiation_read,
     negotiations_listed,
+    proposal_read,
     proposals_listed,
 )
 from positions.selectors.rows import (
@@ -173,6 +177,10 @@ __all__ = [
     "as_proposals",
     "events_listed",
     "negotiation_ids_with_participants",
+    "negotiation_participants",
+    "negotiation_proposals",
+    "negotiation_read",
     "negotiations_listed",
+    "proposal_read",
     "proposals_listed",
 ]

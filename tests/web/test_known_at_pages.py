@@ -17,11 +17,13 @@ from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import timezone
 
-from positions.models import Position
+from positions.models import LinkKind, Negotiation, Position, Proposal, ProposalLink
 from positions.services import position_delete, position_update
 from tests.factories import (
+    AffiliationFactory,
     ArticleFactory,
     NegotiationFactory,
+    PersonFactory,
     PositionFactory,
     ProposalFactory,
     StateFactory,
@@ -196,3 +198,140 @@ def test_a_bad_value_is_a_400_saying_what_is_wrong(world, client, query, message
 
     assert response.status_code == 400
     assert message in _banner(response)
+
+
+def _h1(response) -> str:
+    [heading] = elements(parse_html(response.text), "h1")
+    return text(heading)
+
+
+def test_the_negotiation_page_shows_its_title_proposals_and_participants_of_t(
+    world, client
+):
+    page = reverse("positions:negotiation-detail", args=["talks"]) + "?as_of=2019-03-28"
+    t = timezone.now()
+    talks = Negotiation.objects.get(slug="talks")
+    talks.title, talks.description = "Summit talks", "Renamed later."
+    talks.save()
+    big = Proposal.objects.get(slug="big-deal")
+    big.title = "Grand bargain"
+    big.save()
+    ProposalFactory(negotiation=talks, title="Road map", slug="road-map")
+    talks.participants.add(StateFactory(name="South Korea", slug="rok"))
+
+    then, now = client.get(_at(page, t)), client.get(page)
+
+    assert _h1(then) == "Talks" and "Renamed later." not in then.text
+    assert {proposal for _, proposal in _matrix(then)} == {"Big deal", "Phased deal"}
+    assert {actor for actor, _ in _matrix(then)} == {"North Korea", "United States"}
+    assert _h1(now) == "Summit talks" and "Renamed later." in now.text
+    assert {proposal for _, proposal in _matrix(now)} == {
+        "Grand bargain",
+        "Phased deal",
+        "Road map",
+    }
+    assert "South Korea" in {actor for actor, _ in _matrix(now)}
+
+
+def test_a_page_of_what_did_not_stand_at_t_is_a_404_at_t(world, client):
+    t = timezone.now()
+    later = NegotiationFactory(title="Later talks", slug="later")
+    pages = [
+        reverse("positions:negotiation-detail", args=["later"]),
+        reverse("positions:negotiation-compare", args=["later"]),
+        reverse("positions:proposal-detail", args=[ProposalFactory(slug="p2").slug]),
+        reverse("positions:actor-detail", args=[StateFactory(slug="rok").slug]),
+    ]
+    assert later.pk
+
+    for page in pages:
+        assert client.get(_at(page, t)).status_code == 404, page
+        assert client.get(page).status_code == 200, page
+
+
+def test_a_slug_changed_after_t_names_the_page_at_t_either_way(world, client):
+    t = timezone.now()
+    talks = Negotiation.objects.get(slug="talks")
+    talks.slug = "korea-talks"
+    talks.save()
+
+    for slug in ("talks", "korea-talks"):
+        page = reverse("positions:negotiation-detail", args=[slug])
+        response = client.get(_at(page, t))
+        assert response.status_code == 200, slug
+        assert _h1(response) == "Talks", slug
+
+
+def test_the_proposal_page_shows_its_title_summary_and_links_of_t(world, client):
+    page = reverse("positions:proposal-detail", args=["big-deal"])
+    t = timezone.now()
+    big = Proposal.objects.get(slug="big-deal")
+    big.title, big.summary = "Grand bargain", "Everything at once."
+    big.save()
+    ProposalLink.objects.create(
+        source=big,
+        kind=LinkKind.VARIANT_OF,
+        target=Proposal.objects.get(slug="phased"),
+    )
+
+    then, now = client.get(_at(page, t)), client.get(page)
+
+    assert _h1(then) == "Big deal" and "Everything at once." not in then.text
+    assert not list(elements(parse_html(then.text), "ul", "lineage"))
+    assert _h1(now) == "Grand bargain" and "Everything at once." in now.text
+    [lineage] = elements(parse_html(now.text), "ul", "lineage")
+    assert "Phased deal" in text(lineage)
+
+
+def test_the_actor_page_shows_its_name_and_roles_of_t(world, client):
+    person = PersonFactory(name="Mike Pompeo", slug="pompeo")
+    AffiliationFactory(
+        person=person,
+        organization=world["us"],
+        role="CIA Director",
+        start_date=D("2017-01-23"),
+        end_date=D("2018-04-25"),
+    )
+    page = reverse("positions:actor-detail", args=["pompeo"])
+    state = reverse("positions:actor-detail", args=["us"])
+    t = timezone.now()
+    person.name = "Michael R. Pompeo"
+    person.save()
+    AffiliationFactory(
+        person=person,
+        organization=world["us"],
+        role="Secretary of State",
+        start_date=D("2018-04-26"),
+    )
+
+    then, now = client.get(_at(page, t)), client.get(page)
+
+    assert _h1(then) == "Mike Pompeo"
+    assert "CIA Director" in then.text and "Secretary of State" not in then.text
+    assert _h1(now) == "Michael R. Pompeo" and "Secretary of State" in now.text
+    members_then = client.get(_at(state, t)).text
+    assert "Mike Pompeo" in members_then and "Michael R. Pompeo" not in members_then
+    assert "Michael R. Pompeo" in client.get(state).text
+
+
+def _gap_heading(response) -> str:
+    [heading] = [
+        h2
+        for h2 in elements(parse_html(response.text), "h2")
+        if dict(h2.attributes).get("id") == "gap-title"
+    ]
+    return text(heading)
+
+
+def test_the_main_parties_are_counted_as_of_t(world, client):
+    rok = StateFactory(name="South Korea", slug="rok")
+    Negotiation.objects.get(slug="talks").participants.add(rok)
+    page = reverse("positions:negotiation-detail", args=["talks"])
+    t = timezone.now()
+    for proposal in Proposal.objects.filter(negotiation__slug="talks"):
+        PositionFactory(actor=rok, proposal=proposal, stance=1)
+
+    then, now = client.get(_at(page, t)), client.get(page)
+
+    assert _gap_heading(then) == "Gap between North Korea and United States"
+    assert _gap_heading(now) == "Gap between North Korea and South Korea"
