@@ -335,3 +335,45 @@ def test_the_main_parties_are_counted_as_of_t(world, client):
 
     assert _gap_heading(then) == "Gap between North Korea and United States"
     assert _gap_heading(now) == "Gap between North Korea and South Korea"
+
+
+def test_the_search_finds_what_was_recorded_at_t(world, client):
+    page = reverse("positions:search")
+    t = timezone.now()
+    big = Proposal.objects.get(slug="big-deal")
+    big.title = "Grand bargain"
+    big.save()
+    StateFactory(name="South Korea", slug="rok")
+    ArticleFactory(title="Korea talks resume")
+    with transaction.atomic():
+        position = Position.objects.get(pk=world["us_big"].pk)
+        position_update(
+            position_id=position.pk,
+            expected_version=position.version,
+            changes={"quote": "A deal with Korea"},
+        )
+
+    then = text(parse_html(client.get(_at(page + "?q=korea", t)).text))
+    now = text(parse_html(client.get(page + "?q=korea").text))
+
+    for found in ("South Korea", "Korea talks resume", "A deal with Korea"):
+        assert found not in then and found in now, found
+    then = text(parse_html(client.get(_at(page + "?q=bargain", t)).text))
+    assert "Grand bargain" not in then
+    assert "Grand bargain" in text(parse_html(client.get(page + "?q=bargain").text))
+    then = text(parse_html(client.get(_at(page + "?q=big", t)).text))
+    assert "Big deal" in then
+
+
+def test_the_search_narrowed_to_a_side_cites_the_articles_of_t(world, client):
+    page = reverse("positions:search") + "?q=headline&actor=us"
+    cited_then = world["us_big"].article.title
+    t = timezone.now()
+    _rewrite_after_t(world)
+
+    then = text(parse_html(client.get(_at(page, t)).text))
+    now = text(parse_html(client.get(page).text))
+
+    back_dated = Position.objects.get(quote="Back-dated").article.title
+    assert cited_then in then and back_dated not in then
+    assert back_dated in now
