@@ -9,6 +9,7 @@ among it), ``rows`` (what they return), ``stances``, ``changes``, ``gap``,
 """
 
 from positions.selectors.as_of import (
+    article_read,
     articles_listed,
     as_articles,
     as_positions,
@@ -52,6 +53,7 @@ from positions.selectors.positions import (
     actor_positions,
     actor_proposals,
     article_positions,
+    article_positions_read,
     bulk_references,
     deleted_positions,
     position_detail,
@@ -106,6 +108,7 @@ from positions.selectors.timeline import (
 )
 
 __all__ = [
+    "article_read",
     "articles_listed",
     "as_articles",
     "position_row_as_read",
@@ -132,6 +135,7 @@ __all__ = [
     "actor_positions",
     "actor_proposals",
     "article_positions",
+    "article_positions_read",
     "bulk_references",
     "change_list",
     "compare_page",

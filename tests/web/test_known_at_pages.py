@@ -241,6 +241,7 @@ def test_a_page_of_what_did_not_stand_at_t_is_a_404_at_t(world, client):
         reverse("positions:negotiation-compare", args=["later"]),
         reverse("positions:proposal-detail", args=[ProposalFactory(slug="p2").slug]),
         reverse("positions:actor-detail", args=[StateFactory(slug="rok").slug]),
+        reverse("positions:article-detail", args=[ArticleFactory().pk]),
     ]
     assert later.pk
 
@@ -377,3 +378,84 @@ def test_the_search_narrowed_to_a_side_cites_the_articles_of_t(world, client):
     back_dated = Position.objects.get(quote="Back-dated").article.title
     assert cited_then in then and back_dated not in then
     assert back_dated in now
+
+
+def _change_rows(response) -> list[str]:
+    return [
+        text(row)
+        for body in elements(parse_html(response.text), "tbody")
+        for row in elements(body, "tr")
+    ]
+
+
+def test_the_changes_page_lists_the_changes_recorded_at_t(world, client):
+    PositionFactory(
+        actor=world["us"],
+        proposal=world["big"],
+        article=ArticleFactory(published_on=D("2019-03-20")),
+        stance=-2,
+        quote="Walked away",
+    )
+    page = reverse("positions:change-list")
+    at_t = _change_rows(client.get(page))
+    t = timezone.now()
+    _rewrite_after_t(world)
+
+    then, now = client.get(_at(page, t)), client.get(page)
+
+    assert then.status_code == 200
+    assert _change_rows(then) == at_t and len(at_t) == 1
+    assert len(_change_rows(now)) == 2
+    assert "As recorded at" in _banner(then)
+    hrefs = [
+        href.replace("&amp;", "&") for href in re.findall(r'href="([^"]*)"', then.text)
+    ]
+    [csv] = [href for href in hrefs if "format=csv" in href]
+    assert csv.count("known_at=") == 1
+    feeds = [
+        href for href in hrefs if href.startswith(reverse("positions:change-feed"))
+    ]
+    assert feeds and not [feed for feed in feeds if "known_at" in feed]
+
+
+def test_the_article_pages_show_the_articles_recorded_at_t(world, client):
+    article = world["us_big"].article
+    title_then = article.title
+    pages = [
+        reverse("positions:article-list"),
+        reverse("positions:article-detail", args=[article.pk]),
+    ]
+    t = timezone.now()
+    article.title = "Renamed since"
+    article.save()
+    ArticleFactory(title="Published later")
+    _rewrite_after_t(world)
+
+    listed_then, listed_now = client.get(_at(pages[0], t)), client.get(pages[0])
+    shown_then, shown_now = client.get(_at(pages[1], t)), client.get(pages[1])
+
+    assert title_then in listed_then.text and "3 positions" in listed_then.text
+    assert "Published later" not in listed_then.text
+    assert "Renamed since" in listed_now.text and "Published later" in listed_now.text
+    assert "2 positions" in listed_now.text
+    assert _h1(shown_then) == title_then and _h1(shown_now) == "Renamed since"
+    assert "A deal" in shown_then.text and "Steps" in shown_then.text
+    assert "No deal" in shown_now.text and "Steps" not in shown_now.text
+    assert "As recorded at" in _banner(shown_then)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        reverse("positions:change-list"),
+        reverse("positions:article-list"),
+        reverse("positions:search") + "?q=deal",
+    ],
+)
+def test_a_bad_value_on_the_other_pages_is_a_400_saying_so(world, client, page):
+    joiner = "&" if "?" in page else "?"
+
+    response = client.get(f"{page}{joiner}known_at=yesterday")
+
+    assert response.status_code == 400
+    assert "not an ISO date-time" in _banner(response)
