@@ -12,8 +12,9 @@ from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -459,3 +460,60 @@ def test_a_bad_value_on_the_other_pages_is_a_400_saying_so(world, client, page):
 
     assert response.status_code == 400
     assert "not an ISO date-time" in _banner(response)
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200, url
+    return len(queries)
+
+
+def test_a_page_read_in_the_past_costs_the_same_queries_for_more_rows(world, client):
+    talks = Negotiation.objects.get(slug="talks")
+    article = world["us_big"].article
+    # One of each to begin with: a read of none is skipped, not repeated.
+    ProposalLink.objects.create(
+        source=world["big"],
+        kind=LinkKind.VARIANT_OF,
+        target=Proposal.objects.get(slug="phased"),
+        article=article,
+    )
+    AffiliationFactory(organization=world["us"], person=PersonFactory())
+    pages = [
+        reverse("positions:negotiation-detail", args=["talks"]),
+        reverse("positions:proposal-detail", args=["big-deal"]),
+        reverse("positions:actor-detail", args=["us"]),
+        reverse("positions:article-detail", args=[article.pk]),
+        reverse("positions:article-list"),
+        reverse("positions:change-list"),
+        reverse("positions:search") + "?q=deal",
+    ]
+    few = {page: _queries(client, _at(page, timezone.now())) for page in pages}
+    for n in range(4):
+        side = StateFactory(name=f"Side {n}")
+        talks.participants.add(side)
+        proposal = ProposalFactory(negotiation=talks, title=f"Deal {n}")
+        ProposalLink.objects.create(
+            source=world["big"],
+            kind=LinkKind.DERIVED_FROM,
+            target=proposal,
+            article=ArticleFactory(),
+        )
+        AffiliationFactory(organization=world["us"], person=PersonFactory())
+        for stance in (-2, 2):
+            PositionFactory(
+                actor=side,
+                proposal=proposal,
+                article=ArticleFactory(
+                    published_on=D("2019-03-01") + datetime.timedelta(days=n)
+                ),
+                stance=stance,
+                quote=f"deal {stance}",
+            )
+        PositionFactory(actor=side, proposal=world["big"], article=article, stance=1)
+        PositionFactory(actor=world["us"], proposal=proposal, stance=-1)
+    t = timezone.now()
+
+    more = {page: _queries(client, _at(page, t)) for page in pages}
+
+    assert more == few
