@@ -4,6 +4,7 @@
 from collections import defaultdict
 
 from actors.models import Actor, Affiliation
+from config.lib.snapshots import recorded_rows_named
 from config.lib.versions import (
     m2m_at,
     reading_version,
@@ -65,3 +66,48 @@ def negotiation_participant_ids(*, negotiations: list[int]):
         .filter(owner__in=negotiations)
         .values("related")
     )
+
+
+def actor_read(*, slug: str) -> Actor | None:
+    """The actor a page names by ``slug``, as the request reads it: live, or
+    as recorded at its version (None if it did not stand then)."""
+    if reading_version() is None:
+        return Actor.objects.filter(slug=slug).first()
+    found = as_actors(recorded_rows_named(actors_listed(), Actor, slug))
+    return found[0] if found else None
+
+
+def actor_affiliations(*, actor: Actor) -> list[Affiliation]:
+    """The person's roles, each with its organization, as the request reads
+    them, in the model's order (by start)."""
+    return _affiliations(person=actor, other="organization")
+
+
+def actor_members(*, actor: Actor) -> list[Affiliation]:
+    """The people speaking for the organization, each with the person, as
+    the request reads them, by name then start."""
+    return _affiliations(organization=actor, other="person")
+
+
+def _affiliations(*, other: str, **actor) -> list[Affiliation]:
+    ((end, actor),) = actor.items()
+    version = reading_version()
+    if version is None:
+        return list(Affiliation.objects.filter(**{end: actor}).select_related(other))
+    affiliations = [
+        row.instance
+        for row in Affiliation.history.at_version(version).filter(
+            **{f"{end}_id": actor.pk}
+        )
+    ]
+    others = recorded_at(
+        Actor, version, {getattr(a, f"{other}_id") for a in affiliations}
+    )
+    for affiliation in affiliations:
+        # Deleting an actor deletes its affiliations in the same version.
+        setattr(affiliation, other, others[getattr(affiliation, f"{other}_id")])
+        setattr(affiliation, end, actor)
+    affiliations.sort(
+        key=lambda a: (a.person.name, a.start_date, a.pk),
+    )
+    return affiliations

@@ -8,7 +8,7 @@ current data with the error at the top.
 import html
 import re
 from functools import wraps
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -57,13 +57,18 @@ def _keep_in_links(content: str, kept: dict[str, str]) -> str:
     """Every link and GET form leading to a page that takes the parameter
     keeps it, so that reading the past goes on from page to page (links in
     partials and charts included, which no one template sees all of)."""
-    query = html.escape(urlencode(kept))
 
     def link(match):
         href = match.group(1)
         if not _takes_the_past(href):
             return match.group(0)
         path, _, fragment = href.partition("#")
+        # A page link built from the request's query (the next page) has it.
+        named = parse_qs(urlsplit(html.unescape(path)).query, keep_blank_values=True)
+        missing = {name: value for name, value in kept.items() if name not in named}
+        if not missing:
+            return match.group(0)
+        query = html.escape(urlencode(missing))
         joiner = "&amp;" if "?" in path else "?"
         fragment = f"#{fragment}" if fragment else ""
         return f'href="{path}{joiner}{query}{fragment}"'

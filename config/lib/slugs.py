@@ -91,6 +91,10 @@ def follows_renamed_slug(model):
                 if row_id is None:
                     raise
                 current = model._default_manager.get(pk=row_id).slug
+                if current == slug:
+                    # Not there as the page reads it (a past version that
+                    # did not hold it yet): the same address would be a loop.
+                    raise
                 url = reverse(
                     request.resolver_match.view_name,
                     args=args,

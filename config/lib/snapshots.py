@@ -397,7 +397,9 @@ class RecordedResourceMixin:
         snapshot = snapshot_of(request.query_params)
         key = str(kwargs[self.lookup_url_kwarg or self.lookup_field])
         with versions.reading(snapshot):
-            found = type(self).as_read(self._recorded_rows(key))
+            found = type(self).as_read(
+                recorded_rows_named(type(self).listed(), self.get_queryset().model, key)
+            )
             if not found:
                 raise exceptions.NotFound()
             data = self.get_serializer(found[0]).data
@@ -405,18 +407,19 @@ class RecordedResourceMixin:
         response["ETag"] = self.etag_for(found[0])
         return response
 
-    def _recorded_rows(self, key: str) -> list:
-        rows = type(self).listed()
-        if is_digits(key):
-            return list(rows.filter(id=int(key))[:1]) if is_id(int(key)) else []
-        if "\x00" in key:
-            return []
-        by_slug = list(rows.filter(slug=key)[:1])
-        if by_slug:
-            return by_slug
-        # Renamed since: the slug it has now, or had last, names it too.
-        model = self.get_queryset().model
-        row_id = model._default_manager.filter(slug=key).values_list(
-            "pk", flat=True
-        ).first() or renamed(model, [key]).get(key)
-        return list(rows.filter(id=row_id)[:1]) if row_id else []
+
+def recorded_rows_named(rows, model, key: str) -> list:
+    """The one row of ``rows`` (a model's history rows standing at a
+    version) that ``key`` names, or none: an id, the slug it had then, or
+    the slug it has now or had last (renamed since)."""
+    if is_digits(key):
+        return list(rows.filter(id=int(key))[:1]) if is_id(int(key)) else []
+    if "\x00" in key:
+        return []
+    by_slug = list(rows.filter(slug=key)[:1])
+    if by_slug:
+        return by_slug
+    row_id = model._default_manager.filter(slug=key).values_list(
+        "pk", flat=True
+    ).first() or renamed(model, [key]).get(key)
+    return list(rows.filter(id=row_id)[:1]) if row_id else []

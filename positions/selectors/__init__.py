@@ -9,6 +9,7 @@ among it), ``rows`` (what they return), ``stances``, ``changes``, ``gap``,
 """
 
 from positions.selectors.as_of import (
+    article_read,
     articles_listed,
     as_articles,
     as_positions,
@@ -52,6 +53,7 @@ from positions.selectors.positions import (
     actor_positions,
     actor_proposals,
     article_positions,
+    article_positions_read,
     bulk_references,
     deleted_positions,
     position_detail,
@@ -70,7 +72,11 @@ from positions.selectors.resources import (
     as_proposals,
     events_listed,
     negotiation_ids_with_participants,
+    negotiation_participants,
+    negotiation_proposals,
+    negotiation_read,
     negotiations_listed,
+    proposal_read,
     proposals_listed,
 )
 from positions.selectors.rows import (
@@ -102,6 +108,7 @@ from positions.selectors.timeline import (
 )
 
 __all__ = [
+    "article_read",
     "articles_listed",
     "as_articles",
     "position_row_as_read",
@@ -128,6 +135,7 @@ __all__ = [
     "actor_positions",
     "actor_proposals",
     "article_positions",
+    "article_positions_read",
     "bulk_references",
     "change_list",
     "compare_page",
@@ -173,6 +181,10 @@ __all__ = [
     "as_proposals",
     "events_listed",
     "negotiation_ids_with_participants",
+    "negotiation_participants",
+    "negotiation_proposals",
+    "negotiation_read",
     "negotiations_listed",
+    "proposal_read",
     "proposals_listed",
 ]

@@ -93,6 +93,16 @@ def as_articles(rows: list) -> list:
     return articles
 
 
+def article_read(*, pk: int) -> Article | None:
+    """The article of a page, as the request reads it: live, or as recorded
+    at its version (None if it did not stand then)."""
+    version = reading_version()
+    if version is None:
+        return Article.objects.filter(pk=pk).first()
+    row = Article.history.at_version(version).filter(id=pk).first()
+    return None if row is None else row.instance
+
+
 def positions_source() -> str:
     """The FROM item of positions for the analyses' SQL: the live table, or a
     subquery of the history rows standing at the version read. The version is

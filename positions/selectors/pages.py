@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from actors.models import Actor
+from actors.selectors import actor_affiliations, actor_members
 from positions.charts import SPARK, Observation, gap_chart, stance_chart
 from positions.models import (
     Article,
     Negotiation,
-    Position,
     Proposal,
     Stance,
     condition_clause,
@@ -33,6 +33,11 @@ from positions.selectors.positions import (
     Said,
     positions_by_id,
     said_by_id,
+)
+from positions.selectors.resources import (
+    negotiation_participants,
+    negotiation_proposal_ids,
+    negotiation_proposals,
 )
 from positions.selectors.rows import ResolvedStance, position_href
 from positions.selectors.stances import RESOLUTION_RULE, resolved_days, stances_as_of
@@ -147,8 +152,8 @@ def actor_page(
         for stance in sorted(current, key=lambda s: s.proposal_title)
     ]
     return {
-        "affiliations": actor.affiliations.select_related("organization"),
-        "members": actor.members.select_related("person"),
+        "affiliations": actor_affiliations(actor=actor),
+        "members": actor_members(actor=actor),
         "stances": stances,
         "changes": change_list(
             actors=[actor], attributions=attributions, limit=PAGE_CHANGES
@@ -272,8 +277,8 @@ def negotiation_matrix(
 ) -> Matrix:
     """Participants × proposals, each cell the as-of stance on ``on`` or None,
     with the conditions of the cells' positions that have one."""
-    participants = list(negotiation.participants.order_by("name"))
-    proposals = list(negotiation.proposals.order_by("title"))
+    participants = negotiation_participants(negotiation=negotiation)
+    proposals = negotiation_proposals(negotiation=negotiation)
     stances = {
         (s.actor_id, s.proposal_id): s
         for s in stances_as_of(
@@ -351,19 +356,19 @@ def compare_page(
 
 
 def main_parties(*, negotiation: Negotiation) -> list[Actor]:
-    """The two participants with the most positions in the negotiation."""
+    """The two participants with the most positions in the negotiation, as
+    the request reads them."""
     # Counted over the positions' (proposal, actor) index alone, then matched
     # to the participants: joining participants to their positions first made
     # PostgreSQL hash a million rows.
     counts = dict(
-        Position.objects.filter(
-            proposal__in=Proposal.objects.filter(negotiation=negotiation).values("id")
-        )
+        positions_read()
+        .filter(proposal_id__in=negotiation_proposal_ids(negotiation=negotiation))
         .values_list("actor_id")
         .annotate(count=Count("*"))
         .order_by()
     )
-    participants = negotiation.participants.all()
+    participants = negotiation_participants(negotiation=negotiation)
     ranked = sorted(
         (actor for actor in participants if counts.get(actor.pk)),
         key=lambda actor: (-counts[actor.pk], actor.name),

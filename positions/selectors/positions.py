@@ -234,3 +234,15 @@ def article_positions(*, article: Article) -> PositionQuerySet:
         .prefetch_related(*ROW_PREFETCHES)
         .order_by("stated_on", "id")
     )
+
+
+def article_positions_read(*, article: Article) -> list[Position]:
+    """The positions the article reports, in the order stated, as the
+    request reads them (the article page; its form edits the live ones)."""
+    return as_positions(
+        positions_read()
+        .filter(article_id=article.pk)
+        .select_related("actor", "proposal", *ROW_RELATIONS)
+        .prefetch_related(*ROW_PREFETCHES)
+        .order_by("stated_on", "id")
+    )

@@ -13,6 +13,7 @@ from collections import defaultdict
 from django.db.models import Prefetch, Q
 
 from actors.models import Actor
+from config.lib.snapshots import recorded_rows_named
 from config.lib.versions import m2m_at, reading_version, recorded_at, set_prefetched
 from positions.models import Article, Event, Negotiation, Proposal, ProposalLink
 
@@ -33,9 +34,19 @@ def as_negotiations(rows: list) -> list[Negotiation]:
     if version is None or not rows or isinstance(rows[0], Negotiation):
         return list(rows)
     negotiations = [row.instance for row in rows]
+    participants = _participants_at(
+        version, [negotiation.pk for negotiation in negotiations]
+    )
+    for negotiation in negotiations:
+        set_prefetched(negotiation, "participants", participants[negotiation.pk])
+    return negotiations
+
+
+def _participants_at(version: int, negotiation_ids: list[int]) -> dict:
+    """{negotiation id: its participants recorded at ``version``, by name}."""
     links = list(
         m2m_at(Negotiation, "participants", version)
-        .filter(owner__in=[negotiation.pk for negotiation in negotiations])
+        .filter(owner__in=negotiation_ids)
         .values_list("owner", "related")
     )
     actors = recorded_at(Actor, version, {actor_id for _, actor_id in links})
@@ -43,13 +54,57 @@ def as_negotiations(rows: list) -> list[Negotiation]:
     for negotiation_id, actor_id in links:
         if actor_id in actors:
             participants[negotiation_id].append(actors[actor_id])
-    for negotiation in negotiations:
-        set_prefetched(
-            negotiation,
-            "participants",
-            sorted(participants[negotiation.pk], key=lambda actor: actor.name),
-        )
-    return negotiations
+    for listed in participants.values():
+        listed.sort(key=lambda actor: actor.name)
+    return participants
+
+
+def negotiation_read(*, slug: str) -> Negotiation | None:
+    """The negotiation a page names by ``slug``, as the request reads it:
+    live, or as recorded at its version (None if it did not stand then),
+    with its participants recorded then."""
+    version = reading_version()
+    if version is None:
+        return Negotiation.objects.filter(slug=slug).first()
+    found = as_negotiations(
+        recorded_rows_named(negotiations_listed(), Negotiation, slug)
+    )
+    return found[0] if found else None
+
+
+def negotiation_participants(*, negotiation: Negotiation) -> list[Actor]:
+    """Its participants by name (the matrix's rows), as the request reads them."""
+    version = reading_version()
+    if version is None:
+        return list(negotiation.participants.order_by("name"))
+    return _participants_at(version, [negotiation.pk])[negotiation.pk]
+
+
+def negotiation_proposals(*, negotiation: Negotiation) -> list[Proposal]:
+    """Its proposals by title (the matrix's columns), as the request reads
+    them: one added later is not among them, one renamed since has its
+    title of then."""
+    version = reading_version()
+    if version is None:
+        return list(negotiation.proposals.order_by("title"))
+    return [
+        row.instance
+        for row in Proposal.history.at_version(version)
+        .filter(negotiation_id=negotiation.pk)
+        .order_by("title", "id")
+    ]
+
+
+def negotiation_proposal_ids(*, negotiation: Negotiation):
+    """Ids of its proposals as the request reads them (a subquery)."""
+    version = reading_version()
+    if version is None:
+        return Proposal.objects.filter(negotiation=negotiation).values("id")
+    return (
+        Proposal.history.at_version(version)
+        .filter(negotiation_id=negotiation.pk)
+        .values("id")
+    )
 
 
 def negotiation_ids_with_participants(*, actors: list[int]):
@@ -119,6 +174,22 @@ def as_proposals(rows: list) -> list[Proposal]:
         set_prefetched(proposal, "outgoing_links", outgoing[proposal.pk])
         set_prefetched(proposal, "incoming_links", incoming[proposal.pk])
     return proposals
+
+
+def proposal_read(*, slug: str) -> Proposal | None:
+    """The proposal a page names by ``slug`` with its negotiation,
+    originator and links, as the request reads them (None if it did not
+    stand at the version read)."""
+    version = reading_version()
+    if version is None:
+        return (
+            Proposal.objects.select_related("negotiation", "originated_by")
+            .with_links()
+            .filter(slug=slug)
+            .first()
+        )
+    found = as_proposals(recorded_rows_named(proposals_listed(), Proposal, slug))
+    return found[0] if found else None
 
 
 def events_listed():

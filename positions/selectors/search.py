@@ -14,7 +14,9 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from actors.models import Actor
-from positions.models import Article, Negotiation, Position, Proposal
+from config.lib.versions import reading_version, recorded_at
+from positions.models import Article, Negotiation, Proposal
+from positions.selectors.as_of import as_positions, positions_read
 from positions.selectors.positions import (
     NOT_FOR_ROWS,
     ROW_PREFETCHES,
@@ -82,12 +84,15 @@ def every_word(words, *fields: str) -> Q:
 def search_everything(
     *, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20
 ) -> SearchResults:
-    """Everything matching every word of ``query``, each kind up to ``limit``."""
+    """Everything matching every word of ``query``, each kind up to ``limit``,
+    as the request reads it: live, or as recorded at its version (what was
+    added later is not found, what was renamed since is found by its words
+    of then)."""
     words = search_words(query)
     if not words:
         return NOTHING
-    articles = _filtered_articles(Article.objects.all(), filters)
-    positions = _filtered_positions(Position.objects.all(), filters)
+    articles = _filtered_articles(_read(Article), filters)
+    positions = _filtered_positions(positions_read(), filters)
     by_speaker = every_word(words, "speaker__name", "speaker__short_name")
     if connection.vendor == "postgresql":
         articles, positions = _full_text(query, articles, positions, by_speaker)
@@ -106,23 +111,23 @@ def search_everything(
             )
         ).order_by("-stated_on", "-id")
     return SearchResults(
-        actors=list(
-            Actor.objects.filter(
-                every_word(words, "name", "short_name", "aliases")
-            ).order_by("name")[:limit]
+        actors=_as_recorded(
+            _read(Actor)
+            .filter(every_word(words, "name", "short_name", "aliases"))
+            .order_by("name")[:limit]
         ),
-        negotiations=list(
-            Negotiation.objects.filter(
-                every_word(words, "title", "description")
-            ).order_by("title")[:limit]
-        ),
-        proposals=list(
-            Proposal.objects.filter(every_word(words, "title", "summary"))
-            .select_related("negotiation")
+        negotiations=_as_recorded(
+            _read(Negotiation)
+            .filter(every_word(words, "title", "description"))
             .order_by("title")[:limit]
         ),
-        articles=list(articles[:limit]),
-        positions=list(
+        proposals=_with_negotiations(
+            _read(Proposal)
+            .filter(every_word(words, "title", "summary"))
+            .order_by("title")[:limit]
+        ),
+        articles=_as_recorded(articles[:limit]),
+        positions=as_positions(
             positions.select_related("actor", "proposal", "article", *ROW_RELATIONS)
             .prefetch_related(*ROW_PREFETCHES)
             .defer(*NOT_FOR_ROWS)[:limit]
@@ -131,17 +136,46 @@ def search_everything(
     )
 
 
+def _read(model) -> QuerySet:
+    """``model``'s rows as the request reads them: live, or its history rows
+    standing at the version read."""
+    version = reading_version()
+    if version is None:
+        return model._default_manager.all()
+    return model.history.at_version(version)
+
+
+def _as_recorded(rows) -> list:
+    """Rows of ``_read`` as model instances (a history row as the object it
+    recorded, its id the object's)."""
+    return [row.instance if hasattr(row, "history_id") else row for row in rows]
+
+
+def _with_negotiations(proposals: QuerySet) -> list[Proposal]:
+    """Proposals of ``_read`` with their negotiation as the request reads it."""
+    version = reading_version()
+    if version is None:
+        return list(proposals.select_related("negotiation"))
+    found = _as_recorded(proposals)
+    negotiations = recorded_at(
+        Negotiation, version, {proposal.negotiation_id for proposal in found}
+    )
+    for proposal in found:
+        proposal.negotiation = negotiations[proposal.negotiation_id]
+    return found
+
+
 def _filtered_articles(articles: QuerySet, filters: SearchFilters) -> QuerySet:
     if filters.since:
         articles = articles.filter(published_on__gte=filters.since)
     if filters.until:
         articles = articles.filter(published_on__lte=filters.until)
-    cited = Position.objects.all()
     if filters.actor or filters.proposal:
         cited = _filtered_positions(
-            cited, SearchFilters(filters.actor, filters.proposal)
+            positions_read(), SearchFilters(filters.actor, filters.proposal)
         )
-        articles = articles.filter(pk__in=cited.values("article_id"))
+        # ``id``: a history row's pk is its own, not the article's.
+        articles = articles.filter(id__in=cited.values("article_id"))
     return articles
 
 

@@ -1,8 +1,10 @@
 import datetime
 
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
 from actors.models import Actor
+from actors.selectors import actor_read
 from config.lib.access import public_read
 from config.lib.pagination import web_page
 from config.lib.past_pages import reads_the_past
@@ -20,7 +22,9 @@ from positions.selectors import (
 @reads_the_past
 @follows_renamed_slug(Actor)
 def actor_detail(request, slug):
-    actor = get_object_or_404(Actor, slug=slug)
+    actor = actor_read(slug=slug)
+    if actor is None:
+        raise Http404(f"No actor “{slug}”.")
     period = PeriodOptions(request.GET)
     period.is_valid()  # a bad date falls back to its default, with the error shown
     positions = web_page(request, actor_positions(actor=actor))

@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from config.lib.access import public_read
 from config.lib.pagination import web_page
+from config.lib.past_pages import reads_the_past
 from positions.filters import ArticleFilter
 from positions.forms import (
     ArticleForm,
@@ -17,7 +19,13 @@ from positions.forms.conflicts import loaded_versions, rebase
 from positions.forms.missing import NewPersonForm, NewProposalForm
 from positions.forms.names import names_to_slugs, page_filter_fields
 from positions.models import Article, Confidence
-from positions.selectors import article_positions
+from positions.selectors import (
+    article_positions,
+    article_positions_read,
+    article_read,
+    articles_listed,
+    as_articles,
+)
 from positions.selectors.conflicts import article_as_loaded, positions_as_loaded
 from positions.services import (
     ArticleChanged,
@@ -29,6 +37,7 @@ POSITIONS_PREFIX = "positions"
 
 
 @public_read
+@reads_the_past
 def article_list(request):
     query, name_errors = names_to_slugs(
         request.GET,
@@ -38,23 +47,26 @@ def article_list(request):
             if name != "negotiation"
         },
     )
-    articles = ArticleFilter(query, queryset=Article.objects.newest_first())
+    articles = ArticleFilter(query, queryset=articles_listed())
     context = {"filter": articles, "articles": [], "typed": request.GET}
     if articles.is_valid() and not name_errors:
         page = web_page(request, articles.qs)
-        context |= {"articles": page.pop("rows")} | page
+        context |= {"articles": as_articles(page.pop("rows"))} | page
     for name, errors in name_errors.items():
         articles.form.errors[name] = articles.form.error_class(errors)
     return render(request, "positions/article_list.html", context)
 
 
 @public_read
+@reads_the_past
 def article_detail(request, pk):
-    article = get_object_or_404(Article, pk=pk)
+    article = article_read(pk=pk)
+    if article is None:
+        raise Http404(f"No article {pk}.")
     return render(
         request,
         "positions/article_detail.html",
-        {"article": article, "positions": article_positions(article=article)},
+        {"article": article, "positions": article_positions_read(article=article)},
     )
 
 

@@ -3,12 +3,15 @@ from django.shortcuts import render
 from config.lib.access import public_read
 from config.lib.limits import PAGE_SIZE
 from config.lib.pagination import InvalidCursor, page_links, selector_page
+from config.lib.past_pages import reads_the_past
+from config.lib.snapshots import VERSION_PARAMETERS
 from positions.forms.names import names_to_slugs, page_filter_fields
 from positions.parameters import CHANGE_CURSOR, ChangesParameters
 from positions.selectors import RESOLUTION_RULE, change_list
 
 
 @public_read
+@reads_the_past
 def change_list_page(request):
     query, name_errors = names_to_slugs(request.GET, page_filter_fields())
     parameters = ChangesParameters(query)
@@ -17,7 +20,7 @@ def change_list_page(request):
         # What was typed stays in the inputs, names and all.
         "typed": request.GET,
         # The same filter for the feed and the downloads, by slug, no page.
-        "api_query": _without_cursor(query).urlencode(),
+        "api_query": _filters_only(query).urlencode(),
         "changes": [],
         "chosen_kinds": request.GET.getlist("kind"),
         "resolution_rule": RESOLUTION_RULE,
@@ -44,7 +47,11 @@ def change_list_page(request):
     return render(request, "positions/change_list.html", context)
 
 
-def _without_cursor(query):
+def _filters_only(query):
     query = query.copy()
     query.pop("cursor", None)
+    # Links to what reads the past get known_at or release from the page
+    # (reads_the_past); the feed, which does not, must not get them.
+    for name in VERSION_PARAMETERS:
+        query.pop(name, None)
     return query

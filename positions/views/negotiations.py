@@ -13,6 +13,7 @@ from positions.selectors import (
     negotiation_events,
     negotiation_index,
     negotiation_page,
+    negotiation_read,
 )
 from positions.templatetags.svg_charts import standalone_svg
 from positions.views.proposals import svg_download
@@ -22,7 +23,7 @@ from positions.views.proposals import svg_download
 @reads_the_past
 @follows_renamed_slug(Negotiation)
 def negotiation_detail(request, slug):
-    negotiation = get_object_or_404(Negotiation, slug=slug)
+    negotiation = _negotiation_or_404(slug)
     options = MatrixOptions(request.GET, negotiation=negotiation)
     options.is_valid()  # a bad value falls back to its default, with the error shown
     data = options.cleaned_data
@@ -44,7 +45,7 @@ def negotiation_detail(request, slug):
 @reads_the_past
 @follows_renamed_slug(Negotiation)
 def negotiation_compare(request, slug):
-    negotiation = get_object_or_404(Negotiation, slug=slug)
+    negotiation = _negotiation_or_404(slug)
     options = CompareOptions(request.GET or None)
     context = {
         "negotiation": negotiation,
@@ -91,3 +92,10 @@ def negotiation_gap_chart(request, slug):
         standalone_svg(page["gap_chart"], f"Gap over time: {negotiation.title}"),
         filename=f"{negotiation.slug}-gap.svg",
     )
+
+
+def _negotiation_or_404(slug: str) -> Negotiation:
+    negotiation = negotiation_read(slug=slug)
+    if negotiation is None:
+        raise Http404(f"No negotiation “{slug}”.")
+    return negotiation

@@ -1,4 +1,4 @@
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from config.lib.access import public_read
@@ -12,6 +12,7 @@ from positions.selectors import (
     proposal_index,
     proposal_page,
     proposal_positions,
+    proposal_read,
 )
 from positions.templatetags.svg_charts import standalone_svg
 
@@ -20,10 +21,9 @@ from positions.templatetags.svg_charts import standalone_svg
 @reads_the_past
 @follows_renamed_slug(Proposal)
 def proposal_detail(request, slug):
-    proposal = get_object_or_404(
-        Proposal.objects.select_related("negotiation", "originated_by").with_links(),
-        slug=slug,
-    )
+    proposal = proposal_read(slug=slug)
+    if proposal is None:
+        raise Http404(f"No proposal “{slug}”.")
     options = ProposalOptions(request.GET)
     options.is_valid()  # a bad value falls back to its default, with the error shown
     positions = web_page(request, proposal_positions(proposal=proposal))
