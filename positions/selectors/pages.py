@@ -121,6 +121,7 @@ def actor_page(
     changes and roles, and for a side the
     flip-o-meter over ``since`` to ``until`` (default: the charts' period,
     or its whole record when short, to ``today``)."""
+    is_person = actor.kind == Actor.Kind.PERSON
     current = stances_as_of(on=today, actors=[actor], attributions=attributions)
     window_start = recent_period_start(
         actors=[actor], positions=ACTOR_CHART_POSITIONS, attributions=attributions
@@ -152,8 +153,10 @@ def actor_page(
         for stance in sorted(current, key=lambda s: s.proposal_title)
     ]
     return {
-        "affiliations": actor_affiliations(actor=actor),
-        "members": actor_members(actor=actor),
+        # A person holds roles; a state, organization or group has members
+        # (Affiliation.clean): the other list is always empty.
+        "affiliations": actor_affiliations(actor=actor) if is_person else [],
+        "members": [] if is_person else actor_members(actor=actor),
         "stances": stances,
         "changes": change_list(
             actors=[actor], attributions=attributions, limit=PAGE_CHANGES
@@ -161,7 +164,7 @@ def actor_page(
         "window_start": window_start,
         "resolution_rule": RESOLUTION_RULE,
         "flips": None
-        if actor.kind == Actor.Kind.PERSON
+        if is_person
         else actor_summary(
             actor=actor,
             since=flips_since,
