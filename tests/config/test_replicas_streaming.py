@@ -34,7 +34,7 @@ from rest_framework.test import APIClient
 
 from config.lib import replicas
 from positions.models import Article
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, PositionFactory
 
 REPLICA = "replica1"
 REPLICA_CTL = Path(__file__).resolve().parents[2] / ".ci" / "replica"
@@ -147,6 +147,26 @@ def test_it_answers_a_list_its_version_and_its_data_from_the_replica():
     assert not any(
         "positions_" in query["sql"] for query in on_primary.captured_queries
     )
+
+
+def test_it_streams_a_csv_export_from_the_replica():
+    position = PositionFactory(quote="streamed from the replica")
+    wait_until_replayed()
+
+    with (
+        queries_on(REPLICA) as on_replica,
+        queries_on(DEFAULT_DB_ALIAS) as on_primary,
+    ):
+        response = APIClient().get("/api/v1/positions/?format=csv")
+        # The body is read after the request has returned, as a server does.
+        body = b"".join(response.streaming_content).decode()
+        replica_sql = [query["sql"] for query in on_replica.captured_queries]
+        primary_sql = [query["sql"] for query in on_primary.captured_queries]
+
+    assert position.quote in body
+    # The export's own snapshot, taken on the replica.
+    assert any("READ ONLY" in sql for sql in replica_sql)
+    assert not any("positions_" in sql for sql in primary_sql)
 
 
 def test_it_shows_a_writer_their_own_edit_while_the_replica_lags(analyst, settings):
