@@ -186,9 +186,9 @@ DATABASE_ROUTERS = ["config.lib.replicas.ReplicaRouter"]
 # A replica further behind than this (seconds) is skipped until it catches up.
 REPLICA_MAX_LAG = env_int("REPLICA_MAX_LAG", 2)
 # How often each process checks each replica (seconds), and how long it
-# waits for one to answer.
+# waits for one to answer (libpq waits at least 2).
 REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 2)
-REPLICA_CHECK_TIMEOUT = env_int("REPLICA_CHECK_TIMEOUT", 1)
+REPLICA_CHECK_TIMEOUT = env_int("REPLICA_CHECK_TIMEOUT", 2)
 # A client that wrote reads from the primary for this long (seconds).
 REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 5)
 if READ_REPLICAS and REPLICA_STICKY_SECONDS <= REPLICA_MAX_LAG + REPLICA_CHECK_SECONDS:
