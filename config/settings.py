@@ -68,9 +68,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Outside every middleware that sets a cookie: stores only responses
-    # that set none (config/lib/response_cache.py).
+    # Outside every middleware that sets a cookie (the replica choice's too):
+    # stores only responses that set none (config/lib/response_cache.py).
     "config.lib.response_cache.ResponseCacheMiddleware",
+    # Where the request's reads go: the primary or one read replica.
+    "config.lib.replicas.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -161,6 +163,47 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         DATABASES["default"]["OPTIONS"]["options"] = (
             f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
         )
+
+# Read replicas (config/lib/replicas.py): streaming replicas of the primary,
+# each a DATABASES alias "replica1", "replica2"… in the order given.
+READ_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", default=[]), 1):
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URLS needs a PostgreSQL primary (DATABASE_URL)."
+        )
+    _replica = dj_database_url.parse(
+        _url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if not _replica["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URLS: replica {_number} is not a PostgreSQL URL."
+        )
+    _replica["OPTIONS"] = dict(DATABASES["default"]["OPTIONS"])
+    # Under test a replica reads the primary's test database, streamed to
+    # it: a replica cannot create one of its own.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    READ_REPLICAS.append(f"replica{_number}")
+# Without replicas the router sends everything to the primary.
+DATABASE_ROUTERS = ["config.lib.replicas.ReplicaRouter"]
+# A replica further behind than this (seconds) is skipped until it catches up.
+REPLICA_MAX_LAG = env_int("REPLICA_MAX_LAG", 2)
+# How often each process checks each replica (seconds), and how long it
+# waits for one to answer (libpq waits at least 2).
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 2)
+REPLICA_CHECK_TIMEOUT = env_int("REPLICA_CHECK_TIMEOUT", 2)
+# A client that wrote reads from the primary for this long (seconds).
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 5)
+if READ_REPLICAS and REPLICA_STICKY_SECONDS <= REPLICA_MAX_LAG + REPLICA_CHECK_SECONDS:
+    # Otherwise a writer could be sent back to a replica that has not yet
+    # replayed the write.
+    raise ImproperlyConfigured(
+        "REPLICA_STICKY_SECONDS must be more than REPLICA_MAX_LAG + "
+        "REPLICA_CHECK_SECONDS."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

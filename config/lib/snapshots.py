@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
@@ -215,7 +215,11 @@ class VersionedReadMixin:
             raise CachedResponse(cached)
 
     def _enter_snapshot(self) -> None:
-        connection = connections[DEFAULT_DB_ALIAS]
+        # The database the router reads this request's data from (a replica
+        # or the primary): the counter is read there too, in the same
+        # transaction, and atomic() would otherwise mean the primary.
+        alias = router.db_for_read(apps.get_model(settings.DATA_VERSION_COUNTER_MODEL))
+        connection = connections[alias]
         if connection.in_atomic_block:
             # Already one transaction (a test's): its reads share a snapshot.
             return
@@ -224,7 +228,7 @@ class VersionedReadMixin:
             # connection, except the test live server, whose threads share
             # one in-memory connection: their savepoints would interleave.
             return
-        self._snapshot_atomic = transaction.atomic(using=DEFAULT_DB_ALIAS)
+        self._snapshot_atomic = transaction.atomic(using=alias)
         self._snapshot_atomic.__enter__()
         if connection.vendor == "postgresql":
             # The first statement of the transaction: every later query of

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from simple_history.manager import HistoricalQuerySet
@@ -145,9 +145,16 @@ def take_data_version(using: str = DEFAULT_DB_ALIAS) -> int:
     return version
 
 
-def current_snapshot(using: str = DEFAULT_DB_ALIAS) -> Snapshot:
+def _read_alias(setting: str, using: str | None) -> str:
+    # Where the router reads the counter and log from: with read replicas, the
+    # one database the request reads its data from, so the version names it.
+    return using or router.db_for_read(apps.get_model(getattr(settings, setting)))
+
+
+def current_snapshot(using: str | None = None) -> Snapshot:
     """The latest committed version (0 before any write)."""
     _, counter = _tables()
+    using = _read_alias("DATA_VERSION_COUNTER_MODEL", using)
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT version, taken_at FROM {counter} WHERE id = 1")  # noqa: S608
         row = cursor.fetchone()
@@ -168,10 +175,11 @@ def in_utc(instant: datetime.datetime) -> datetime.datetime:
 
 
 def snapshot_at(
-    instant: datetime.datetime, *, release: str | None = None, using=DEFAULT_DB_ALIAS
+    instant: datetime.datetime, *, release: str | None = None, using=None
 ) -> Snapshot:
     """The last version taken at or before ``instant`` (0 if none was)."""
     log, _ = _tables()
+    using = _read_alias("DATA_VERSION_MODEL", using)
     with connections[using].cursor() as cursor:
         cursor.execute(
             f"SELECT version, taken_at FROM {log} WHERE taken_at <= %s "  # noqa: S608
@@ -186,9 +194,10 @@ def snapshot_at(
     )
 
 
-def version_taken_at(version: int, using=DEFAULT_DB_ALIAS) -> datetime.datetime:
+def version_taken_at(version: int, using=None) -> datetime.datetime:
     """When ``version`` was taken (the epoch for 0)."""
     log, _ = _tables()
+    using = _read_alias("DATA_VERSION_MODEL", using)
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT taken_at FROM {log} WHERE version = %s", [version])  # noqa: S608
         row = cursor.fetchone()

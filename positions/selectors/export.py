@@ -11,13 +11,13 @@ would. The columns are ``position_fields.EXPORT_FIELDS``, rendered in SQL
 
 from collections.abc import Iterator
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
 from positions.models import Position, PositionQuerySet
 from positions.position_fields import SQL_JOINS, Context, copy_select
-from positions.selectors.sql import copy_csv
+from positions.selectors.sql import copy_csv, reading
 
 COPY_CHUNK = 20_000
 
@@ -39,7 +39,9 @@ def positions_csv_chunks(
     ``positions_for_export``."""
     # The chunks read positions_position itself: a list of anything else
     # (history, a snapshot) takes the Python path.
-    if connection.vendor != "postgresql" or positions.model is not Position:
+    if positions.model is not Position:
+        return None
+    if connections[positions.db].vendor != "postgresql":
         return None
     keyset = KEYSETS.get(tuple(positions.query.order_by))
     select = copy_select(context)
@@ -53,9 +55,12 @@ def _chunks(positions, keyset, select) -> Iterator[bytes]:
     columns, column_params = select
     table = Position._meta.db_table
     order = ", ".join(f"p.{name} {direction}" for name in key)
-    # A transaction of its own, unless the caller holds one (a test's).
+    # A transaction of its own, unless the caller holds one (a test's), on the
+    # database the chunks are read from (atomic() alone means the primary).
+    alias = positions.db
+    connection = connections[alias]
     own_transaction = not connection.in_atomic_block
-    with transaction.atomic():
+    with transaction.atomic(using=alias):
         if own_transaction:
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -96,14 +101,15 @@ def _chunks(positions, keyset, select) -> Iterator[bytes]:
 def _key_condition(table: str, key, later: str, last) -> tuple[str, list]:
     if last is None:
         return "TRUE", []
-    columns = ", ".join(f"{table}.{connection.ops.quote_name(name)}" for name in key)
+    quote = reading().ops.quote_name
+    columns = ", ".join(f"{table}.{quote(name)}" for name in key)
     placeholders = ", ".join("%s" for _ in key)
     return f"({columns}) {later} ({placeholders})", list(last)
 
 
 def _after(key, later: str, last: tuple) -> RawSQL:
     sql, params = _key_condition(
-        connection.ops.quote_name(Position._meta.db_table), key, later, last
+        reading().ops.quote_name(Position._meta.db_table), key, later, last
     )
     # Model column names only; the key's values are parameters.
     return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611

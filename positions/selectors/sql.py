@@ -14,12 +14,19 @@ import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import field, fields
 
-from django.db import connection
+from django.db import connections, router
 
 from actors.models import Actor
 from positions.models import Negotiation, Position, Proposal
 from positions.position_fields import as_date
 from positions.selectors.as_of import positions_source
+
+
+def reading():
+    """The connection the request reads positions from: with read replicas
+    the router's choice, which the ORM's queries of the request share."""
+    return connections[router.db_for_read(Position)]
+
 
 POSITION = Position._meta.db_table
 PROPOSAL = Proposal._meta.db_table
@@ -68,7 +75,7 @@ def _converters(row_type) -> dict:
 
 
 def fetch(sql: str, params: dict) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -78,7 +85,7 @@ def copy_csv(sql: str, params: Sequence) -> bytes:
     (``COPY … TO STDOUT``): much faster than reading them into Python. Its
     ``%s`` parameters are bound by psycopg2, as ``execute`` binds them."""
     buffer = io.BytesIO()
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         database_cursor = cursor.cursor
         query = database_cursor.mogrify(sql, list(params)).decode()
         database_cursor.copy_expert(
@@ -90,7 +97,7 @@ def copy_csv(sql: str, params: Sequence) -> bytes:
 def fetch_rows(row_type, sql: str, params: dict) -> list:
     """The rows of ``sql`` as ``row_type``, matched to its fields by column name."""
     converters = _converters(row_type)
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
@@ -138,7 +145,7 @@ def date_bounds(column_sql: str, *, since, until, params: dict) -> list[str]:
 def id_list(column_sql: str) -> str:
     """An aggregate of ``column``'s ids as one text, comma-separated
     (``split_ids`` reads it back): each database spells it its own way."""
-    if connection.vendor == "postgresql":
+    if reading().vendor == "postgresql":
         return f"STRING_AGG(CAST({column_sql} AS TEXT), ',')"
     return f"GROUP_CONCAT({column_sql}, ',')"
 

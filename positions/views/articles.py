@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from config.lib.access import public_read
 from config.lib.pagination import web_page
 from config.lib.past_pages import reads_the_past
+from config.lib.replicas import reads_primary
 from positions.filters import ArticleFilter
 from positions.forms import (
     ArticleForm,
@@ -70,6 +71,7 @@ def article_detail(request, pk):
     )
 
 
+@reads_primary
 @login_required
 @permission_required(
     ["positions.add_article", "positions.add_position"], raise_exception=True
@@ -78,6 +80,7 @@ def article_create(request):
     return _article_with_positions(request, Article())
 
 
+@reads_primary
 @login_required
 @permission_required("positions.change_article", raise_exception=True)
 def article_edit(request, pk):

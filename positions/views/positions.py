@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from config.lib.access import public_read
+from config.lib.replicas import reads_primary
 from positions import citations, selectors, services
 from positions.forms import WebPositionForm
 from positions.models import Position
@@ -52,6 +53,7 @@ def position_detail(request, pk):
     )
 
 
+@reads_primary
 @login_required
 @permission_required("positions.change_position", raise_exception=True)
 def position_edit(request, pk):
@@ -97,6 +99,7 @@ def _show_their_version(request, pk, message):
     )
 
 
+@reads_primary
 @login_required
 @permission_required("positions.delete_position", raise_exception=True)
 @require_http_methods(["GET", "POST"])

@@ -26,6 +26,7 @@ def manage(*args, **env):
             "SECRET_KEY",
             "ALLOWED_HOSTS",
             "DATABASE_URL",
+            "DATABASE_REPLICA_URLS",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
         and not key.startswith("SECURE_")
@@ -98,3 +99,46 @@ def test_it_refuses_a_malformed_number():
 
     assert result.returncode != 0
     assert "CONN_MAX_AGE='sixty' is not a whole number" in result.stderr
+
+
+PRIMARY = "postgres://app@db:5432/stance"
+
+
+def test_it_adds_each_replica_as_a_test_mirror_of_the_primary():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; d = s.DATABASES; "
+        "print(s.READ_REPLICAS, d['replica2']['HOST'], "
+        "d['replica2']['TEST']['MIRROR'], d['replica2']['OPTIONS']['connect_timeout'])",
+        DEBUG="1",
+        DATABASE_URL=PRIMARY,
+        DATABASE_REPLICA_URLS="postgres://app@r1:5432/stance, postgres://app@r2:5432/stance",
+    )
+
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.splitlines()[-1]
+    assert printed == "['replica1', 'replica2'] r2 default 3"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "needs a PostgreSQL primary"),  # SQLite, the default
+        (
+            {"DATABASE_URL": PRIMARY, "DATABASE_REPLICA_URLS": "sqlite:///x.db"},
+            "is not a PostgreSQL URL",
+        ),
+        (
+            {"DATABASE_URL": PRIMARY, "REPLICA_STICKY_SECONDS": "4"},
+            "REPLICA_STICKY_SECONDS must be more than",
+        ),
+    ],
+)
+def test_it_refuses_replicas_it_cannot_keep_consistent(env, message):
+    env = {"DATABASE_REPLICA_URLS": "postgres://app@r1:5432/stance", **env}
+
+    result = manage("check", DEBUG="1", **env)
+
+    assert result.returncode != 0
+    assert message in result.stderr
