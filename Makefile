@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 \
 # For trying it out: debug on, SQLite unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test lint audit format migrations-check fuzz load db-fault abuse export-load bench backup restore ci clean
+.PHONY: install run test lint audit format migrations-check fuzz cluster cluster-stop load load-single db-fault abuse export-load bench backup restore ci clean
 
 install: $(VENV)/.installed
 
@@ -62,8 +62,21 @@ fuzz: install
 	$(BIN)/pytest -m fuzz $(XDIST) $(PYTEST_ARGS)
 	EXAMPLES=$${EXAMPLES:-50} bash .ci/fuzz
 
-# 6 readers + 2 writing analysts for 60 s, demo data + 100,000 positions.
+# nginx, three web processes, the PostgreSQL primary and its streaming
+# replica, Redis: on 127.0.0.1:8100 (.ci/cluster). cluster-stop stops it.
+cluster: install
+	bash .ci/cluster start
+
+cluster-stop:
+	bash .ci/cluster stop
+
+# 6 readers + 2 writing analysts for 60 s through the cluster, while a web
+# process is killed and the replica stopped for 10 s (.ci/cluster-load).
 load: install
+	bash .ci/cluster-load
+
+# The same load against one gunicorn (demo data + 100,000 positions).
+load-single: install
 	bash .ci/load
 
 # The load again, while PostgreSQL restarts underneath it.

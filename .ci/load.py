@@ -6,7 +6,10 @@ position the writers were told was created exists exactly once.
 
 With --expect-outage, 503 answers (a database restart) are counted apart
 and allowed; any other 5xx, a hang past the timeout, or a lost or doubled
-write fails the run. Exits non-zero on failure. Standard library only.
+write fails the run. With --in-flight N (a cluster losing a web process or
+its replica), up to N requests may fail (no answer, 502 or 503: those caught
+in flight), but none in the last --recovered seconds: reads must recover by
+themselves. Exits non-zero on failure. Standard library only.
 """
 
 import argparse
@@ -66,19 +69,26 @@ class Client:
         return 0, b""
 
 
+IN_FLIGHT = {0, 502, 503}
+
+
 class Tally:
-    def __init__(self):
+    def __init__(self, in_flight=0):
         self.lock = threading.Lock()
         self.latencies = {"read": [], "write": []}
         self.statuses = {}
         self.unexpected = []
         self.created = []
+        self.in_flight = in_flight
+        self.caught = []  # (monotonic time, detail) of in-flight failures
 
     def record(self, kind, status, seconds, detail=""):
         with self.lock:
             self.latencies[kind].append(seconds)
             self.statuses[status] = self.statuses.get(status, 0) + 1
-            if detail:
+            if detail and self.in_flight and status in IN_FLIGHT:
+                self.caught.append((time.monotonic(), detail))
+            elif detail:
                 self.unexpected.append(detail)
 
 
@@ -135,6 +145,9 @@ def main():
     parser.add_argument("--readers", type=int, default=6)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--expect-outage", action="store_true")
+    parser.add_argument("--in-flight", type=int, default=0)
+    parser.add_argument("--recovered", type=float, default=10.0)
+    parser.add_argument("--settle", type=float, default=0.0)
     args = parser.parse_args()
 
     setup = Client(args.url, args.token_a)
@@ -167,7 +180,7 @@ def main():
         articles.append(json.loads(body)["id"])
 
     allowed = {200, 201} | ({503} if args.expect_outage else set())
-    tally = Tally()
+    tally = Tally(args.in_flight)
     deadline = time.monotonic() + args.seconds
     threads = [
         threading.Thread(
@@ -189,6 +202,8 @@ def main():
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    # Reads may come from a replica a moment behind the primary.
+    time.sleep(args.settle)
 
     # Every acknowledged write exists exactly once, and nothing else was written.
     stored = []
@@ -224,9 +239,27 @@ def main():
         f"writes acknowledged: {len(tally.created)}, stored: {len(stored)}, lost: {len(lost)},"
         f" stored without acknowledgement: {len(unacknowledged)}, doubled: {doubled}"
     )
-    failed = bool(tally.unexpected or lost or doubled or unacknowledged)
+    late = [d for at, d in tally.caught if at > deadline - args.recovered]
+    if args.in_flight:
+        print(
+            f"caught in flight: {len(tally.caught)} (at most {args.in_flight}),"
+            f" in the last {args.recovered:.0f} s: {len(late)}"
+        )
+    # A write caught in flight may have been stored before its answer was
+    # lost: the writer was never told, so it may stand unacknowledged.
+    writes_caught = sum(1 for _, d in tally.caught if d.startswith("POST"))
+    failed = bool(
+        tally.unexpected
+        or lost
+        or doubled
+        or len(unacknowledged) > writes_caught
+        or len(tally.caught) > args.in_flight
+        or late
+    )
     for detail in tally.unexpected[:10]:
         print("unexpected:", detail)
+    for _, detail in tally.caught[:10]:
+        print("in flight:", detail)
     print("RESULT:", "FAILED" if failed else "OK")
     sys.exit(1 if failed else 0)
 
