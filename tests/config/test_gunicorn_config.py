@@ -42,9 +42,11 @@ def test_it_uses_threaded_workers_with_timeouts_and_request_limits():
 def gunicorn_commands() -> dict[str, str]:
     commands = {
         "Dockerfile": (ROOT / "Dockerfile").read_text(),
-        "docker-compose.yml": yaml.safe_load((ROOT / "docker-compose.yml").read_text())[
-            "services"
-        ]["web"]["command"],
+        "docker-compose.yml": " ".join(
+            yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"][
+                "web"
+            ]["command"]
+        ),
     }
     for script in sorted((ROOT / ".ci").iterdir()):
         text = script.read_text()
