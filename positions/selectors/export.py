@@ -19,7 +19,7 @@ from positions.models import Position, PositionQuerySet
 from positions.position_fields import SQL_JOINS, Context, copy_select
 from positions.selectors.sql import copy_csv, reading
 
-COPY_CHUNK = 20_000
+COPY_CHUNK = 5_000
 
 # The orderings of a positions list that a keyset walks: ordering -> (the
 # key's columns, how a later key compares, the SQL direction).
