@@ -1,7 +1,7 @@
 import datetime
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from config.lib.access import public_read
 from config.lib.past_pages import reads_the_past
@@ -75,10 +75,11 @@ def negotiation_list(request):
 
 
 @public_read
+@reads_the_past
 def negotiation_gap_chart(request, slug):
     """The negotiation page's gap chart (its main parties, or ``a`` and ``b``)
-    as an SVG file."""
-    negotiation = get_object_or_404(Negotiation, slug=slug)
+    as an SVG file, as of ``known_at`` or a release as its page."""
+    negotiation = _negotiation_or_404(slug)
     options = MatrixOptions(request.GET, negotiation=negotiation)
     if not options.is_valid():
         raise Http404("; ".join(options.errors))

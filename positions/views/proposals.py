@@ -1,5 +1,5 @@
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from config.lib.access import public_read
 from config.lib.pagination import web_page
@@ -52,9 +52,13 @@ def proposal_list(request):
 
 
 @public_read
+@reads_the_past
 def proposal_chart(request, slug):
-    """The proposal page's chart as an SVG file."""
-    proposal = get_object_or_404(Proposal, slug=slug)
+    """The proposal page's chart as an SVG file (as of ``known_at`` or a
+    release, as the page it is downloaded from)."""
+    proposal = proposal_read(slug=slug)
+    if proposal is None:
+        raise Http404(f"No proposal “{slug}”.")
     chart = proposal_page(proposal=proposal)["chart"]
     return svg_download(
         standalone_svg(chart, f"Stance of each actor on {proposal.title} over time"),

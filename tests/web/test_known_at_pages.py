@@ -517,3 +517,26 @@ def test_a_page_read_in_the_past_costs_the_same_queries_for_more_rows(world, cli
     more = {page: _queries(client, _at(page, t)) for page in pages}
 
     assert more == few
+
+
+@pytest.mark.parametrize(
+    "chart",
+    [
+        reverse("positions:proposal-chart", args=["big-deal"]),
+        reverse("positions:negotiation-gap-chart", args=["talks"])
+        + "?a=us&b=north-korea",
+    ],
+)
+def test_a_chart_downloaded_from_a_page_read_at_t_is_the_chart_of_t(
+    world, client, chart
+):
+    at_t = client.get(chart).content
+    t = timezone.now()
+    _rewrite_after_t(world)
+
+    then = client.get(_at(chart, t))
+
+    assert then.status_code == 200
+    assert then["Content-Type"].startswith("image/svg+xml")
+    assert then.content == at_t
+    assert client.get(chart).content != at_t
