@@ -105,17 +105,25 @@ def article_read(*, pk: int) -> Article | None:
 
 def positions_source() -> str:
     """The FROM item of positions for the analyses' SQL: the live table, or a
-    subquery of the history rows standing at the version read. The version is
-    an integer written into the SQL (it comes from the database, never from
-    the client)."""
+    subquery of the history rows standing at the version read."""
+    return recorded_source(Position)
+
+
+def recorded_source(model) -> str:
+    """The FROM item of ``model``'s table for the analyses' SQL: the table,
+    or, reading a past version, a subquery of the history rows standing then
+    (the analyses name sides and proposals as they were named then, and
+    count a proposal in the negotiation it was in). The version is an integer
+    written into the SQL (it comes from the database, never from the client)."""
     version = reading_version()
     if version is None:
-        return POSITION
+        return model._meta.db_table
     version = int(version)
-    return f"""(SELECT h.* FROM {POSITION_HISTORY} h
+    history = model.history.model._meta.db_table
+    return f"""(SELECT h.* FROM {history} h
         WHERE h.data_version <= {version} AND h.history_type <> '-'
           AND NOT EXISTS (
-              SELECT 1 FROM {POSITION_HISTORY} l
+              SELECT 1 FROM {history} l
               WHERE l.id = h.id AND l.data_version <= {version}
                 AND (l.data_version > h.data_version
                      OR (l.data_version = h.data_version

@@ -11,7 +11,6 @@ from positions.selectors.rows import Change
 from positions.selectors.sql import (
     CONTESTED_RESOLUTIONS,
     SEQUENCED_CTE,
-    SLUG_JOINS,
     PairScope,
     date_bounds,
     fetch_rows,
@@ -22,6 +21,7 @@ from positions.selectors.sql import (
     resolution_ctes,
     scoped_positions,
     select_list,
+    slug_joins,
     windowed_positions,
     windowed_positions_ctes,
 )
@@ -224,7 +224,7 @@ def _changes(
     sql = f"""
     {ctes}
     SELECT {select_list(Change)}
-    FROM classified r {SLUG_JOINS}
+    FROM classified r {slug_joins()}
     WHERE {" AND ".join(conditions)}
     ORDER BY r.stated_on DESC, r.position_id DESC
     {limit_clause(limit)}

@@ -7,16 +7,16 @@ from collections.abc import Iterable
 from actors.models import Actor
 from positions.selectors.rows import DiffRow
 from positions.selectors.sql import (
-    ACTOR,
     PAIR_COLUMNS,
     PARTICIPANTS,
-    PROPOSAL,
     SEQUENCED_CTE,
     PairScope,
+    actor_table,
     fetch_rows,
     id_list,
     ids,
     limit_clause,
+    proposal_table,
     resolution_ctes,
     select_list,
 )
@@ -99,7 +99,7 @@ def diff_rows(
                 WHERE p.actor_id = a.id AND p.proposal_id = pr.id
                   AND p.stated_on > %(from_date)s
                   AND p.stated_on <= %(to_date)s) AS to_latest
-        FROM {ACTOR} a CROSS JOIN {PROPOSAL} pr
+        FROM {actor_table()} a CROSS JOIN {proposal_table()} pr
         WHERE {" AND ".join(conditions)}
     ),
     moved_pairs AS MATERIALIZED (SELECT * FROM pairs WHERE to_latest IS NOT NULL),
@@ -124,8 +124,8 @@ def diff_rows(
     )
     SELECT {select_list(DiffRow)}
     FROM compared r
-    JOIN {ACTOR} a ON a.id = r.actor_id
-    JOIN {PROPOSAL} pr ON pr.id = r.proposal_id
+    JOIN {actor_table()} a ON a.id = r.actor_id
+    JOIN {proposal_table()} pr ON pr.id = r.proposal_id
     WHERE r.from_stance IS NULL OR r.from_stance <> r.to_stance
     ORDER BY a.slug, pr.slug
     {limit_clause(limit)}

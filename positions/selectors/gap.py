@@ -17,7 +17,6 @@ from positions.position_fields import as_date
 from positions.selectors.rows import GapDay, GapMove, GapPoint, GapRow, GapTerm
 from positions.selectors.sql import (
     PAIR_COLUMNS,
-    PROPOSAL,
     SEQUENCED_CTE,
     PairScope,
     fetch,
@@ -25,6 +24,7 @@ from positions.selectors.sql import (
     history_pairs_cte,
     ids,
     negotiation_ids,
+    proposal_table,
     resolution_ctes,
     scoped_positions,
     select_list,
@@ -277,7 +277,7 @@ def _gap_rows(
         sql = f"""
         {ctes} {GAP_ROWS_CTE}
         SELECT {select_list(GapRow)}
-        FROM gap_rows r JOIN {PROPOSAL} pr ON pr.id = r.proposal_id
+        FROM gap_rows r JOIN {proposal_table()} pr ON pr.id = r.proposal_id
         WHERE {bound}
         ORDER BY r.day, pr.slug
         """  # noqa: S608

@@ -19,7 +19,7 @@ from django.db import connections, router
 from actors.models import Actor
 from positions.models import Negotiation, Position, Proposal
 from positions.position_fields import as_date
-from positions.selectors.as_of import positions_source
+from positions.selectors.as_of import positions_source, recorded_source
 
 
 def reading():
@@ -29,8 +29,6 @@ def reading():
 
 
 POSITION = Position._meta.db_table
-PROPOSAL = Proposal._meta.db_table
-ACTOR = Actor._meta.db_table
 PARTICIPANTS = Negotiation.participants.through._meta.db_table
 
 # The columns a scope names actors, proposals and negotiations by: those of
@@ -295,7 +293,7 @@ def resolution_ctes(source: str) -> str:
 def scoped_positions(scope: PairScope) -> str:
     """A FROM clause of the positions in ``scope``, for ``resolution_ctes``."""
     return f"""{scope.positions} p
-        JOIN {PROPOSAL} pr ON pr.id = p.proposal_id
+        JOIN {proposal_table()} pr ON pr.id = p.proposal_id
         WHERE {scope.where}"""
 
 
@@ -311,7 +309,7 @@ def windowed_positions_ctes(scope: PairScope) -> str:
     window_pairs AS (
         SELECT DISTINCT p.actor_id, p.proposal_id
         FROM {scope.positions} p
-        JOIN {PROPOSAL} pr ON pr.id = p.proposal_id
+        JOIN {proposal_table()} pr ON pr.id = p.proposal_id
         WHERE {scope.where} AND p.stated_on >= %(window_start)s
     ),
     bounded_pairs AS MATERIALIZED (
@@ -338,7 +336,7 @@ def history_pairs_cte(pairs: PairScope) -> str:
                          WHERE q.actor_id = a.id AND q.proposal_id = pr.id
                            AND q.stated_on < %(window_start)s),
                         %(window_start)s) AS history_start
-        FROM {ACTOR} a CROSS JOIN {PROPOSAL} pr
+        FROM {actor_table()} a CROSS JOIN {proposal_table()} pr
         WHERE {pairs.where}
     )"""  # noqa: S608
 
@@ -362,6 +360,20 @@ SEQUENCED_CTE = """
         WINDOW pair_in_time AS (PARTITION BY actor_id, proposal_id ORDER BY stated_on)
     )"""
 
-SLUG_JOINS = (
-    f"JOIN {ACTOR} a ON a.id = r.actor_id JOIN {PROPOSAL} pr ON pr.id = r.proposal_id"
-)
+
+def actor_table() -> str:
+    """Actors as the request reads them (see ``recorded_source``)."""
+    return recorded_source(Actor)
+
+
+def proposal_table() -> str:
+    """Proposals as the request reads them (see ``recorded_source``)."""
+    return recorded_source(Proposal)
+
+
+def slug_joins() -> str:
+    """The joins naming a result row's side and proposal (``a``, ``pr``)."""
+    return (
+        f"JOIN {actor_table()} a ON a.id = r.actor_id "
+        f"JOIN {proposal_table()} pr ON pr.id = r.proposal_id"
+    )

@@ -15,18 +15,18 @@ from actors.models import Actor
 from positions.models import Negotiation, Proposal
 from positions.selectors.rows import ResolvedStance
 from positions.selectors.sql import (
-    ACTOR,
     PAIR_COLUMNS,
-    PROPOSAL,
-    SLUG_JOINS,
     PairScope,
+    actor_table,
     fetch_rows,
     ids,
     limit_clause,
     negotiation_ids,
+    proposal_table,
     resolution_ctes,
     scoped_positions,
     select_list,
+    slug_joins,
 )
 
 RESOLUTION_RULE = (
@@ -66,7 +66,7 @@ def resolved_days(
     sql = f"""
     WITH {resolution_ctes(scoped_positions(scope))}
     SELECT {select_list(ResolvedStance)}
-    FROM resolved_days r {SLUG_JOINS}
+    FROM resolved_days r {slug_joins()}
     ORDER BY r.actor_id, r.proposal_id, r.stated_on
     """  # noqa: S608
     return fetch_rows(ResolvedStance, sql, scope.params)
@@ -119,12 +119,12 @@ def stances_as_of(
                (SELECT MAX(p.stated_on) FROM {scope.positions} p
                 WHERE p.actor_id = a.id AND p.proposal_id = pr.id
                   AND p.stated_on <= %(on)s) AS latest
-        FROM {ACTOR} a CROSS JOIN {PROPOSAL} pr
+        FROM {actor_table()} a CROSS JOIN {proposal_table()} pr
         WHERE {" AND ".join(conditions)}
     ),
     {resolution_ctes(latest_positions)}
     SELECT {select_list(ResolvedStance)}
-    FROM resolved_days r {SLUG_JOINS}
+    FROM resolved_days r {slug_joins()}
     ORDER BY a.slug, pr.slug
     {limit_clause(limit)}
     """  # noqa: S608

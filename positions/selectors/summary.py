@@ -8,11 +8,11 @@ from actors.models import Actor
 from positions.selectors.changes import classified_cte
 from positions.selectors.rows import ProposalSummary
 from positions.selectors.sql import (
-    PROPOSAL,
     SEQUENCED_CTE,
     PairScope,
     date_bounds,
     fetch_rows,
+    proposal_table,
     resolution_ctes,
     select_list,
 )
@@ -50,7 +50,7 @@ def actor_summary(
                COALESCE((SELECT MAX(q.stated_on) FROM {positions} q
                          WHERE q.actor_id = %(actor)s AND q.proposal_id = pr.id
                            AND q.stated_on < %(since)s), %(since)s) AS history_start
-        FROM {PROPOSAL} pr
+        FROM {proposal_table()} pr
     ),"""  # noqa: S608
     period = " AND ".join(
         date_bounds("stated_on", since=since, until=until, params=params)
@@ -83,7 +83,7 @@ def actor_summary(
     )
     SELECT {select_list(ProposalSummary)}
     FROM summary st
-    JOIN {PROPOSAL} pr ON pr.id = st.proposal_id
+    JOIN {proposal_table()} pr ON pr.id = st.proposal_id
     WHERE st.stance_at_until IS NOT NULL
     ORDER BY pr.slug
     """  # noqa: S608

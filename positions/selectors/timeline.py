@@ -10,15 +10,15 @@ from actors.models import Actor
 from positions.models import Negotiation, PositionQuerySet, Proposal
 from positions.selectors.as_of import positions_read
 from positions.selectors.sql import (
-    ACTOR,
     PAIR_COLUMNS,
-    PROPOSAL,
     PairScope,
+    actor_table,
     date_bounds,
     fetch_rows,
     ids,
     limit_clause,
     negotiation_ids,
+    proposal_table,
     select_list,
 )
 from positions.selectors.sql import column as sql_column
@@ -118,7 +118,7 @@ def timeline_series(
         params |= {"after_actor": after[0], "after_proposal": after[1]}
     pairs_sql = f"""
     SELECT {select_list(Series)}
-    FROM {ACTOR} a CROSS JOIN {PROPOSAL} pr
+    FROM {actor_table()} a CROSS JOIN {proposal_table()} pr
     WHERE {" AND ".join(conditions)}
     ORDER BY a.slug, pr.slug
     {limit_clause(limit)}

@@ -291,3 +291,46 @@ def test_a_row_made_after_t_names_nothing_at_t_rather_than_an_error(world):
     assert _json(positions)["results"] == []
     assert _json(negotiations)["results"] == []
     assert misspelt.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/stances/?negotiation=korea&as_of=2019-12-31",
+        "/api/v1/changes/?negotiation=korea",
+        "/api/v1/timeline/?proposal=big-deal",
+        "/api/v1/stances/?negotiation=korea&as_of=2019-12-31&format=csv",
+        "/api/v1/changes/?negotiation=korea&format=csv",
+    ],
+)
+def test_an_analysis_at_t_names_sides_and_proposals_as_they_were_named_then(
+    world, path
+):
+    # A pinned analysis reproduces whole: a side renamed since keeps its old
+    # name and slug in the rows read at T.
+    PositionFactory(
+        actor=world["us"],
+        proposal=world["big"],
+        article=ArticleFactory(published_on=D("2019-06-01")),
+        stance=-1,
+    )
+    client = APIClient()
+    at_t = _body(client.get(path))
+    t = timezone.now()
+    _rewrite_after_t(world)  # renames the United States "USA"
+    curator = APIClient()
+    curator.force_authenticate(UserFactory(is_superuser=True, is_staff=True))
+    renamed = curator.patch("/api/v1/actors/us/", {"slug": "usa"}, format="json")
+
+    then = client.get(_known_at(path, t))
+
+    assert renamed.status_code == 200, renamed.content
+    assert b'"us"' in at_t or b"us," in at_t
+    assert then.status_code == 200
+    assert _body(then) == at_t
+
+
+def _body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
