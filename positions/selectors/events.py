@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from actors.models import Actor
+from config.lib.versions import reading_version
 from positions.charts import ChartEvent
-from positions.models import Event, EventKind, Position
+from positions.models import Event, EventKind, Position, Proposal
 from positions.selectors.positions import ROW_PREFETCHES, ROW_RELATIONS
 
 DAY = datetime.timedelta(days=1)
@@ -76,11 +77,21 @@ def negotiation_events(*, negotiation_ids: Iterable[int]) -> list[EventDates]:
     if not ids:
         return []
     rows = (
-        Event.objects.filter(negotiation_id__in=ids)
+        _events_read()
+        .filter(negotiation_id__in=ids)
         .in_time_order()
         .values(*EVENT_FIELDS)
     )
     return [_dates(row) for row in rows]
+
+
+def _events_read():
+    """Events as the request reads them: live, or as recorded at its version
+    (a chart read in the past marks the events known then)."""
+    version = reading_version()
+    if version is None:
+        return Event.objects.all()
+    return Event.history.at_version(version)
 
 
 def events_by_proposal(*, proposal_ids: Iterable[int]) -> dict[int, list[EventDates]]:
@@ -89,6 +100,9 @@ def events_by_proposal(*, proposal_ids: Iterable[int]) -> dict[int, list[EventDa
     ids = list(proposal_ids)
     if not ids:
         return {}
+    version = reading_version()
+    if version is not None:
+        return _events_by_proposal_at(ids, version)
     rows = (
         Event.objects.filter(negotiation__proposals__in=ids)
         .in_time_order()
@@ -98,6 +112,29 @@ def events_by_proposal(*, proposal_ids: Iterable[int]) -> dict[int, list[EventDa
     for row in rows:
         grouped.setdefault(row["negotiation__proposals"], []).append(_dates(row))
     return grouped
+
+
+def _events_by_proposal_at(ids: list[int], version: int) -> dict:
+    """As ``events_by_proposal``, with proposals and events as recorded at
+    ``version``: two queries."""
+    negotiation_of = dict(
+        Proposal.history.at_version(version)
+        .filter(id__in=ids)
+        .values_list("id", "negotiation_id")
+    )
+    by_negotiation: dict[int, list[EventDates]] = {}
+    for row in (
+        _events_read()
+        .filter(negotiation_id__in=set(negotiation_of.values()))
+        .in_time_order()
+        .values(*EVENT_FIELDS)
+    ):
+        by_negotiation.setdefault(row["negotiation_id"], []).append(_dates(row))
+    return {
+        proposal: by_negotiation[negotiation]
+        for proposal, negotiation in negotiation_of.items()
+        if negotiation in by_negotiation
+    }
 
 
 def event_page(*, event: Event) -> dict:

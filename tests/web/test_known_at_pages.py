@@ -23,6 +23,7 @@ from positions.services import position_delete, position_update
 from tests.factories import (
     AffiliationFactory,
     ArticleFactory,
+    EventFactory,
     NegotiationFactory,
     PersonFactory,
     PositionFactory,
@@ -540,3 +541,22 @@ def test_a_chart_downloaded_from_a_page_read_at_t_is_the_chart_of_t(
     assert then["Content-Type"].startswith("image/svg+xml")
     assert then.content == at_t
     assert client.get(chart).content != at_t
+
+
+def test_the_events_marked_at_t_are_those_recorded_then(world, client):
+    talks = Negotiation.objects.get(slug="talks")
+    EventFactory(negotiation=talks, title="Hanoi summit", slug="hanoi")
+    pages = [
+        reverse("positions:negotiation-detail", args=["talks"]),
+        reverse("positions:proposal-detail", args=["big-deal"]),
+        reverse("positions:actor-detail", args=["us"]),
+    ]
+    t = timezone.now()
+    EventFactory(negotiation=talks, title="Stockholm talks", slug="stockholm")
+
+    for page in pages:
+        then = client.get(_at(page, t)).text
+        now = client.get(page).text
+        assert "Hanoi summit" in then, page
+        assert "Stockholm talks" not in then, page
+        assert "Stockholm talks" in now, page
