@@ -33,3 +33,17 @@ def link(response, rel: str) -> str | None:
         if attributes.get("rel") == rel:
             return attributes["href"]
     return None
+
+
+def stance_matrix(response) -> dict:
+    """{(actor, proposal): the cell element} of a page's stance matrix."""
+    [table] = elements(parse_html(response.text), "table", "matrix")
+    [head] = elements(table, "thead")
+    proposals = [text(th) for th in elements(head, "th")][1:]
+    [body] = elements(table, "tbody")
+    cells = {}
+    for row in elements(body, "tr"):
+        [actor] = elements(row, "th")
+        for proposal, cell in zip(proposals, elements(row, "td"), strict=True):
+            cells[text(actor), proposal] = cell
+    return cells

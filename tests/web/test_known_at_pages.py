@@ -30,7 +30,7 @@ from tests.factories import (
     ProposalFactory,
     StateFactory,
 )
-from tests.html import elements, text
+from tests.html import elements, stance_matrix, text
 
 D = datetime.date.fromisoformat
 
@@ -82,16 +82,7 @@ def _rewrite_after_t(world):
 
 
 def _matrix(response) -> dict:
-    [table] = elements(parse_html(response.text), "table", "matrix")
-    [head] = elements(table, "thead")
-    proposals = [text(th) for th in elements(head, "th")][1:]
-    [body] = elements(table, "tbody")
-    cells = {}
-    for row in elements(body, "tr"):
-        [actor] = elements(row, "th")
-        for proposal, cell in zip(proposals, elements(row, "td"), strict=True):
-            cells[text(actor), proposal] = text(cell)
-    return cells
+    return {key: text(cell) for key, cell in stance_matrix(response).items()}
 
 
 def _at(url: str, t: datetime.datetime) -> str:

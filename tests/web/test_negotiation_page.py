@@ -9,7 +9,7 @@ from django.urls import reverse
 from positions.selectors import RESOLUTION_RULE
 from positions.services import position_create
 from tests.factories import ArticleFactory, PositionFactory
-from tests.html import elements, text
+from tests.html import elements, stance_matrix, text
 
 D = datetime.date.fromisoformat
 
@@ -28,17 +28,7 @@ def _url(**query):
 
 
 def _matrix(response) -> dict:
-    """{(actor, proposal): the cell element} of the stance matrix."""
-    [table] = elements(parse_html(response.text), "table", "matrix")
-    [head] = elements(table, "thead")
-    proposals = [text(th) for th in elements(head, "th")][1:]
-    [body] = elements(table, "tbody")
-    cells = {}
-    for row in elements(body, "tr"):
-        [actor] = elements(row, "th")
-        for proposal, cell in zip(proposals, elements(row, "td"), strict=True):
-            cells[text(actor), proposal] = cell
-    return cells
+    return stance_matrix(response)
 
 
 def _links(node) -> list[str]:
