@@ -29,7 +29,9 @@ def positions_read() -> PositionQuerySet:
 def as_positions(rows) -> list[Position]:
     """Positions of ``positions_read`` as Position instances: a history row
     becomes the position as recorded (its ``pk`` the position's, not the
-    history row's), keeping the related rows already selected with it."""
+    history row's), and its side, speaker, proposal, source and events as
+    they were recorded at the same version (one query a model, whatever the
+    number of rows); live rows keep the related rows selected with them."""
     positions = []
     for row in rows:
         if isinstance(row, Position):
@@ -40,7 +42,58 @@ def as_positions(rows) -> list[Position]:
             if field.is_relation and field.is_cached(row):
                 field.set_cached_value(position, field.get_cached_value(row))
         positions.append(position)
+    version = reading_version()
+    if version is not None and len(positions) != sum(
+        isinstance(row, Position) for row in rows
+    ):
+        _relate_as_recorded(positions, version)
     return positions
+
+
+# Each relation a position's row shows, and what to leave unread of it.
+RECORDED_RELATIONS = {
+    "actor": (), "speaker": (), "proposal": (), "condition_proposal": (),
+    "event": (), "condition_event": (), "article": ("body", "summary"),
+}  # fmt: skip
+
+
+def _relate_as_recorded(positions: list[Position], version: int) -> None:
+    by_model: dict = {}
+    for name in RECORDED_RELATIONS:
+        field = Position._meta.get_field(name)
+        by_model.setdefault(field.related_model, set()).update(
+            getattr(position, field.attname) for position in positions
+        )
+    recorded = {}
+    for model, ids in by_model.items():
+        ids.discard(None)
+        deferred = {
+            left_out
+            for name, leave in RECORDED_RELATIONS.items()
+            if Position._meta.get_field(name).related_model is model
+            for left_out in leave
+        }
+        names = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if field.attname not in deferred
+        ]
+        history = model.history.at_version(version).filter(id__in=ids)
+        # Instances of the model itself with the unread fields deferred (a
+        # history row's ``instance`` would read each of them, row by row).
+        key = names.index(model._meta.pk.attname)
+        recorded[model] = {
+            values[key]: model.from_db(history.db, names, values)
+            for values in (history.values_list(*names) if ids else [])
+        }
+    for position in positions:
+        for name in RECORDED_RELATIONS:
+            field = Position._meta.get_field(name)
+            related = recorded[field.related_model].get(
+                getattr(position, field.attname)
+            )
+            if related is not None:
+                field.set_cached_value(position, related)
 
 
 def positions_listed():

@@ -551,3 +551,27 @@ def test_the_events_marked_at_t_are_those_recorded_then(world, client):
         assert "Hanoi summit" in then, page
         assert "Stockholm talks" not in then, page
         assert "Stockholm talks" in now, page
+
+
+def test_a_position_row_read_at_t_names_its_side_and_proposal_as_they_were(
+    world, client
+):
+    article = world["us_big"].article
+    pages = [
+        reverse("positions:article-detail", args=[article.pk]),
+        reverse("positions:search") + "?q=deal",
+    ]
+    t = timezone.now()
+    us = world["us"]
+    us.name = "USA"
+    us.save()
+    big = world["big"]
+    big.title = "Grand bargain"
+    big.save()
+
+    for page in pages:
+        then = client.get(_at(page, t)).text
+        now = client.get(page).text
+        assert "United States" in then and "Big deal" in then, page
+        assert "USA" not in then and "Grand bargain" not in then, page
+        assert "USA" in now and "Grand bargain" in now, page
