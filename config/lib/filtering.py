@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions
 
 from config.lib import versions
 from config.lib.limits import MAX_ID, MAX_REPEATED_VALUES, is_digits, is_id
@@ -56,6 +57,19 @@ def _unknown_parameter_errors(data, known) -> dict[str, ErrorList]:
         )
         for name in sorted(set(data.keys()) - set(known))
     }
+
+
+def refuse_unknown_parameters(query_params, known) -> None:
+    """A 400 naming each query parameter not in ``known``, for reads that
+    take no FilterSet (one object, its history): never silently ignored."""
+    errors = _unknown_parameter_errors(query_params, known)
+    if errors:
+        raise exceptions.ValidationError(
+            {
+                name: [error.message % error.params for error in errors[name].as_data()]
+                for name in errors
+            }
+        )
 
 
 def _copy_filter(filter_: django_filters.Filter) -> django_filters.Filter:

@@ -22,6 +22,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from config.lib import response_cache, versions
+from config.lib.filtering import refuse_unknown_parameters
 from config.lib.limits import is_digits, is_id
 from config.lib.slugs import renamed
 from config.lib.versions import Snapshot
@@ -393,11 +394,7 @@ class RecordedResourceMixin:
     def retrieve(self, request, *args, **kwargs):
         if not VERSION_PARAMETERS & set(request.query_params):
             return super().retrieve(request, *args, **kwargs)
-        unknown = set(request.query_params) - VERSION_PARAMETERS - {"format"}
-        if unknown:
-            raise exceptions.ValidationError(
-                {name: ["Unknown parameter."] for name in sorted(unknown)}
-            )
+        refuse_unknown_parameters(request.query_params, VERSION_PARAMETERS | {"format"})
         snapshot = snapshot_of(request.query_params)
         key = str(kwargs[self.lookup_url_kwarg or self.lookup_field])
         with versions.reading(snapshot):

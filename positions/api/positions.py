@@ -21,6 +21,7 @@ from config.lib.csv import (
     CSVFormatMixin,
     csv_chunks_response,
 )
+from config.lib.filtering import refuse_unknown_parameters
 from config.lib.limits import is_id
 from config.lib.rest import (
     BoundedJSONParser,
@@ -184,11 +185,7 @@ class PositionViewSet(
         )
 
     def _retrieve_as_of(self, request, position_id: int):
-        unknown = set(request.query_params) - VERSION_PARAMETERS - {"format"}
-        if unknown:
-            raise exceptions.ValidationError(
-                {name: ["Unknown parameter."] for name in sorted(unknown)}
-            )
+        refuse_unknown_parameters(request.query_params, VERSION_PARAMETERS | {"format"})
         snapshot = snapshot_of(request.query_params)
         with reading(snapshot):
             row = selectors.position_row_as_read(position_id)
@@ -246,12 +243,8 @@ class PositionViewSet(
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request, pk=None):
         """Every recorded version, also of a deleted position."""
-        unknown = set(request.query_params) - {"format"}
-        if unknown:
-            # known_at included: the history is every version already.
-            raise exceptions.ValidationError(
-                {name: ["Unknown parameter."] for name in sorted(unknown)}
-            )
+        # known_at included: the history is every version already.
+        refuse_unknown_parameters(request.query_params, {"format"})
         records = list(selectors.position_history(position_id=_position_id(pk)))
         if not records:
             raise exceptions.NotFound()
