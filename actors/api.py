@@ -1,25 +1,13 @@
-from rest_framework import viewsets
-
 from actors.filters import ActorFilter
 from actors.models import Actor
 from actors.selectors import actors_listed, as_actors
 from actors.serializers import ActorSerializer
-from config.lib.concurrency import ConcurrencyMixin
-from config.lib.rest import SlugOrIdLookupMixin
 from config.lib.schema import resource_schema
-from config.lib.slugs import RenamedSlugMixin
-from config.lib.snapshots import RecordedResourceMixin, VersionedReadMixin
+from config.lib.snapshots import RecordedResourceViewSet
 
 
 @resource_schema(ActorSerializer)
-class ActorViewSet(
-    RecordedResourceMixin,
-    RenamedSlugMixin,
-    SlugOrIdLookupMixin,
-    VersionedReadMixin,
-    ConcurrencyMixin,
-    viewsets.ModelViewSet,
-):
+class ActorViewSet(RecordedResourceViewSet):
     queryset = Actor.objects.prefetch_related("affiliations__organization").order_by(
         "slug", "id"
     )

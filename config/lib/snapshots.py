@@ -18,13 +18,15 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
-from rest_framework import exceptions, status
+from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 
 from config.lib import response_cache, versions
+from config.lib.concurrency import ConcurrencyMixin
 from config.lib.filtering import refuse_unknown_parameters
 from config.lib.limits import is_digits, is_id
-from config.lib.slugs import renamed
+from config.lib.rest import SlugOrIdLookupMixin
+from config.lib.slugs import RenamedSlugMixin, renamed
 from config.lib.versions import Snapshot
 
 KNOWN_AT = "known_at"
@@ -424,3 +426,17 @@ def recorded_rows_named(rows, model, key: str) -> list:
         "pk", flat=True
     ).first() or renamed(model, [key]).get(key)
     return list(rows.filter(id=row_id)[:1]) if row_id else []
+
+
+class RecordedResourceViewSet(
+    RecordedResourceMixin,
+    RenamedSlugMixin,
+    SlugOrIdLookupMixin,
+    VersionedReadMixin,
+    ConcurrencyMixin,
+    viewsets.ModelViewSet,
+):
+    """A curated resource (actors, negotiations, proposals, events): named by
+    its slug or id, an old slug still resolving, edited with If-Match, its
+    list and detail answering known_at and release from history. A subclass
+    names ``listed`` and ``as_read`` (its selectors) beside the usual."""

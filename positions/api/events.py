@@ -5,13 +5,11 @@ is near the 500 lines a module may have.
 """
 
 from django.db.models import Prefetch
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
-from config.lib.concurrency import ConcurrencyMixin
-from config.lib.rest import SlugOrIdLookupMixin, ValidatedModelSerializer
+from config.lib.rest import ValidatedModelSerializer
 from config.lib.schema import resource_schema
-from config.lib.slugs import RenamedSlugMixin
-from config.lib.snapshots import RecordedResourceMixin, VersionedReadMixin
+from config.lib.snapshots import RecordedResourceViewSet
 from positions import selectors
 from positions.filters import EventFilter
 from positions.models import Article, Event, Negotiation
@@ -51,14 +49,7 @@ class EventSerializer(ValidatedModelSerializer):
 
 
 @resource_schema(EventSerializer)
-class EventViewSet(
-    RecordedResourceMixin,
-    RenamedSlugMixin,
-    SlugOrIdLookupMixin,
-    VersionedReadMixin,
-    ConcurrencyMixin,
-    viewsets.ModelViewSet,
-):
+class EventViewSet(RecordedResourceViewSet):
     # Two queries a page: the events with their negotiation, and the ids of
     # their articles (only the ids: an article's body can be long).
     queryset = (

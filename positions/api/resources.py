@@ -3,10 +3,8 @@
 from rest_framework import viewsets
 
 from config.lib.concurrency import ConcurrencyMixin
-from config.lib.rest import SlugOrIdLookupMixin
 from config.lib.schema import resource_schema
-from config.lib.slugs import RenamedSlugMixin
-from config.lib.snapshots import RecordedResourceMixin, VersionedReadMixin
+from config.lib.snapshots import RecordedResourceViewSet, VersionedReadMixin
 from positions import selectors
 from positions.filters import ArticleFilter, NegotiationFilter, ProposalFilter
 from positions.models import Article, Negotiation, Proposal
@@ -15,14 +13,7 @@ from positions.serializers import ArticleSerializer, NegotiationSerializer
 
 
 @resource_schema(NegotiationSerializer)
-class NegotiationViewSet(
-    RecordedResourceMixin,
-    RenamedSlugMixin,
-    SlugOrIdLookupMixin,
-    VersionedReadMixin,
-    ConcurrencyMixin,
-    viewsets.ModelViewSet,
-):
+class NegotiationViewSet(RecordedResourceViewSet):
     queryset = Negotiation.objects.prefetch_related("participants").order_by(
         "slug", "id"
     )
@@ -34,14 +25,7 @@ class NegotiationViewSet(
 
 
 @resource_schema(ProposalSerializer)
-class ProposalViewSet(
-    RecordedResourceMixin,
-    RenamedSlugMixin,
-    SlugOrIdLookupMixin,
-    VersionedReadMixin,
-    ConcurrencyMixin,
-    viewsets.ModelViewSet,
-):
+class ProposalViewSet(RecordedResourceViewSet):
     queryset = (
         Proposal.objects.select_related("negotiation", "originated_by")
         .with_links()
