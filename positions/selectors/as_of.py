@@ -14,9 +14,6 @@ from config.lib.versions import reading_version
 from positions.models import Article, Position, PositionQuerySet
 from positions.position_fields import readable
 
-POSITION = Position._meta.db_table
-POSITION_HISTORY = Position.history.model._meta.db_table
-
 
 def positions_read() -> PositionQuerySet:
     """Positions as the request reads them: live, or as of its version."""
