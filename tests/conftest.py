@@ -1,10 +1,12 @@
 import datetime
 import importlib
+import os
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
+from pytest_django.live_server_helper import LiveServer
 from rest_framework.test import APIClient
 
 from positions.services import position_create
@@ -17,6 +19,7 @@ from tests.factories import (
     StateFactory,
     UserFactory,
 )
+from tests.live_server import SerialisedWSGIServer
 from tests.snapshot import Snapshot
 
 
@@ -30,6 +33,28 @@ def pytest_collection_modifyitems(config, items):
     if fuzz:
         config.hook.pytest_deselected(items=fuzz)
         items[:] = [item for item in items if not item.get_closest_marker("fuzz")]
+
+
+@pytest.fixture(scope="session")
+def live_server(request, django_db_setup):
+    """pytest-django's live server, sharing the test's in-memory SQLite
+    connection and serialised on it (see tests/live_server.py).
+
+    It needs the test database set up first: pytest-django's own fixture
+    could start before that, see a file database, and let each request
+    thread open a connection of its own to the shared-cache memory database,
+    where two at once fail with "database table is locked"."""
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    if server.thread.connections_override:
+        server.thread.server_class = SerialisedWSGIServer
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)
