@@ -164,6 +164,12 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
             f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
         )
 
+# The analyses' SQL planned once per connection (config/lib/prepared.py).
+# Off behind a pooler that hands one client's statements to several server
+# connections (PgBouncer in transaction mode), where a prepared statement
+# may be missing.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", default=True)
+
 # Read replicas (config/lib/replicas.py): streaming replicas of the primary,
 # each a DATABASES alias "replica1", "replica2"… in the order given.
 READ_REPLICAS = []

@@ -10,6 +10,7 @@ from positions.selectors.sql import (
     PAIR_COLUMNS,
     PARTICIPANTS,
     SEQUENCED_CTE,
+    SIDES_ONLY,
     PairScope,
     actor_table,
     fetch_rows,
@@ -57,11 +58,10 @@ def diff_rows(
         attributions=attributions,
         columns=PAIR_COLUMNS,
     )
-    conditions = [scope.where, "a.kind <> %(person)s"]
+    conditions = [scope.where, SIDES_ONLY]
     params = scope.params | {
         "from_date": from_date,
         "to_date": to_date,
-        "person": Actor.Kind.PERSON.value,
     }
     if actors is None and negotiations is not None:
         participant = f"""EXISTS (SELECT 1 FROM {PARTICIPANTS} np

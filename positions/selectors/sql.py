@@ -17,6 +17,7 @@ from dataclasses import field, fields
 from django.db import connections, router
 
 from actors.models import Actor
+from config.lib import prepared
 from positions.models import Negotiation, Position, Proposal
 from positions.position_fields import as_date
 from positions.selectors.as_of import positions_source, recorded_source
@@ -36,6 +37,11 @@ PARTICIPANTS = Negotiation.participants.through._meta.db_table
 # × proposal pr).
 POSITION_COLUMNS = ("p.actor_id", "p.proposal_id", "pr.negotiation_id")
 PAIR_COLUMNS = ("a.id", "pr.id", "pr.negotiation_id")
+# Sides only: a person is never a side. The kind is a constant of the
+# schema, written into the text rather than passed: as a parameter its
+# selectivity is unknown to a prepared statement's generic plan, and
+# PostgreSQL then re-planned the as-of query on every run (0.9 ms of 2.3).
+SIDES_ONLY = f"a.kind <> '{Actor.Kind.PERSON.value}'"
 
 
 def column(sql: str):
@@ -74,7 +80,7 @@ def _converters(row_type) -> dict:
 
 def fetch(sql: str, params: dict) -> list[tuple]:
     with reading().cursor() as cursor:
-        cursor.execute(sql, params)
+        prepared.execute(cursor, sql, params)
         return cursor.fetchall()
 
 
@@ -96,7 +102,7 @@ def fetch_rows(row_type, sql: str, params: dict) -> list:
     """The rows of ``sql`` as ``row_type``, matched to its fields by column name."""
     converters = _converters(row_type)
     with reading().cursor() as cursor:
-        cursor.execute(sql, params)
+        prepared.execute(cursor, sql, params)
         names = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
     # Fields not read from SQL (a series' points) come last, with defaults.

@@ -16,6 +16,7 @@ from positions.models import Negotiation, Proposal
 from positions.selectors.rows import ResolvedStance
 from positions.selectors.sql import (
     PAIR_COLUMNS,
+    SIDES_ONLY,
     PairScope,
     actor_table,
     fetch_rows,
@@ -101,8 +102,8 @@ def stances_as_of(
         attributions=attributions,
         columns=PAIR_COLUMNS,
     )
-    conditions = [scope.where, "a.kind <> %(person)s"]
-    params = scope.params | {"on": on, "person": Actor.Kind.PERSON.value}
+    conditions = [scope.where, SIDES_ONLY]
+    params = scope.params | {"on": on}
     if after is not None:
         conditions.append(
             "(a.slug > %(after_actor)s"
