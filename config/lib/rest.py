@@ -15,7 +15,7 @@ from rest_framework.throttling import UserRateThrottle
 from config.lib.access import may_read
 from config.lib.limits import is_digits, is_id
 from config.lib.problems import PROBLEM_MEDIA_TYPE
-from config.lib.throttling import RateLimitStateMixin
+from config.lib.throttling import WindowCounterMixin
 
 
 class ReadOrModelPermission(permissions.DjangoModelPermissions):
@@ -37,7 +37,7 @@ class ReadOrModelPermission(permissions.DjangoModelPermissions):
         return super().has_permission(request, view)
 
 
-class SignedInRateThrottle(RateLimitStateMixin, UserRateThrottle):
+class SignedInRateThrottle(WindowCounterMixin, UserRateThrottle):
     """The user rate, for signed-in users only. DRF's own also counts anonymous
     clients, by address, beside the anonymous rate: a second cache read and
     write on every anonymous request. Anonymous clients have the anonymous

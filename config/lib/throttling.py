@@ -17,24 +17,85 @@ from django.template.loader import render_to_string
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 
-class RateLimitStateMixin:
-    """Notes, on the request, the state of the tightest rate that applied to
-    it, for the ``RateLimit-*`` headers (RateLimitHeadersMiddleware)."""
+class WindowCounterMixin:
+    """A rate counted in two fixed windows, the last one weighted by how much
+    of it still lies within the rate's period (a sliding-window counter).
+
+    DRF's own throttle keeps the time of every request of the period in one
+    cache entry, read and written whole on each request: at a rate of
+    1,200 a minute that is a list of 1,200 floats to unpickle and pickle
+    per request and throttle (at the benchmark's opened rates, 60,000 and
+    2.6 ms), and two processes writing it at once lose each other's
+    requests. Here each request is one atomic increment and one read,
+    whatever the rate, exact within the current window across every
+    process sharing the cache. A refused request is not counted, as DRF's.
+
+    It also notes, on the request, the tightest rate that applied, for the
+    ``RateLimit-*`` headers (RateLimitHeadersMiddleware).
+    """
 
     def allow_request(self, request, view):
-        allowed = super().allow_request(request, view)
-        if self.rate is not None and getattr(self, "key", None) is not None:
-            remaining = max(0, self.num_requests - len(self.history))
-            oldest = self.history[-1] if self.history else self.now
-            reset = max(0, math.ceil(oldest + self.duration - self.now))
-            http_request = getattr(request, "_request", request)
-            current = getattr(http_request, "rate_limit", None)
-            if current is None or remaining < current[1]:
-                http_request.rate_limit = (self.num_requests, remaining, reset)
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        current_key = f"{self.key}:{window}"
+        current = _increment(self.cache, current_key, timeout=2 * self.duration)
+        previous = self.cache.get(f"{self.key}:{window - 1}", 0)
+        # How much of the previous window the period ending now still covers.
+        self.window_end = (window + 1) * self.duration
+        self.previous_weight = (self.window_end - self.now) / self.duration
+        self.counts = (previous, current)
+        allowed = previous * self.previous_weight + current <= self.num_requests
+        if not allowed:
+            _decrement(self.cache, current_key)
+            self.counts = (previous, current - 1)
+        self._note_state(request)
         return allowed
 
+    def wait(self):
+        """Seconds until one more request would be allowed."""
+        previous, current = self.counts
+        limit = self.num_requests
+        if current + 1 <= limit and previous:
+            # Within this window, once enough of the previous one has slid out.
+            seconds = self.duration * (1 - (limit - current - 1) / previous)
+            return max(0.0, seconds - (self.now - (self.window_end - self.duration)))
+        # In the next window, once enough of this one has.
+        share = (current + 1 - limit) / current if current else 0.0
+        return (self.window_end - self.now) + self.duration * max(0.0, share)
 
-class AnonymousRateThrottle(RateLimitStateMixin, AnonRateThrottle):
+    def _note_state(self, request):
+        previous, current = self.counts
+        used = math.ceil(previous * self.previous_weight + current)
+        remaining = max(0, self.num_requests - used)
+        reset = max(0, math.ceil(self.window_end - self.now))
+        http_request = getattr(request, "_request", request)
+        noted = getattr(http_request, "rate_limit", None)
+        if noted is None or remaining < noted[1]:
+            http_request.rate_limit = (self.num_requests, remaining, reset)
+
+
+def _increment(store, key: str, *, timeout: float) -> int:
+    try:
+        return store.incr(key)
+    except ValueError:  # the window's first request
+        if store.add(key, 1, timeout=math.ceil(timeout)):
+            return 1
+        return store.incr(key)
+
+
+def _decrement(store, key: str) -> None:
+    try:
+        store.decr(key)
+    except ValueError:  # expired meanwhile
+        pass
+
+
+class AnonymousRateThrottle(WindowCounterMixin, AnonRateThrottle):
     """DRF's anonymous rate (THROTTLE_ANON), with RateLimit-* headers."""
 
 
@@ -56,7 +117,7 @@ class RateLimitHeadersMiddleware:
         return response
 
 
-class _ScopedThrottle(RateLimitStateMixin, SimpleRateThrottle):
+class _ScopedThrottle(WindowCounterMixin, SimpleRateThrottle):
     """A rate per client for one scope: by user when signed in, else by address."""
 
     anonymous_only = False
