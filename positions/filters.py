@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 
 from actors.models import Actor
 from config.lib.filtering import (
@@ -78,13 +79,41 @@ class NegotiationFilter(SyncFilterSet):
         )
 
 
+class PublishedPeriodForm(forms.Form):
+    """The article filter's dates: "from" after "to" is an error naming both
+    by their labels, not an empty list."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("published_after"), data.get("published_before")
+        if start is not None and end is not None and start > end:
+            self.add_error(
+                "published_after",
+                ValidationError(
+                    "Choose a date on or before “%(end)s” (%(date)s).",
+                    code="after_end",
+                    params={
+                        "end": self.fields["published_before"].label,
+                        "date": end.isoformat(),
+                    },
+                ),
+            )
+        return data
+
+
 class ArticleFilter(SyncFilterSet):
     outlet = RepeatableCharFilter(help_text="Exact outlet name (repeat for OR).")
     published_after = django_filters.DateFilter(
-        field_name="published_on", lookup_expr="gte", help_text="Inclusive."
+        field_name="published_on",
+        lookup_expr="gte",
+        label="Published from",
+        help_text="Inclusive; on or before published_before.",
     )
     published_before = django_filters.DateFilter(
-        field_name="published_on", lookup_expr="lte", help_text="Inclusive."
+        field_name="published_on",
+        lookup_expr="lte",
+        label="Published to",
+        help_text="Inclusive.",
     )
     actor = SlugsFilter(
         field_name="positions__actor",
@@ -104,6 +133,7 @@ class ArticleFilter(SyncFilterSet):
 
     class Meta:
         model = Article
+        form = PublishedPeriodForm
         fields = [
             "outlet",
             "published_after",

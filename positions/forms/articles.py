@@ -77,8 +77,9 @@ def has_version_conflict(formset) -> bool:
 
 
 def row_anchor(form) -> str:
-    """The id of a position row on the page, for links to it."""
-    return f"{form.prefix}-row"
+    """The id of a position row on the page, for links to it (the one form of
+    the position edit page has no prefix)."""
+    return f"{form.prefix or 'position'}-row"
 
 
 def error_summary(form, formset) -> list[dict]:

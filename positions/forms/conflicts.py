@@ -1,5 +1,6 @@
-"""An article form that met a newer save: the editor's entries, rebased on
-what is stored now, and what the other person changed.
+"""A form that met a newer save (the article with its positions, or one
+position): the editor's entries, rebased on what is stored now, and what the
+other person changed.
 
 A field the other person changed and the editor did not takes their value;
 a field both changed keeps the editor's; the form then carries the stored
@@ -97,6 +98,28 @@ def _rebase_one(form, loaded, names, *, title: str, anchor: str) -> ChangedPart 
     if not changes:
         return None
     return ChangedPart(title=title, anchor=anchor, changes=changes)
+
+
+def loaded_version(form) -> int | None:
+    """The version of its position the bound ``form`` was loaded with."""
+    version = form.data.get(form.add_prefix("version"))
+    return int(version) if version and version.isdigit() else None
+
+
+def rebase_position(form, *, loaded) -> list[ChangedPart]:
+    """Rebase the bound position ``form`` (on what is stored now, with a
+    mutable ``data``) on the ``loaded`` copy the editor started from (None
+    when unknown); it then carries the stored version. Returns what the
+    other person changed."""
+    form.data[form.add_prefix("version")] = str(form.instance.version)
+    part = _rebase_one(
+        form,
+        loaded,
+        form._meta.fields,
+        title="The position",
+        anchor=row_anchor(form),
+    )
+    return [] if part is None else [part]
 
 
 def loaded_versions(formset) -> dict[int, int]:

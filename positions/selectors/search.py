@@ -5,13 +5,17 @@ phrase: "hanoi summit" finds "the summit in Hanoi". On PostgreSQL articles
 and quotes use full-text search (stemmed, ranked); elsewhere, and for the
 short texts of actors, negotiations and proposals, each word is a
 case-insensitive substring. A statement also matches by its speaker's name.
+The words to mark in what is found are the query's and, on PostgreSQL, the
+forms its stemming matched ("threatened" for "threatens").
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField, Value
+from django.db.models.functions import Concat, Left
 
 from actors.models import Actor
 from config.lib.versions import reading_version, recorded_at
@@ -34,6 +38,7 @@ class SearchResults:
     proposals: list
     articles: list
     positions: list
+    # The words to mark where they were found.
     words: tuple[str, ...] = ()
 
     @property
@@ -110,6 +115,12 @@ def search_everything(
                 "speaker__short_name",
             )
         ).order_by("-stated_on", "-id")
+    articles = list(articles[:limit])
+    positions = list(
+        positions.select_related("actor", "proposal", "article", *ROW_RELATIONS)
+        .prefetch_related(*ROW_PREFETCHES)
+        .defer(*NOT_FOR_ROWS)[:limit]
+    )
     return SearchResults(
         actors=_as_recorded(
             _read(Actor)
@@ -126,13 +137,9 @@ def search_everything(
             .filter(every_word(words, "title", "summary"))
             .order_by("title")[:limit]
         ),
-        articles=_as_recorded(articles[:limit]),
-        positions=as_positions(
-            positions.select_related("actor", "proposal", "article", *ROW_RELATIONS)
-            .prefetch_related(*ROW_PREFETCHES)
-            .defer(*NOT_FOR_ROWS)[:limit]
-        ),
-        words=words,
+        articles=_as_recorded(articles),
+        positions=as_positions(positions),
+        words=words + _stemmed_forms(words, [*articles, *positions]),
     )
 
 
@@ -194,8 +201,54 @@ def _filtered_positions(positions: QuerySet, filters: SearchFilters) -> QuerySet
     return positions
 
 
+# What ts_headline puts around each word it matched: characters no typed
+# text is expected to hold, read back by _stemmed_forms.
+MATCH_START, MATCH_END = "\u2e28", "\u2e29"
+MATCHED = re.compile(f"{MATCH_START}(.+?){MATCH_END}")
+# How much of an article's body ts_headline reads for the forms it matched:
+# it parses all it is given, about 15 ms for 70,000 characters, for each of
+# the twenty articles shown. A form found only further on is marked where
+# it is also a typed word.
+MARKED_BODY = 5000
+
+
+def _stemmed_forms(words: tuple[str, ...], rows) -> tuple[str, ...]:
+    """The forms full-text search matched in ``rows`` (their ``matched``
+    headlines, on PostgreSQL) other than ``words``: "threatened" for
+    "threatens", "negotiations" for "negotiation" (marked whole, not in
+    part). Empty elsewhere."""
+    forms = {word.casefold(): None for word in words}
+    for row in rows:
+        for form in MATCHED.findall(getattr(row, "matched", None) or ""):
+            forms.setdefault(form.casefold(), form)
+    return tuple(form for form in forms.values() if form is not None)
+
+
 def _full_text(query: str, articles: QuerySet, positions: QuerySet, by_speaker: Q):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import (
+        SearchHeadline,
+        SearchQuery,
+        SearchRank,
+        SearchVector,
+    )
+
+    def matched(*fields, query: SearchQuery, fragments: int | None = None):
+        # The words PostgreSQL matched, marked; the rest of the text is not
+        # needed, so a long one comes back as a few short fragments.
+        return SearchHeadline(
+            Concat(
+                *(part for field in fields for part in (field, Value(" "))),
+                output_field=TextField(),
+            ),
+            query,
+            config="english",
+            start_sel=MATCH_START,
+            stop_sel=MATCH_END,
+            highlight_all=fragments is None,
+            max_fragments=fragments,
+            max_words=None if fragments is None else 3,
+            min_words=None if fragments is None else 1,
+        )
 
     search = SearchQuery(query, search_type="websearch", config="english")
     article_vector = SearchVector(
@@ -205,7 +258,16 @@ def _full_text(query: str, articles: QuerySet, positions: QuerySet, by_speaker: 
     # one of them.
     articles = (
         articles.annotate(
-            document=article_vector, rank=SearchRank(article_vector, search)
+            document=article_vector,
+            rank=SearchRank(article_vector, search),
+            matched=matched(
+                "title",
+                "outlet",
+                "summary",
+                Left("body", MARKED_BODY),
+                query=search,
+                fragments=10,
+            ),
         )
         .filter(document=search)
         .order_by("-rank", "-published_on")
@@ -221,6 +283,7 @@ def _full_text(query: str, articles: QuerySet, positions: QuerySet, by_speaker: 
         positions.annotate(
             document=position_vector,
             rank=SearchRank(position_vector, position_search),
+            matched=matched("quote", "note", "quote_original", query=position_search),
         )
         # Words of a language written without spaces between its particles
         # (Korean "조치를" holds "조치") are matched as parts of the original.

@@ -9,7 +9,7 @@ standard library's ``escape``; the markup is that of ``positions/_quotes.html``,
 position page still includes.
 """
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from html import escape
 
 from django import template
@@ -19,6 +19,7 @@ from django.utils import formats
 from django.utils.safestring import mark_safe
 
 from positions.models import QuoteCheck, condition_clause
+from positions.templatetags.snippets import marked, words_pattern
 from positions.templatetags.statements import attribution_short
 
 register = template.Library()
@@ -99,18 +100,20 @@ def condition_paragraph(position) -> str:
     )
 
 
-def quotes_block(position) -> str:
+def quotes_block(position, shown=escape) -> str:
+    """The quotes of ``position``, each written by ``shown`` (escaping, and
+    marking a search's words)."""
     if not (position.quote or position.quote_original):
         return ""
     parts = []
     if position.quote:
-        parts.append(f"<blockquote>“{escape(position.quote)}”</blockquote>")
+        parts.append(f"<blockquote>“{shown(position.quote)}”</blockquote>")
     if position.quote_original:
         language = escape(position.quote_language)
         parts.append(
             '<figure class="quote-original"><figcaption class="muted">In the '
             f'original (<span class="language">{language}</span>)</figcaption>'
-            f'<blockquote lang="{language}">“{escape(position.quote_original)}”'
+            f'<blockquote lang="{language}">“{shown(position.quote_original)}”'
             "</blockquote></figure>"
         )
     with_original = " with-original" if position.quote_original else ""
@@ -118,8 +121,14 @@ def quotes_block(position) -> str:
 
 
 @register.simple_tag
-def position_row(position, show_actor=False, show_proposal=False, show_source=False):
-    """One ``<li class="position">`` of a page's list of positions."""
+def position_row(
+    position, show_actor=False, show_proposal=False, show_source=False, marks=()
+):
+    """One ``<li class="position">`` of a page's list of positions; on the
+    search page, the words ``marks`` are marked where it was searched (its
+    quotes, its note, its speaker's name)."""
+    pattern = words_pattern(marks)
+    shown = escape if pattern is None else partial(marked, pattern)
     head = [
         f'<a href="{url("positions:position-detail", position.pk)}">'
         f'<time datetime="{position.stated_on:%Y-%m-%d}">{_day(position.stated_on)}'
@@ -139,7 +148,7 @@ def position_row(position, show_actor=False, show_proposal=False, show_source=Fa
         f'<span class="stance" data-stance="{position.stance:d}">'
         f"{escape(position.stance_label)}</span>"
     )
-    speaker = f"— {escape(position.speaker.name)} · " if position.speaker_id else ""
+    speaker = f"— {shown(position.speaker.name)} · " if position.speaker_id else ""
     event = (
         f' · at <a href="{url("positions:event-detail", position.event.slug)}">'
         f"{escape(position.event.title)}</a>"
@@ -152,9 +161,9 @@ def position_row(position, show_actor=False, show_proposal=False, show_source=Fa
     )
     if position.quote:
         head.append(quote_check_badge(position))
-    body = [condition_paragraph(position), quotes_block(position)]
+    body = [condition_paragraph(position), quotes_block(position, shown)]
     if position.note:
-        body.append(f'<p class="note">{escape(position.note)}</p>')
+        body.append(f'<p class="note">{shown(position.note)}</p>')
     if show_source:
         article = position.article
         body.append(

@@ -9,7 +9,9 @@ from config.lib.access import public_read
 from config.lib.replicas import reads_primary
 from positions import citations, selectors, services
 from positions.forms import WebPositionForm
+from positions.forms.conflicts import loaded_version, rebase_position
 from positions.models import Position
+from positions.selectors.conflicts import positions_as_loaded
 from positions.services import VersionConflict
 
 # As long as simple-history's change reason may be.
@@ -67,33 +69,44 @@ def position_edit(request, pk):
                     expected_version=form.cleaned_data["version"],
                     changes=form.editable_data(),
                     by=request.user,
-                    reason=request.POST.get("reason", "").strip()[:REASON_LENGTH],
+                    reason=_reason(request),
                 )
-            except VersionConflict as conflict:
-                return _show_their_version(request, pk, str(conflict))
+            except VersionConflict:
+                return _rebased(request, pk)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, "Saved the position.")
                 return redirect("positions:position-detail", pk=position.pk)
         elif form.has_error(NON_FIELD_ERRORS, "version_conflict"):
-            return _show_their_version(request, pk, form.non_field_errors()[0])
+            return _rebased(request, pk)
     return render(
-        request, "positions/position_form.html", {"form": form, "position": position}
+        request,
+        "positions/position_form.html",
+        {"form": form, "position": position, "reason": _reason(request)},
     )
 
 
-def _show_their_version(request, pk, message):
-    """Someone saved in between: nothing is overwritten, their values are shown."""
-    messages.error(request, message)
+def _reason(request) -> str:
+    return request.POST.get("reason", "").strip()[:REASON_LENGTH]
+
+
+def _rebased(request, pk):
+    """Someone saved in between: nothing is overwritten; what the editor
+    typed is kept, on what is stored now, with what the other person changed."""
     position = _position_or_404(pk)
+    form = WebPositionForm(request.POST.copy(), instance=position)
+    version = loaded_version(form)
+    loaded = positions_as_loaded(versions={position.pk: version} if version else {})
+    changed = rebase_position(form, loaded=loaded.get(position.pk))
     return render(
         request,
         "positions/position_form.html",
         {
-            "form": WebPositionForm(instance=position),
+            "form": form,
             "position": position,
-            "conflict": True,
+            "reason": _reason(request),
+            "changed_meanwhile": changed,
         },
         status=409,
     )

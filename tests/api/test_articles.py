@@ -133,6 +133,15 @@ def test_it_filters_by_publication_dates_inclusively(api_client, korea_case, pre
     assert ids(day) == [nk_news.pk]
 
 
+def test_it_refuses_published_after_later_than_published_before(api_client, press):
+    response = api_client.get(
+        "/api/v1/articles/?published_after=2019-03-02&published_before=2019-03-01"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["published_after"]
+
+
 def test_it_filters_by_an_actor_having_a_position(api_client, korea_case, press):
     yonhap, nk_news = press
 

@@ -1,6 +1,5 @@
 """The analyst's day, in a real browser against the live server."""
 
-import datetime
 import re
 
 import pytest
@@ -110,7 +109,7 @@ def test_it_shows_no_edit_control_to_an_anonymous_reader(page, live_server, kore
     expect(page.get_by_role("link", name="New article")).to_have_count(0)
 
 
-def test_it_refuses_a_stale_edit_and_shows_the_other_persons_values(
+def test_it_refuses_a_stale_edit_and_keeps_what_was_typed(
     page, live_server, korea_case, analyst_login, analyst
 ):
     log_in(page, live_server, *analyst_login)
@@ -122,19 +121,34 @@ def test_it_refuses_a_stale_edit_and_shows_the_other_persons_values(
     position_update(
         position_id=position.pk,
         expected_version=position.version,
-        changes={
-            "quote": "the colleague's quote",
-            "stated_on": datetime.date(2019, 3, 15),
-        },
+        changes={"quote": "the colleague's quote", "note": "checked the recording"},
         by=analyst,
     )
     page.get_by_role("button", name="Save").click()
 
-    expect(
-        page.get_by_text(re.compile("Someone else saved this position"))
-    ).to_be_visible()
-    expect(page.locator("textarea[name$='quote']")).to_have_value(
-        "the colleague's quote"
+    # Refused, and said so where focus is, with what they changed.
+    conflict = page.get_by_role("alert").filter(
+        has_text="someone else saved this position"
     )
+    expect(conflict).to_be_focused()
+    expect(conflict).to_contain_text("Note: was “—”, now “checked the recording”")
     position.refresh_from_db()
     assert (position.quote, position.version) == ("the colleague's quote", 2)
+    # What was typed is still there; what only they changed is in the form.
+    expect(page.locator("textarea[name$='quote']")).to_have_value(
+        "my reading of the threat"
+    )
+    expect(page.locator("textarea[name$='note']")).to_have_value(
+        "checked the recording"
+    )
+
+    # Seen it: saving again stores the typed quote over their version.
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_text("Saved the position.")).to_be_visible()
+    position.refresh_from_db()
+    assert (position.quote, position.note, position.version) == (
+        "my reading of the threat",
+        "checked the recording",
+        3,
+    )

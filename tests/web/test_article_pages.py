@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from config.lib.limits import PAGE_SIZE
 from tests.factories import ArticleFactory, PositionFactory
-from tests.html import elements, link
+from tests.html import elements, link, text
 
 D = datetime.date.fromisoformat
 
@@ -92,7 +92,8 @@ def test_it_shows_an_error_instead_of_every_article_for_an_unknown_parameter(
     assert response.status_code == 200
     assert "Unknown parameter “outlett”" in response.text
     assert _listed(response) == []
-    assert "No articles match." in response.text
+    # The filter was refused, not run: nothing says it matched nothing.
+    assert "No articles match." not in response.text
 
 
 def test_it_shows_an_error_for_an_unknown_actor(press, client):
@@ -111,11 +112,45 @@ def test_it_takes_an_actor_by_name_or_short_name(press, client):
     assert _listed(client.get(LIST_URL, {"actor": "DPRK"})) == by_slug
 
 
+def _alerts(response) -> list[str]:
+    return [text(p) for p in elements(parse_html(response.text), "p", "error")]
+
+
 def test_it_shows_an_error_for_a_bad_date(press, client):
     response = client.get(LIST_URL, {"published_after": "2019-13-01"})
 
-    assert "Published after: Enter a valid date." in response.text
+    # Named by the label the page shows, not the parameter's name.
+    assert _alerts(response) == ["Published from: Enter a valid date."]
     assert _listed(response) == []
+
+
+def test_it_refuses_a_published_from_after_the_published_to(press, client):
+    response = client.get(
+        LIST_URL, {"published_after": "2019-05-01", "published_before": "2019-04-01"}
+    )
+
+    assert response.status_code == 200
+    assert _alerts(response) == [
+        "Published from: Choose a date on or before “Published to” (2019-04-01)."
+    ]
+    # Refused, not answered with an empty list.
+    assert _listed(response) == []
+    assert "No articles match." not in response.text
+    page = parse_html(response.text)
+    labels = {
+        dict(label.attributes)["for"]: text(label) for label in elements(page, "label")
+    }
+    assert labels["id_published_after"] == "Published from"
+    assert labels["id_published_before"] == "Published to"
+
+
+def test_it_takes_a_period_of_one_day(press, client):
+    response = client.get(
+        LIST_URL, {"published_after": "2019-04-10", "published_before": "2019-04-10"}
+    )
+
+    assert _alerts(response) == []
+    assert _listed(response) == [press["yonhap"].pk]
 
 
 def test_it_pages_through_every_article_exactly_once(korea_case, client):

@@ -148,43 +148,65 @@ def test_it_shows_a_rule_broken_by_an_edit_and_changes_nothing(
     assert _stored(position) == before
 
 
-def test_it_refuses_an_edit_based_on_a_stale_version(korea_case, analyst_client):
+def _field(page, tag, name):
+    [field] = [
+        field for field in elements(page, tag) if dict(field.attributes)["name"] == name
+    ]
+    return field
+
+
+def _selected(page, name) -> str:
+    [selected] = [
+        dict(option.attributes)["value"]
+        for option in elements(_field(page, "select", name), "option")
+        if "selected" in dict(option.attributes)
+    ]
+    return selected
+
+
+def test_it_refuses_an_edit_based_on_a_stale_version(
+    korea_case, analyst_client, curator
+):
     position = korea_case.dprk_big_deal
-    stale = _edit_data(position, stance="0", note="mine")
+    stale = _edit_data(position, stance="0", note="mine", reason="my reading")
     # Someone else saves first.
     position_update(
         position_id=position.pk,
         expected_version=1,
-        changes={"stance": -1, "note": "theirs"},
+        changes={"stance": -1, "note": "theirs", "quote": "their quote"},
+        by=curator,
     )
 
     response = analyst_client.post(_url(position, "position-edit"), stale)
 
+    # Nothing of the editor's is saved over the other edit.
     assert response.status_code == 409
-    assert "Someone else saved this position while you were editing it." in (
-        response.text
-    )
-    assert "Nothing of yours was saved." in response.text
+    assert _stored(position) == (2, -1, "their quote", "theirs")
     page = parse_html(response.text)
-    [note] = [
-        field
-        for field in elements(page, "textarea")
-        if dict(field.attributes)["name"] == "note"
+    [panel] = elements(page, "div", "conflict")
+    assert dict(panel.attributes)["role"] == "alert"
+    assert "someone else saved this position while you were editing it" in text(panel)
+    assert [
+        text(item) for item in elements(panel, "li") if not list(elements(item, "ul"))
+    ] == [
+        "Stance: was “rejects outright”, now “opposes / sceptical”; your "
+        "“+0 neutral / ambiguous” is kept",
+        f"Quote: was “{position.quote}”, now “their quote”, now in the form",
+        "Note: was “—”, now “theirs”; your “mine” is kept",
     ]
-    assert text(note) == "theirs"
-    [stance] = [
-        field
-        for field in elements(page, "select")
-        if dict(field.attributes)["name"] == "stance"
-    ]
-    [selected] = [
-        dict(o.attributes)["value"]
-        for o in elements(stance, "option")
-        if "selected" in dict(o.attributes)
-    ]
-    assert selected == "-1"
-    assert 'name="version" value="2"' in response.text
-    assert _stored(position) == (2, -1, position.quote, "theirs")
+    # What was typed stays in the form; what only they changed is taken in.
+    assert text(_field(page, "textarea", "note")) == "mine"
+    assert _selected(page, "stance") == "0"
+    assert text(_field(page, "textarea", "quote")) == "their quote"
+    assert dict(_field(page, "input", "reason").attributes)["value"] == "my reading"
+    # The form is now based on their version: saving it again stores it.
+    assert dict(_field(page, "input", "version").attributes)["value"] == "2"
+    again = analyst_client.post(
+        _url(position, "position-edit"),
+        _edit_data(position, version="2", stance="0", note="mine", quote="their quote"),
+    )
+    assert again.status_code == 302
+    assert _stored(position) == (3, 0, "their quote", "mine")
 
 
 def test_it_forbids_analysts_to_delete(korea_case, analyst_client):

@@ -4,6 +4,7 @@ and quotes), so the queries here are whole words."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.test.html import parse_html
 from django.urls import reverse
 
@@ -61,9 +62,11 @@ def _position(position):
 
 
 def test_it_finds_an_actor_by_alias(library, client):
-    results = _results(client.get(URL, {"q": "Pyongyang"}))
+    response = client.get(URL, {"q": "pyongyang"})
 
-    assert results == {"Actors": [_actor("north-korea")]}
+    assert _results(response) == {"Actors": [_actor("north-korea")]}
+    # The alias is shown, the word marked as it is written there.
+    assert "<mark>Pyongyang</mark>, DPRK regime" in response.text
 
 
 def test_it_finds_actors_by_name_or_short_name(library, client):
@@ -86,6 +89,8 @@ def test_it_finds_a_proposal_by_title(library, client):
     }
     response = client.get(URL, {"q": "deal"})
     assert "Denuclearization talks" in response.text
+    assert ">Big <mark>deal</mark></a>" in response.text
+    assert ">Phased <mark>deal</mark></a>" in response.text
 
 
 def test_it_finds_an_article_by_a_word_of_its_title(library, client):
@@ -108,7 +113,10 @@ def test_it_finds_a_position_by_a_word_of_its_quote(library, client):
     results = _results(response)
     assert list(results) == ["Quotes and notes"]
     assert _position(library.dprk_big_deal) in results["Quotes and notes"]
-    assert "“threatened to pull out of nuclear negotiations”" in response.text
+    # The word is marked in the quote.
+    assert (
+        "“<mark>threatened</mark> to pull out of nuclear negotiations”" in response.text
+    )
     assert "Source:" in response.text
 
 
@@ -116,10 +124,15 @@ def test_it_finds_a_position_by_a_word_of_its_note(library, client):
     library.us_big_deal.note = "Washington insists on complete denuclearization"
     library.us_big_deal.save()
 
-    results = _results(client.get(URL, {"q": "insists"}))
+    response = client.get(URL, {"q": "insists"})
 
+    results = _results(response)
     assert _position(library.us_big_deal) in results["Quotes and notes"]
     assert _position(library.dprk_big_deal) not in results["Quotes and notes"]
+    assert (
+        '<p class="note">Washington <mark>insists</mark> on complete '
+        "denuclearization</p>" in response.text
+    )
 
 
 def test_it_finds_each_kind_for_one_query(library, client):
@@ -241,3 +254,88 @@ def test_it_names_an_unknown_actor_filter(library, client):
 
     assert response.status_code == 400
     assert "Said by: No actor is called “Atlantis”" in response.text
+
+
+def _marks(response) -> list[str]:
+    """The text of each ``<mark>`` of the results, in order."""
+    return [text(mark) for mark in elements(parse_html(response.text), "mark")]
+
+
+def test_it_marks_the_words_in_every_kind_of_result(library, client):
+    library.talks.description = "Talks on the peninsula."
+    library.talks.save()
+    library.road_map.summary = "A road map for the peninsula, step by step."
+    library.road_map.save()
+    library.herald.summary = "An envoy for the peninsula."
+    library.herald.save()
+    PositionFactory(
+        actor=library.us,
+        speaker=library.pompeo,
+        proposal=library.road_map,
+        article=library.herald,
+        quote="Peace on the peninsula",
+        note="Said of the Peninsula twice",
+    )
+
+    response = client.get(URL, {"q": "peninsula"})
+
+    assert list(_results(response)) == [
+        "Negotiations",
+        "Proposals",
+        "Articles",
+        "Quotes and notes",
+    ]
+    # The description, the proposal's summary, the article's summary, the
+    # quote and the note: each shows the word, marked as written.
+    assert _marks(response) == ["peninsula"] * 4 + ["Peninsula"]
+    assert "A road map for the <mark>peninsula</mark>, step by step." in (response.text)
+
+
+def test_it_marks_the_words_in_titles_names_and_outlets(library, client):
+    response = client.get(URL, {"q": "korea"})
+
+    assert ">South <mark>Korea</mark>n nuclear envoy" in response.text
+    assert "The <mark>Korea</mark> Herald" in response.text
+    assert ">North <mark>Korea</mark></a>" in response.text
+
+
+def test_it_marks_the_speaker_whose_statements_were_found(library, client):
+    PositionFactory(
+        actor=library.us,
+        speaker=library.pompeo,
+        proposal=library.big_deal,
+        article=library.herald,
+        quote="we want to see a brighter future",
+    )
+
+    response = client.get(URL, {"q": "pompeo"})
+
+    assert "— Mike <mark>Pompeo</mark> ·" in response.text
+
+
+def test_it_marks_only_words_in_escaped_text(library, client):
+    library.us_big_deal.quote = "<b>deal</b> & no deal"
+    library.us_big_deal.save()
+    library.dprk.aliases = ["<i>deal</i> maker", "R&D"]
+    library.dprk.save()
+
+    response = client.get(URL, {"q": "deal"})
+
+    assert (
+        "“&lt;b&gt;<mark>deal</mark>&lt;/b&gt; &amp; no <mark>deal</mark>”"
+        in response.text
+    )
+    assert "&lt;i&gt;<mark>deal</mark>&lt;/i&gt; maker, R&amp;D" in response.text
+
+
+def test_it_marks_the_forms_postgresql_matched_by_their_stem(library, client):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite matches words as substrings, without stems.")
+
+    response = client.get(URL, {"q": "threatens negotiation"})
+
+    assert _position(library.dprk_big_deal) in _results(response)["Quotes and notes"]
+    assert (
+        "“<mark>threatened</mark> to pull out of nuclear <mark>negotiations</mark>”"
+        in response.text
+    )

@@ -236,7 +236,8 @@ def test_the_search_page_finds_a_quote_by_its_original(world, client):
     assert response.status_code == 200
     rows = list(elements(parse_html(response.text), "li", "position"))
     assert len(rows) == 1
-    assert "상응 조치를 취할 것" in text(rows[0])
+    # The words are marked where they are in the original.
+    assert "“<mark>상응</mark> <mark>조치</mark>를 취할 것”" in response.text
 
 
 def test_the_api_search_finds_a_quote_by_its_original(world, reader_api):
