@@ -79,26 +79,38 @@ class NegotiationFilter(SyncFilterSet):
         )
 
 
-class PublishedPeriodForm(forms.Form):
-    """The article filter's dates: "from" after "to" is an error naming both
-    by their labels, not an empty list."""
+class OrderedPeriodForm(forms.Form):
+    """A filter's two dates (``period``): the first after the second is an
+    error naming both by their labels, not an empty list."""
+
+    period: tuple[str, str] = ("", "")
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("published_after"), data.get("published_before")
+        first, last = self.period
+        start, end = data.get(first), data.get(last)
         if start is not None and end is not None and start > end:
             self.add_error(
-                "published_after",
+                first,
                 ValidationError(
                     "Choose a date on or before “%(end)s” (%(date)s).",
                     code="after_end",
-                    params={
-                        "end": self.fields["published_before"].label,
-                        "date": end.isoformat(),
-                    },
+                    params={"end": self.fields[last].label, "date": end.isoformat()},
                 ),
             )
         return data
+
+
+class PublishedPeriodForm(OrderedPeriodForm):
+    period = ("published_after", "published_before")
+
+
+class StartsPeriodForm(OrderedPeriodForm):
+    period = ("starts_after", "starts_before")
+
+
+class StatedPeriodForm(OrderedPeriodForm):
+    period = ("stated_after", "stated_before")
 
 
 class ArticleFilter(SyncFilterSet):
@@ -162,10 +174,16 @@ class EventFilter(SyncFilterSet):
         choices=EventKind.choices, help_text="Repeat for OR."
     )
     starts_after = django_filters.DateFilter(
-        field_name="starts_on", lookup_expr="gte", help_text="Inclusive."
+        field_name="starts_on",
+        lookup_expr="gte",
+        label="Starts from",
+        help_text="Inclusive; on or before starts_before.",
     )
     starts_before = django_filters.DateFilter(
-        field_name="starts_on", lookup_expr="lte", help_text="Inclusive."
+        field_name="starts_on",
+        lookup_expr="lte",
+        label="Starts to",
+        help_text="Inclusive.",
     )
     search = django_filters.CharFilter(
         method="filter_search", help_text="Title, place or description contains this."
@@ -173,6 +191,7 @@ class EventFilter(SyncFilterSet):
 
     class Meta:
         model = Event
+        form = StartsPeriodForm
         fields = ["negotiation", "kind", "starts_after", "starts_before", "search"]
 
     def filter_search(self, queryset, name, value):
@@ -198,10 +217,16 @@ class PositionFilter(SyncFilterSet):
         field_name="stance", lookup_expr="lte", min_value=-2, max_value=2
     )
     stated_after = django_filters.DateFilter(
-        field_name="stated_on", lookup_expr="gte", help_text="Inclusive."
+        field_name="stated_on",
+        lookup_expr="gte",
+        label="Stated from",
+        help_text="Inclusive; on or before stated_before.",
     )
     stated_before = django_filters.DateFilter(
-        field_name="stated_on", lookup_expr="lte", help_text="Inclusive."
+        field_name="stated_on",
+        lookup_expr="lte",
+        label="Stated to",
+        help_text="Inclusive.",
     )
     confidence = django_filters.MultipleChoiceFilter(
         choices=CONFIDENCE_KEYS, method="filter_confidence"
@@ -242,6 +267,7 @@ class PositionFilter(SyncFilterSet):
 
     class Meta:
         model = Position
+        form = StatedPeriodForm
         fields = []
 
     def filter_confidence(self, queryset, name, value):

@@ -123,6 +123,17 @@ def test_it_filters_by_kind_repeated_as_or(api_client, events):
     assert slugs(either) == ["vienna-round", "missile-test"]
 
 
+def test_it_refuses_starts_after_later_than_starts_before(api_client, events):
+    response = api_client.get(
+        "/api/v1/events/?starts_after=2019-03-01&starts_before=2019-02-27"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "starts_after": ["Choose a date on or before “Starts to” (2019-02-27)."]
+    }
+
+
 def test_it_filters_by_start_with_inclusive_bounds(api_client, events):
     response = api_client.get(
         "/api/v1/events/?starts_after=2019-02-27&starts_before=2019-05-04"

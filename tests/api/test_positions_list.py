@@ -281,6 +281,25 @@ def test_it_filters_by_stated_after_inclusively(api_client, world):
     )
 
 
+def test_it_refuses_stated_after_later_than_stated_before(api_client, world):
+    response = api_client.get(
+        "/api/v1/positions/?stated_after=2019-03-02&stated_before=2019-03-01"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "stated_after": ["Choose a date on or before “Stated to” (2019-03-01)."]
+    }
+
+
+def test_one_day_is_a_period(api_client, world):
+    response = api_client.get(
+        "/api/v1/positions/?stated_after=2019-03-28&stated_before=2019-03-28"
+    )
+
+    assert response.status_code == 200
+
+
 def test_it_filters_by_stated_before_inclusively(api_client, world):
     response = api_client.get("/api/v1/positions/?stated_before=2019-03-01")
 
