@@ -22,7 +22,8 @@ HIT = 52
 
 def _linked(href: str, inner: str, name: str = "") -> str:
     """``inner`` as a link to ``href`` (if any), named ``name`` for screen
-    readers and keyboard users: a point's tooltip shows on hover only."""
+    readers and keyboard users (js/chart-points.js shows the name beside a
+    point while it has keyboard focus; its tooltip shows on hover only)."""
     if not href:
         return inner
     named = f' aria-label="{name}"' if name else ""
