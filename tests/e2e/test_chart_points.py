@@ -8,7 +8,7 @@ pytestmark = pytest.mark.e2e
 TIP = ".chart-tip"
 
 
-def _tab_into_a_chart(page, limit=80):
+def tab_into_a_chart(page, limit=80):
     """Press Tab until a chart point or event has focus; its name."""
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -36,7 +36,7 @@ def test_focusing_a_point_by_keyboard_shows_its_details(page, live_server, korea
     page.goto(f"{live_server.url}/proposals/big-deal/")
     tip = page.locator(TIP)
 
-    name = _tab_into_a_chart(page)
+    name = tab_into_a_chart(page)
 
     # North Korea's rejection of 15 March comes first: its date, stance,
     # quote and outlet are on the screen, as its link's name says them.
@@ -60,7 +60,7 @@ def test_focusing_a_point_by_keyboard_shows_its_details(page, live_server, korea
 
     # The next point's details replace them; Escape hides them, leaving the
     # focus where it is; leaving the chart hides them too.
-    next_name = _tab_into_a_chart(page)
+    next_name = tab_into_a_chart(page)
     assert tip.inner_text() == next_name != name
     page.keyboard.press("Escape")
     assert not tip.is_visible()
@@ -88,7 +88,7 @@ def test_the_details_stay_on_a_phones_screen(page, live_server, charted_case, pa
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}{path}")
 
-    name = _tab_into_a_chart(page)
+    name = tab_into_a_chart(page)
 
     tip = page.locator(TIP)
     assert tip.is_visible() and tip.inner_text() == name
