@@ -115,9 +115,21 @@ class ChartEvent:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """A label drawn starting (or ending) at (``x``, ``y``)."""
+
+    text: str
+    x: float
+    y: float
+    anchor: str = "start"
+
+
+@dataclass(frozen=True)
 class Marker:
     """A vertical line at ``x`` with a short label at (``label_x``, ``label_y``);
-    ``label`` is empty where it would not fit, ``title`` is always the whole."""
+    ``label`` is empty where it would not fit, ``title`` is always the whole.
+    ``phone`` places the label on a phone, where chart text is drawn about
+    twice as large (None where it does not fit there)."""
 
     x: float
     label: str
@@ -126,15 +138,19 @@ class Marker:
     label_x: float = 0
     label_y: float = 0
     anchor: str = "start"
+    phone: Placement | None = None
 
 
 @dataclass(frozen=True)
 class Tick:
     position: float
     label: str
-    # How a time tick's label sits on its position: near an edge it ends
-    # (or starts) there instead of running off the chart.
-    anchor: str = "middle"
+    # Where a time tick's label is centred: at its position, or near an
+    # edge as far inside as keeps the whole label on the chart.
+    label_x: float = 0
+    # The start of ``label`` that a phone shows, where the whole would not
+    # fit beside the chart ("" for all of it).
+    short: str = ""
 
 
 @dataclass
@@ -180,13 +196,13 @@ class TimeScale:
         ticks = []
         for day in days:
             label = day.strftime(fmt)
-            at, half = self(day), len(label) * CHAR_WIDTH / 2
-            anchor = "middle"
-            if at + half > self.box.width:
-                anchor = "end"
-            elif at - half < 0:
-                anchor = "start"
-            ticks.append(Tick(at, label, anchor))
+            # Kept inside (half the label and a free edge from either side)
+            # at the phone's larger text, so that it fits on both; moved
+            # rather than ended at its date, so that it does not run into the
+            # next label.
+            at, reach = self(day), len(label) * PHONE_CHAR_WIDTH / 2 + EDGE
+            label_x = min(max(at, reach), self.box.width - reach)
+            ticks.append(Tick(at, label, label_x=label_x))
         return ticks
 
 
@@ -233,6 +249,26 @@ LABEL_CHARS = 18
 LABEL_ROWS = 2
 CHAR_WIDTH = 6
 LABEL_GAP = 6
+# On a phone a big chart is drawn at about half size and app.css doubles its
+# text (20 and 18 units for 11 and 10 px): characters about twice as wide,
+# rows twice as far apart.
+PHONE_CHAR_WIDTH = 12
+# Kept free between a time label and the chart's edge.
+EDGE = 4
+
+
+@dataclass(frozen=True)
+class TextSize:
+    """Event labels at one size of text: a character's width, the first
+    row's baseline below the plot's top, and the next row's below that."""
+
+    char_width: int
+    first_row: int
+    row_step: int
+
+
+WIDE_TEXT = TextSize(CHAR_WIDTH, 10, 12)
+PHONE_TEXT = TextSize(PHONE_CHAR_WIDTH, 18, 22)
 
 
 def short_label(text: str, limit: int = LABEL_CHARS) -> str:
@@ -255,40 +291,54 @@ def event_markers(
     Labels go into the first of ``LABEL_ROWS`` rows where they do not run
     into the previous label of that row; one that fits in none is left out
     (the marker keeps its line and its tooltip). Near the right edge a label
-    ends at its line instead of starting there. ``labels=False`` (the small
-    charts) draws lines and tooltips only."""
+    ends at its line instead of starting there. The labels are placed twice:
+    for a wide screen and for a phone's larger text (``Marker.phone``).
+    ``labels=False`` (the small charts) draws lines and tooltips only."""
     markers = []
-    row_ends = [float("-inf")] * LABEL_ROWS
+    wide_rows = [float("-inf")] * LABEL_ROWS
+    phone_rows = [float("-inf")] * LABEL_ROWS
     for event in sorted(events, key=lambda e: (e.day, e.label)):
         if not x.first <= event.day <= x.last:
             continue
         at = x(event.day)
         title = event.title or event.label
-        label, label_x, label_y, anchor = "", at, 0.0, "start"
         text = short_label(event.label) if labels else ""
-        width = len(text) * CHAR_WIDTH
-        if text:
-            anchor = "end" if at + 3 + width > box.plot_right else "start"
-            start = at - 3 - width if anchor == "end" else at + 3
-            for row, end in enumerate(row_ends):
-                if start >= end + LABEL_GAP and start >= box.left:
-                    row_ends[row] = start + width
-                    label = text
-                    label_x = at - 3 if anchor == "end" else at + 3
-                    label_y = box.top + 10 + 12 * row
-                    break
+        wide = _place(text, at, box, wide_rows, WIDE_TEXT)
         markers.append(
             Marker(
                 x=at,
-                label=label,
+                label=text if wide else "",
                 title=title,
                 href=event.href,
-                label_x=label_x,
-                label_y=label_y,
-                anchor=anchor,
+                label_x=wide.x if wide else at,
+                label_y=wide.y if wide else 0.0,
+                anchor=wide.anchor if wide else "start",
+                phone=_place(text, at, box, phone_rows, PHONE_TEXT),
             )
         )
     return markers
+
+
+def _place(
+    text: str, at: float, box: Box, row_ends: list[float], size: TextSize
+) -> Placement | None:
+    """Where ``text`` goes beside the line at ``at``, in the first row whose
+    last label (``row_ends``, updated) it does not run into; None if none."""
+    if not text:
+        return None
+    width = len(text) * size.char_width
+    anchor = "end" if at + 3 + width > box.plot_right else "start"
+    start = at - 3 - width if anchor == "end" else at + 3
+    for row, end in enumerate(row_ends):
+        if start >= end + LABEL_GAP and start >= box.left:
+            row_ends[row] = start + width
+            return Placement(
+                text=text,
+                x=at - 3 if anchor == "end" else at + 3,
+                y=box.top + size.first_row + size.row_step * row,
+                anchor=anchor,
+            )
+    return None
 
 
 def value_scale(box: Box, low: float, high: float):
@@ -361,7 +411,14 @@ def stance_chart(
             )
         )
     chart.x_ticks = x.ticks() if box is not SPARK else []
-    chart.y_ticks = [Tick(y(stance.value), stance.label) for stance in Stance]
+    # A phone shows each stance's first word ("demands" of "demands /
+    # strongly supports"); a small chart has no room beside it for any.
+    chart.y_ticks = [
+        Tick(y(stance.value), stance.label, short=stance.label.split()[0])
+        if box is not SPARK
+        else Tick(y(stance.value), "")
+        for stance in Stance
+    ]
     chart.markers = event_markers(events, x, box, labels=box is not SPARK)
     return chart
 

@@ -11,16 +11,19 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from positions.charts import Chart, Marker, Point, Series
+from positions.charts import Box, Chart, Marker, Point, Series
 
 register = template.Library()
 
-HIT = 44
+# A target a finger can hit: 52 units are 26 CSS px where a big chart is
+# drawn 364 px wide (a 390 px phone), above WCAG 2.2's 24.
+HIT = 52
 
 
 def _linked(href: str, inner: str, name: str = "") -> str:
     """``inner`` as a link to ``href`` (if any), named ``name`` for screen
-    readers and keyboard users: a point's tooltip shows on hover only."""
+    readers and keyboard users (js/chart-points.js shows the name beside a
+    point while it has keyboard focus; its tooltip shows on hover only)."""
     if not href:
         return inner
     named = f' aria-label="{name}"' if name else ""
@@ -29,20 +32,37 @@ def _linked(href: str, inner: str, name: str = "") -> str:
 
 def _y_tick(chart: Chart, tick) -> str:
     box, y = chart.box, tick.position
-    return (
+    line = (
         f'<line class="grid" x1="{box.left}" x2="{box.plot_right}" y1="{y}" '
-        f'y2="{y}"></line><text class="axis-label" x="{box.left - 8}" y="{y}" '
-        f'text-anchor="end" dominant-baseline="middle">{escape(tick.label)}</text>'
+        f'y2="{y}"></line>'
+    )
+    if not tick.label:
+        return line
+    # A phone shows the short start alone (app.css hides the rest).
+    words = escape(tick.label)
+    if tick.short and tick.label.startswith(tick.short) and tick.short != tick.label:
+        rest = tick.label[len(tick.short) :]
+        words = f'{escape(tick.short)}<tspan class="wide-only">{escape(rest)}</tspan>'
+    return (
+        f'{line}<text class="axis-label" x="{box.left - 8}" y="{y}" '
+        f'text-anchor="end" dominant-baseline="middle">{words}</text>'
     )
 
 
 def _marker(chart: Chart, marker: Marker) -> str:
     label = (
-        f'<text class="event-label" x="{marker.label_x}" y="{marker.label_y}" '
-        f'text-anchor="{escape(marker.anchor)}">{escape(marker.label)}</text>'
+        f'<text class="event-label wide-only" x="{marker.label_x}" '
+        f'y="{marker.label_y}" text-anchor="{escape(marker.anchor)}">'
+        f"{escape(marker.label)}</text>"
         if marker.label
         else ""
     )
+    if marker.phone is not None:
+        label += (
+            f'<text class="event-label phone-only" x="{marker.phone.x}" '
+            f'y="{marker.phone.y}" text-anchor="{escape(marker.phone.anchor)}">'
+            f"{escape(marker.phone.text)}</text>"
+        )
     inner = (
         f'<title>{escape(marker.title)}</title><line class="event-line" '
         f'x1="{marker.x}" x2="{marker.x}" y1="{chart.box.top}" '
@@ -52,7 +72,7 @@ def _marker(chart: Chart, marker: Marker) -> str:
     return f'<g class="event-marker">{linked}</g>'
 
 
-def _point(colour: str, label: str, point: Point, radius: int) -> str:
+def _point(colour: str, label: str, point: Point, radius: int, box: Box) -> str:
     day_range = (
         f'<line class="day-range" x1="{point.x}" x2="{point.x}" y1="{point.y_low}" '
         f'y2="{point.y_high}" stroke="{colour}"></line>'
@@ -67,17 +87,23 @@ def _point(colour: str, label: str, point: Point, radius: int) -> str:
     )
     if not point.href:
         return day_range + circle
-    # A target a finger can hit (44 units: 24 px on a phone's 390 px).
-    hit = (
-        f'<rect class="hit" x="{point.x - HIT / 2:g}" y="{point.y - HIT / 2:g}" '
-        f'width="{HIT}" height="{HIT}"></rect>'
-    )
+    # Centred on the point, but moved inside the chart near its edges: the
+    # drawing clips what lies outside, which a finger could not hit.
+    x = _within(point.x - HIT / 2, box.width - HIT)
+    y = _within(point.y - HIT / 2, box.height - HIT)
+    hit = f'<rect class="hit" x="{x:g}" y="{y:g}" width="{HIT}" height="{HIT}"></rect>'
     return _linked(point.href, day_range + hit + circle, name)
 
 
-def _series(series: Series, radius: int) -> str:
+def _within(start: float, highest: float) -> float:
+    return round(max(0, min(start, highest)), 2)
+
+
+def _series(series: Series, radius: int, box: Box) -> str:
     colour, label = escape(series.colour), escape(series.label)
-    points = "".join(_point(colour, label, point, radius) for point in series.points)
+    points = "".join(
+        _point(colour, label, point, radius, box) for point in series.points
+    )
     return (
         f'<g class="series"><path d="{escape(series.path)}" stroke="{colour}" '
         f'class="line"></path>{points}</g>'
@@ -90,7 +116,8 @@ STANDALONE_STYLE = (
     ".axis-label{font:11px sans-serif;fill:#5c6475}"
     ".line{fill:none;stroke-width:2.5;stroke-linejoin:round}.point{stroke-width:2}"
     ".hit{fill:transparent}.event-line{stroke:#5c6475;stroke-dasharray:3 3}"
-    ".event-label{font:10px sans-serif;fill:#5c6475}.day-range{stroke-width:2}</style>"
+    ".event-label{font:10px sans-serif;fill:#5c6475}.day-range{stroke-width:2}"
+    ".phone-only{display:none}</style>"
 )
 
 
@@ -128,12 +155,12 @@ def chart_svg(chart: Chart, label: str, small: bool = False) -> SafeString:
         f"<title>{label}</title>{description}",
         *(_y_tick(chart, tick) for tick in chart.y_ticks),
         *(
-            f'<text class="axis-label" x="{tick.position}" y="{box.height - 12}" '
-            f'text-anchor="{tick.anchor}">{escape(tick.label)}</text>'
+            f'<text class="axis-label" x="{tick.label_x:g}" y="{box.height - 12}" '
+            f'text-anchor="middle">{escape(tick.label)}</text>'
             for tick in chart.x_ticks
         ),
         *(_marker(chart, marker) for marker in chart.markers),
-        *(_series(series, radius) for series in chart.series),
+        *(_series(series, radius, box) for series in chart.series),
         "</svg>",
     ]
     # Every text and attribute value above went through escape.

@@ -78,7 +78,8 @@ def negotiation_list(request):
 @reads_the_past
 def negotiation_gap_chart(request, slug):
     """The negotiation page's gap chart (its main parties, or ``a`` and ``b``)
-    as an SVG file, as of ``known_at`` or a release as its page."""
+    as an SVG file, of the page's attributions, as of ``known_at`` or a
+    release as its page."""
     negotiation = _negotiation_or_404(slug)
     options = MatrixOptions(request.GET, negotiation=negotiation)
     if not options.is_valid():
@@ -88,6 +89,7 @@ def negotiation_gap_chart(request, slug):
         as_of=datetime.date.today(),
         a=options.cleaned_data.get("a"),
         b=options.cleaned_data.get("b"),
+        attributions=options.cleaned_data["attribution"] or None,
     )
     return svg_download(
         standalone_svg(page["gap_chart"], f"Gap over time: {negotiation.title}"),

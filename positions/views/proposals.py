@@ -54,12 +54,20 @@ def proposal_list(request):
 @public_read
 @reads_the_past
 def proposal_chart(request, slug):
-    """The proposal page's chart as an SVG file (as of ``known_at`` or a
-    release, as the page it is downloaded from)."""
+    """The proposal page's chart as an SVG file, drawn as the page it is
+    downloaded from draws it: its lines and attributions, as of ``known_at``
+    or a release."""
     proposal = proposal_read(slug=slug)
     if proposal is None:
         raise Http404(f"No proposal “{slug}”.")
-    chart = proposal_page(proposal=proposal)["chart"]
+    options = ProposalOptions(request.GET)
+    if not options.is_valid():
+        raise Http404("; ".join(options.errors))
+    chart = proposal_page(
+        proposal=proposal,
+        attributions=options.cleaned_data["attribution"] or None,
+        by_speaker=options.cleaned_data["by"] == "speaker",
+    )["chart"]
     return svg_download(
         standalone_svg(chart, f"Stance of each actor on {proposal.title} over time"),
         filename=f"{proposal.slug}.svg",

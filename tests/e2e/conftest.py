@@ -5,16 +5,18 @@ tests launch the system Chromium; where it is missing they are skipped
 locally and fail in CI (CI=true), which installs it.
 """
 
+import datetime
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories import EventFactory, PositionFactory, UserFactory
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+D = datetime.date.fromisoformat
 
 
 def pytest_collection_modifyitems(config, items):
@@ -73,3 +75,26 @@ def analyst_login(analysts):
     """An analyst's username and password, for the login page."""
     UserFactory(username="ana", password="correct horse", groups=[analysts])
     return "ana", "correct horse"
+
+
+@pytest.fixture
+def charted_case(korea_case):
+    """The seed world with more to chart: a gap between the United States and
+    North Korea whose points link, and events on the big charts."""
+    # The United States' earlier stance on the big deal makes a gap with
+    # North Korea whose points link to the comparison of their dates.
+    PositionFactory(
+        actor=korea_case.us,
+        proposal=korea_case.big_deal,
+        article=korea_case.herald,
+        stance=1,
+        stated_on=D("2019-03-20"),
+    )
+    # Events, so that their labels are drawn at the top of the big charts.
+    for day, title in [
+        ("2019-03-16", "Envoys meet in Seoul"),
+        ("2019-03-20", "Working-level talks resume"),
+        ("2019-03-27", "Nuclear envoy proposes a phased approach"),
+    ]:
+        EventFactory(negotiation=korea_case.talks, title=title, starts_on=D(day))
+    return korea_case

@@ -3,10 +3,11 @@
 import datetime
 
 from positions.charts import (
-    CHAR_WIDTH,
     CHART,
+    EDGE,
     GAP_CHART,
     PALETTE,
+    PHONE_CHAR_WIDTH,
     SPARK,
     Box,
     ChartEvent,
@@ -89,17 +90,25 @@ def test_it_puts_time_ticks_on_calendar_boundaries_evenly():
     assert max(gaps) - min(gaps) < 0.02 * CHART.plot_width
 
 
-def test_it_keeps_the_last_time_label_inside_the_chart():
-    ticks = TimeScale([D("2019-02-27"), D("2019-03-01")], CHART).ticks(5)
+def test_it_keeps_the_time_labels_inside_the_chart_at_a_phones_text_size():
+    for box in (CHART, GAP_CHART):
+        ticks = TimeScale([D("2019-02-27"), D("2019-03-01")], box).ticks(5)
 
-    for tick in ticks:
-        half = len(tick.label) * CHAR_WIDTH / 2
-        if tick.anchor == "middle":
-            assert half <= tick.position <= CHART.width - half
-        elif tick.anchor == "end":
-            assert tick.position <= CHART.width
-        else:
-            assert tick.position >= 0
+        for tick in ticks:
+            half = len(tick.label) * PHONE_CHAR_WIDTH / 2 + EDGE
+            assert half <= tick.label_x <= box.width - half
+
+
+def test_it_moves_a_time_label_near_the_edge_inside_instead_of_ending_it_there():
+    # The gap chart's first label ("28 Feb 2019") once started left of the
+    # drawing on a phone.
+    first, second = TimeScale([D("2019-03-15"), D("2019-03-28")], GAP_CHART).ticks()[:2]
+
+    half = len(first.label) * PHONE_CHAR_WIDTH / 2 + EDGE
+    assert first.position < half == first.label_x
+    # Centred on its date where it fits, and clear of its neighbour.
+    assert second.label_x == second.position
+    assert first.label_x + half <= second.label_x - half
 
 
 def test_it_puts_the_highest_value_at_the_top_and_the_lowest_at_the_bottom():
@@ -308,6 +317,47 @@ def test_it_ends_a_label_at_its_line_near_the_right_edge():
     assert marker.label_x == marker.x - 3
 
 
+def test_it_places_the_labels_again_for_a_phones_larger_text():
+    # 50 days apart: 67 units, where "Round 1" is 42 units wide on a wide
+    # screen and 84 on a phone.
+    days = ["2019-03-01", "2019-04-20", "2019-06-09"]
+    events = [ChartEvent(D(day), f"Round {n}") for n, day in enumerate(days, 1)]
+
+    markers = stance_chart(_line("2019-01-01", "2019-12-31"), events=events).markers
+
+    # Apart on a wide screen, in one row; on a phone the second goes to the
+    # next row, twice as far down.
+    assert [m.label_y for m in markers] == [CHART.top + 10] * 3
+    assert [m.phone.y for m in markers] == [
+        CHART.top + 18,
+        CHART.top + 18 + 22,
+        CHART.top + 18,
+    ]
+    assert [m.phone.text for m in markers] == [m.label for m in markers]
+    assert markers[0].phone.x == markers[0].x + 3
+
+
+def test_it_leaves_out_on_a_phone_a_label_that_fits_only_on_a_wide_screen():
+    # 20 days apart (27 units): the third clears the first on a wide screen.
+    days = ["2019-03-01", "2019-03-21", "2019-04-10"]
+    events = [ChartEvent(D(day), f"Round {n}") for n, day in enumerate(days, 1)]
+
+    markers = stance_chart(_line("2019-01-01", "2019-12-31"), events=events).markers
+
+    assert [m.label for m in markers] == ["Round 1", "Round 2", "Round 3"]
+    assert [m.phone is None for m in markers] == [False, False, True]
+    assert markers[2].title == "Round 3"
+
+
+def test_it_labels_the_stances_with_their_first_word_for_a_phone():
+    chart = stance_chart(_line("2019-01-01"))
+
+    assert [(t.label, t.short) for t in chart.y_ticks][::4] == [
+        ("demands / strongly supports", "demands"),
+        ("rejects outright", "rejects"),
+    ]
+
+
 def test_it_draws_no_labels_on_a_small_chart():
     chart = stance_chart(
         _line("2019-01-01", "2019-12-31"),
@@ -316,8 +366,10 @@ def test_it_draws_no_labels_on_a_small_chart():
     )
 
     [marker] = chart.markers
-    assert marker.label == ""
+    assert marker.label == "" and marker.phone is None
     assert marker.title == "Hanoi summit"
+    # Nor beside it: its stance grid lines go unlabelled.
+    assert {tick.label for tick in chart.y_ticks} == {""}
 
 
 def test_it_marks_nothing_on_an_empty_chart():

@@ -64,7 +64,8 @@ def _markers(chart) -> list[dict]:
 ENVOY_TALKS = {
     "href": ["/events/envoy-talks/"],
     "title": ["Envoy talks in Washington (talks, 2019-03-20 – 2019-03-22)"],
-    "label": ["Envoy talks in…"],
+    # Placed once for a wide screen, once for a phone's larger text.
+    "label": ["Envoy talks in…", "Envoy talks in…"],
 }
 
 
