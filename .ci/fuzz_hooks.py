@@ -89,6 +89,13 @@ def _ground(kind: str, value):
     return _pick(kind, value)
 
 
+PERIODS = (
+    ("published_after", "published_before"),
+    ("stated_after", "stated_before"),
+    ("starts_after", "starts_before"),
+)
+
+
 def _ordered(query: dict, first: str, last: str, *, strictly: bool) -> None:
     if query.get(first) is None or query.get(last) is None:
         return
@@ -219,6 +226,10 @@ def before_call(context, case, **kwargs):
             query.pop("release", None)
         _ordered(query, "from_date", "to_date", strictly=True)
         _ordered(query, "since", "until", strictly=False)
+        # A period's start after its end is a 400 naming it: a rule between
+        # two parameters, which the schema states in words only.
+        for first, last in PERIODS:
+            _ordered(query, first, last, strictly=False)
     if path.endswith("/summary/") and case.path_parameters:
         case.path_parameters["slug"] = _pick("sides", case.path_parameters["slug"])
     bodies = case.body if isinstance(case.body, list) else [case.body]

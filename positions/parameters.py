@@ -155,7 +155,23 @@ class StancesParameters(PairScopeParameters):
         }
 
 
-class TimelineParameters(PairScopeParameters):
+class OrderedPeriod:
+    """A period's start after its end (``since`` after ``until``) is a
+    mistake to name, not an empty answer."""
+
+    period = ("since", "until")
+
+    def clean(self):
+        data = super().clean()
+        first, last = self.period
+        start, end = data.get(first), data.get(last)
+        if start is not None and end is not None and start > end:
+            self.add_error(first, f"Must be on or before {last}.")
+        return data
+
+
+class TimelineParameters(OrderedPeriod, PairScopeParameters):
+    period = ("stated_after", "stated_before")
     stated_after = forms.DateField(required=False)
     stated_before = forms.DateField(required=False)
     by = forms.ChoiceField(choices=[("speaker", "speaker")], required=False)
@@ -171,17 +187,6 @@ class TimelineParameters(PairScopeParameters):
     @property
     def by_speaker(self) -> bool:
         return self.cleaned_data["by"] == "speaker"
-
-
-class OrderedPeriod:
-    """A ``since`` after ``until`` is a mistake to name, not an empty answer."""
-
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since is not None and until is not None and since > until:
-            self.add_error("since", "Must be on or before until.")
-        return data
 
 
 class ChangesParameters(OrderedPeriod, PairScopeParameters):

@@ -18,20 +18,22 @@ from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 
 class WindowCounterMixin:
-    """A rate counted in two fixed windows, the last one weighted by how much
-    of it still lies within the rate's period (a sliding-window counter).
+    """A rate counted in fixed windows of its period (a minute for
+    "20/minute"), by one atomic increment of the window's count per request.
 
     DRF's own throttle keeps the time of every request of the period in one
     cache entry, read and written whole on each request: at a rate of
     1,200 a minute that is a list of 1,200 floats to unpickle and pickle
     per request and throttle (at the benchmark's opened rates, 60,000 and
     2.6 ms), and two processes writing it at once lose each other's
-    requests. Here each request is one atomic increment and one read,
-    whatever the rate, exact within the current window across every
-    process sharing the cache. A refused request is not counted, as DRF's.
+    requests. Here each request costs the same whatever the rate, and the
+    count is exact across every process sharing the cache. A refused
+    request is not counted, as in DRF. The price of fixed windows: a client
+    may spend one window's rate at its end and the next one's at its start.
 
     It also notes, on the request, the tightest rate that applied, for the
-    ``RateLimit-*`` headers (RateLimitHeadersMiddleware).
+    ``RateLimit-*`` headers (RateLimitHeadersMiddleware): what is left of
+    the window, and the seconds until the next one.
     """
 
     def allow_request(self, request, view):
@@ -42,36 +44,22 @@ class WindowCounterMixin:
             return True
         self.now = self.timer()
         window = int(self.now // self.duration)
-        current_key = f"{self.key}:{window}"
-        current = _increment(self.cache, current_key, timeout=2 * self.duration)
-        previous = self.cache.get(f"{self.key}:{window - 1}", 0)
-        # How much of the previous window the period ending now still covers.
         self.window_end = (window + 1) * self.duration
-        self.previous_weight = (self.window_end - self.now) / self.duration
-        self.counts = (previous, current)
-        allowed = previous * self.previous_weight + current <= self.num_requests
+        window_key = f"{self.key}:{window}"
+        self.count = _increment(self.cache, window_key, timeout=self.duration)
+        allowed = self.count <= self.num_requests
         if not allowed:
-            _decrement(self.cache, current_key)
-            self.counts = (previous, current - 1)
+            _decrement(self.cache, window_key)
+            self.count -= 1
         self._note_state(request)
         return allowed
 
     def wait(self):
-        """Seconds until one more request would be allowed."""
-        previous, current = self.counts
-        limit = self.num_requests
-        if current + 1 <= limit and previous:
-            # Within this window, once enough of the previous one has slid out.
-            seconds = self.duration * (1 - (limit - current - 1) / previous)
-            return max(0.0, seconds - (self.now - (self.window_end - self.duration)))
-        # In the next window, once enough of this one has.
-        share = (current + 1 - limit) / current if current else 0.0
-        return (self.window_end - self.now) + self.duration * max(0.0, share)
+        """Seconds until the next window, where the count starts again."""
+        return self.window_end - self.now
 
     def _note_state(self, request):
-        previous, current = self.counts
-        used = math.ceil(previous * self.previous_weight + current)
-        remaining = max(0, self.num_requests - used)
+        remaining = max(0, self.num_requests - self.count)
         reset = max(0, math.ceil(self.window_end - self.now))
         http_request = getattr(request, "_request", request)
         noted = getattr(http_request, "rate_limit", None)

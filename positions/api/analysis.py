@@ -242,7 +242,7 @@ class TimelineView(CSVFormatMixin, AnalysisView):
         "Paged by series (pairs by actor, then proposal slug); "
         "`?format=csv` gives every point of every series, one per line.",
         parameters=_scope_parameters(
-            date_parameter("stated_after", "Inclusive."),
+            date_parameter("stated_after", "Inclusive; on or before stated_before."),
             date_parameter("stated_before", "Inclusive."),
             OpenApiParameter(
                 "by",

@@ -124,6 +124,15 @@ def test_it_filters_by_stated_after_and_before_inclusively(api_client, world):
     }
 
 
+def test_it_refuses_stated_after_later_than_stated_before(api_client, world):
+    response = api_client.get(
+        "/api/v1/timeline/?stated_after=2019-03-02&stated_before=2019-03-01"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"stated_after": ["Must be on or before stated_before."]}
+
+
 def test_it_leaves_out_pairs_without_points_in_the_range(api_client, world):
     response = api_client.get(
         "/api/v1/timeline/?stated_after=2019-03-15&stated_before=2019-03-15"

@@ -1,6 +1,7 @@
 """Rates are counted in the shared cache with one increment per request:
-exact within a window, sliding across windows, refused requests not
-counted, and the same count whichever process (throttle) asked."""
+exact within a window of the rate's period, refused requests not counted,
+the same count whichever process (throttle) asked, and never a wait longer
+than the period."""
 
 import pytest
 from django.core.cache import cache
@@ -47,30 +48,27 @@ def test_it_allows_the_rate_and_refuses_the_next_request_across_processes():
 
 
 def test_a_refused_request_is_not_counted_and_says_how_long_to_wait():
-    clock = Clock(6_000_000.0)
+    clock = Clock(6_000_000.0 + 15)  # 15 s into a minute
     for _ in range(3):
         _asks(clock)
     allowed, throttle, request = _asks(clock)
 
     assert allowed is False
-    # The minute's three requests slide out of the period over the next
-    # minute: the first may go when a third of them has.
-    assert throttle.wait() == pytest.approx(60 + 20)
-    assert request.rate_limit == (3, 0, 60)
+    assert throttle.wait() == 45
+    assert request.rate_limit == (3, 0, 45)
 
-    clock.now += 80.5
-    assert _asks(clock)[0] is True
+    clock.now += 45
+    assert [_asks(clock)[0] for _ in range(4)] == [True, True, True, False]
 
 
-def test_the_previous_window_counts_for_what_the_period_still_covers():
+def test_a_refusal_is_not_counted_against_the_rest_of_the_window():
     clock = Clock(6_000_000.0)
-    for _ in range(3):
+    for _ in range(5):
         _asks(clock)
+    _, throttle, request = _asks(clock)
 
-    # Half way through the next minute, half of the last one's three still
-    # count: one more request fits, a second does not.
-    clock.now += 90
-    assert [_asks(clock)[0] for _ in range(2)] == [True, False]
+    assert cache.get(f"{throttle.key}:{int(clock.now // 60)}") == 3
+    assert request.rate_limit == (3, 0, 60)
 
 
 def test_the_count_stays_one_number_however_many_requests():

@@ -15,6 +15,12 @@ import pytest
 from tests.factories import EventFactory, PositionFactory, UserFactory
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# The phone the issues name: 390 x 844 CSS pixels, touch.
+PHONE_CONTEXT = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+}
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 D = datetime.date.fromisoformat
 

@@ -3,6 +3,8 @@ every point is a target a finger can hit (WCAG 2.2: at least 24 × 24 px)."""
 
 import pytest
 
+from tests.e2e.conftest import PHONE_CONTEXT
+
 pytestmark = pytest.mark.e2e
 
 PAGES = ["/proposals/big-deal/", "/negotiations/talks/", "/actors/us/"]
@@ -32,11 +34,7 @@ MEASURE = """() => [...document.querySelectorAll("svg.chart-svg")].map(svg => {
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
-    return browser_context_args | {
-        "viewport": {"width": 390, "height": 844},
-        "is_mobile": True,
-        "has_touch": True,
-    }
+    return browser_context_args | PHONE_CONTEXT
 
 
 @pytest.mark.parametrize("width", [390, 1366], ids=["phone", "desktop"])

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from actors.models import Actor
 from positions.models import Negotiation, Proposal
+from tests.e2e.conftest import PHONE_CONTEXT
 
 pytestmark = pytest.mark.e2e
 
@@ -26,11 +27,7 @@ PAGES = [
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
-    return browser_context_args | {
-        "viewport": {"width": 390, "height": 844},
-        "is_mobile": True,
-        "has_touch": True,
-    }
+    return browser_context_args | PHONE_CONTEXT
 
 
 def test_no_main_page_is_wider_than_a_phone(page, live_server, korea_case):
