@@ -1,11 +1,11 @@
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 
 from actors.models import Actor
 from config.lib.filtering import (
     SYNC_ORDERINGS,
     IdsFilter,
+    OrderedPeriod,
     RepeatableCharFilter,
     SlugsFilter,
     StrictFilterSet,
@@ -79,37 +79,15 @@ class NegotiationFilter(SyncFilterSet):
         )
 
 
-class OrderedPeriodForm(forms.Form):
-    """A filter's two dates (``period``): the first after the second is an
-    error naming both by their labels, not an empty list."""
-
-    period: tuple[str, str] = ("", "")
-
-    def clean(self):
-        data = super().clean()
-        first, last = self.period
-        start, end = data.get(first), data.get(last)
-        if start is not None and end is not None and start > end:
-            self.add_error(
-                first,
-                ValidationError(
-                    "Choose a date on or before “%(end)s” (%(date)s).",
-                    code="after_end",
-                    params={"end": self.fields[last].label, "date": end.isoformat()},
-                ),
-            )
-        return data
-
-
-class PublishedPeriodForm(OrderedPeriodForm):
+class PublishedPeriodForm(OrderedPeriod, forms.Form):
     period = ("published_after", "published_before")
 
 
-class StartsPeriodForm(OrderedPeriodForm):
+class StartsPeriodForm(OrderedPeriod, forms.Form):
     period = ("starts_after", "starts_before")
 
 
-class StatedPeriodForm(OrderedPeriodForm):
+class StatedPeriodForm(OrderedPeriod, forms.Form):
     period = ("stated_after", "stated_before")
 
 

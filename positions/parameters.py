@@ -13,7 +13,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import exceptions
 
 from actors.models import Actor
-from config.lib.filtering import ExistingRowsField, ParameterForm
+from config.lib.filtering import ExistingRowsField, OrderedPeriod, ParameterForm
 from config.lib.limits import is_digits, is_id
 from config.lib.rest import slug_or_id
 from config.lib.slugs import renamed
@@ -153,21 +153,6 @@ class StancesParameters(PairScopeParameters):
         return self.scope() | {
             "on": self.cleaned_data["as_of"] or datetime.date.today()
         }
-
-
-class OrderedPeriod:
-    """A period's start after its end (``since`` after ``until``) is a
-    mistake to name, not an empty answer."""
-
-    period = ("since", "until")
-
-    def clean(self):
-        data = super().clean()
-        first, last = self.period
-        start, end = data.get(first), data.get(last)
-        if start is not None and end is not None and start > end:
-            self.add_error(first, f"Must be on or before {last}.")
-        return data
 
 
 class TimelineParameters(OrderedPeriod, PairScopeParameters):

@@ -134,6 +134,29 @@ class StrictFilterSet(django_filters.FilterSet):
         return errors
 
 
+class OrderedPeriod:
+    """A form's period (``period``: its first and last date field): a start
+    after the end is an error on the start naming the end by its label, not
+    an empty answer. Pages, API parameters and FilterSets' forms share it."""
+
+    period = ("since", "until")
+
+    def clean(self):
+        data = super().clean()
+        first, last = self.period
+        start, end = data.get(first), data.get(last)
+        if start is not None and end is not None and start > end:
+            self.add_error(
+                first,
+                ValidationError(
+                    "Choose a date on or before “%(end)s” (%(date)s).",
+                    code="after_end",
+                    params={"end": self[last].label, "date": end.isoformat()},
+                ),
+            )
+        return data
+
+
 class ParameterForm(forms.Form):
     """Query parameters of an analysis endpoint, validated like a FilterSet."""
 

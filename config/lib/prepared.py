@@ -21,6 +21,7 @@ or not; a new connection starts with none.
 
 import datetime
 import decimal
+import functools
 import hashlib
 import re
 import weakref
@@ -59,7 +60,10 @@ def _type_of(value) -> str | None:
     return None
 
 
-def _numbered(sql: str) -> tuple[str, list[str]]:
+# A request's statement is one of a few texts: rewritten once each, and the
+# same string object keeps its hash for the statements' lookup.
+@functools.lru_cache(maxsize=256)
+def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
     """``sql`` with ``$1, $2…`` for its named placeholders, and the names in
     that order."""
     order: list[str] = []
@@ -71,7 +75,7 @@ def _numbered(sql: str) -> tuple[str, list[str]]:
         return f"${order.index(name) + 1}"
 
     # Sent without parameters, so a doubled percent sign is one again.
-    return PLACEHOLDER.sub(number, sql).replace("%%", "%"), order
+    return PLACEHOLDER.sub(number, sql).replace("%%", "%"), tuple(order)
 
 
 def execute(cursor, sql: str, params: dict) -> None:

@@ -3,6 +3,7 @@
 from django import forms
 
 from actors.models import Actor
+from config.lib.filtering import OrderedPeriod
 from positions.forms.names import SIDE_KINDS, NamedActorField, NamedProposalField
 from positions.parameters import AttributionsField
 
@@ -48,19 +49,7 @@ class MatrixOptions(forms.Form):
             self.fields[name].queryset = negotiation.participants.all()
 
 
-class OrderedPeriod(forms.Form):
-    """``since`` and ``until``, both optional; ``since`` after ``until`` is an
-    error on ``since``."""
-
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since is not None and until is not None and since > until:
-            self.add_error("since", "Choose a date on or before the second one.")
-        return data
-
-
-class SearchForm(OrderedPeriod):
+class SearchForm(OrderedPeriod, forms.Form):
     """The search box, and what narrows the statements and articles found.
     A NUL or an overlong query is an error shown on the page."""
 
@@ -99,7 +88,7 @@ class CompareOptions(forms.Form):
         return data
 
 
-class PeriodOptions(OrderedPeriod):
+class PeriodOptions(OrderedPeriod, forms.Form):
     """The actor page's period for the flip-o-meter; both dates optional."""
 
     since = forms.DateField(

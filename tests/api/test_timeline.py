@@ -130,7 +130,9 @@ def test_it_refuses_stated_after_later_than_stated_before(api_client, world):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"stated_after": ["Must be on or before stated_before."]}
+    assert response.json() == {
+        "stated_after": ["Choose a date on or before “Stated before” (2019-03-01)."]
+    }
 
 
 def test_it_leaves_out_pairs_without_points_in_the_range(api_client, world):
