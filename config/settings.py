@@ -378,6 +378,10 @@ RESPONSE_CACHE = env_bool(
 # Entries of past versions are never read again; this bounds their memory.
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 3600)
 RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 1024 * 1024)
+# The data version the edge in front of Django answers from (published on
+# each commit) is read again from the primary this often: how long answers
+# could lag if a process died between a commit and its publication.
+RESPONSE_CACHE_VERSION_SECONDS = env_int("RESPONSE_CACHE_VERSION_SECONDS", 5)
 
 # Production hardening: on unless DEBUG, each switchable for a TLS-terminating proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

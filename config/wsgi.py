@@ -7,4 +7,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # settings); management commands run without this limit.
 os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "15000")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from config.lib.edge_cache import EdgeCache  # noqa: E402 - needs Django set up
+
+# Cached anonymous answers are served before Django sees the request.
+application = EdgeCache(django_application)

@@ -8,6 +8,7 @@ from django.db.models import ProtectedError
 from rest_framework import status
 from rest_framework.response import Response
 
+from config.lib import response_cache
 from config.lib.rest import Conflict, PreconditionFailed, protected_message
 
 
@@ -57,6 +58,7 @@ class ConcurrencyMixin:
             raise PreconditionFailed()
 
     def retrieve(self, request, *args, **kwargs):
+        response_cache.offer_current(request)
         instance = self.get_object()
         return tagged_response(
             request,

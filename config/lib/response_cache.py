@@ -32,7 +32,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from config.lib import versions
+from config.lib import edge_cache, versions
 
 # Where a response may differ between two anonymous requests for one URL at
 # one data version only by what the request carried, it must not be shared.
@@ -90,8 +90,32 @@ def _http_request(request):
     return getattr(request, "_request", request)
 
 
-def look_up(request, key: str, *, timeout: int | None, etag: str | None = None):
+def offer(request, snapshot: versions.Snapshot) -> None:
+    """Notes that the response answers from ``snapshot``: if it may be
+    shared, the edge in front of Django keeps it (``edge_cache``)."""
+    _http_request(request).response_snapshot = snapshot
+
+
+def offer_current(request) -> None:
+    """For an anonymous read that is not cached here (a single object): the
+    current version, read before the object is, so that the edge keeps the
+    answer under a version no later than the data it shows."""
+    if enabled() and edge_cache.enabled() and may_share(request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            offer(request, versions.current_snapshot())
+
+
+def look_up(
+    request,
+    key: str,
+    *,
+    snapshot: versions.Snapshot,
+    timeout: int | None,
+    etag: str | None = None,
+):
     """The cached response for ``key``, or None after noting the miss."""
+    offer(request, snapshot)
     entry = cache.get(key)
     if entry is None:
         _http_request(request).response_cache = Pending(key, timeout, etag)
@@ -142,6 +166,9 @@ class ResponseCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        snapshot = getattr(request, "response_snapshot", None)
+        if snapshot is not None and _shareable(request, response):
+            request.META[edge_cache.SNAPSHOT] = snapshot
         pending = getattr(request, "response_cache", None)
         if pending is not None and pending.entry is not None:
             if _shareable(request, response):
@@ -191,7 +218,11 @@ class PageCacheMiddleware:
             response["ETag"] = etag
         else:
             response = look_up(
-                request, key, timeout=settings.RESPONSE_CACHE_SECONDS, etag=etag
+                request,
+                key,
+                snapshot=snapshot,
+                timeout=settings.RESPONSE_CACHE_SECONDS,
+                etag=etag,
             )
         if response is not None:
             # A signed-in visitor's page differs: shared caches on the way

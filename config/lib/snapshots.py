@@ -159,7 +159,7 @@ def cached_answer(request, snapshot: Snapshot):
     )
     # A release's version never changes: nor does any answer as of it.
     timeout = None if snapshot.release else settings.RESPONSE_CACHE_SECONDS
-    return response_cache.look_up(request, key, timeout=timeout)
+    return response_cache.look_up(request, key, snapshot=snapshot, timeout=timeout)
 
 
 # For list and analysis views: the response reads one snapshot of one data

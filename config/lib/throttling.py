@@ -16,6 +16,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from config.lib import edge_cache
+
 
 class WindowCounterMixin:
     """A rate counted in fixed windows of its period (a minute for
@@ -51,6 +53,13 @@ class WindowCounterMixin:
         if not allowed:
             _decrement(self.cache, window_key)
             self.count -= 1
+        else:
+            # The rates the edge in front of Django counts again for each
+            # answer it gives to this request from the cache (edge_cache).
+            meta = getattr(request, "_request", request).META
+            meta.setdefault(edge_cache.RATE_SCOPES, []).append(
+                (self.scope, self.duration, self.num_requests)
+            )
         self._note_state(request)
         return allowed
 

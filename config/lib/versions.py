@@ -99,13 +99,18 @@ def _tables() -> tuple[str, str]:
 class _VersionTaken:
     """The on-commit marker of the version a transaction took. Django drops
     it on rollback (also of the savepoint that took it), together with the
-    counter's UPDATE, so the next write takes the version again."""
+    counter's UPDATE, so the next write takes the version again. Once
+    committed, the version is published to the edge cache, before the
+    writer is answered."""
 
-    def __init__(self, version: int):
+    def __init__(self, version: int, taken_at: datetime.datetime):
         self.version = version
+        self.taken_at = taken_at
 
     def __call__(self):
-        pass
+        from config.lib import edge_cache  # it reads versions: imported late
+
+        edge_cache.publish(Snapshot(version=self.version, taken_at=self.taken_at))
 
 
 def take_data_version(using: str = DEFAULT_DB_ALIAS) -> int:
@@ -141,7 +146,7 @@ def take_data_version(using: str = DEFAULT_DB_ALIAS) -> int:
             f"INSERT INTO {log} (version, taken_at) VALUES (%s, %s)",  # noqa: S608
             [version, now],
         )
-    transaction.on_commit(_VersionTaken(version), using=using)
+    transaction.on_commit(_VersionTaken(version, now), using=using)
     return version
 
 

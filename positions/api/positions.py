@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from config.lib import response_cache
 from config.lib.concurrency import ConcurrencyMixin, quoted_etag, tagged_response
 from config.lib.csv import (
     EXPORT_RENDERERS,
@@ -175,6 +176,7 @@ class PositionViewSet(
         if set(request.query_params) - {"format"}:
             # The FilterSet's checks (and 400s) apply to a detail URL too.
             return super().retrieve(request, *args, **kwargs)
+        response_cache.offer_current(request)
         row = selectors.position_read_row(_position_id(kwargs["pk"]))
         if row is None:
             raise exceptions.NotFound()

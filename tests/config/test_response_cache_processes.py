@@ -143,15 +143,24 @@ def test_a_write_through_one_process_is_read_through_the_other(
     first, second = start_servers(2)
 
     pages = set(shared_cache.keys("response:"))  # of the waits for the servers
+    edge_pages = set(shared_cache.keys("edge:"))
     status, headers, before = _get(first + LIST)
     assert status == 200
     [key] = set(shared_cache.keys("response:")) - pages
-    # Marked, so that the second server's answer shows where it came from.
-    content, stored_headers = cache.get(key.removeprefix(f"{shared_cache.prefix}:1:"))
-    marked = json.loads(content) | {"marked": True}
-    cache.set(
-        key.removeprefix(f"{shared_cache.prefix}:1:"),
-        (json.dumps(marked).encode(), stored_headers),
+    assert cache.get(key.removeprefix(f"{shared_cache.prefix}:1:")) is not None
+    # Served in front of Django from now on (config/lib/edge_cache.py); marked,
+    # so that the second server's answer shows where it came from.
+    [edge_key] = set(shared_cache.keys("edge:")) - edge_pages - {
+        f"{shared_cache.prefix}:1:edge:version"
+    }
+    content = shared_cache.client.hget(edge_key, "body")
+    marked = json.dumps(json.loads(content) | {"marked": True}).encode()
+    stored_headers = [
+        [name, str(len(marked)) if name == "Content-Length" else value]
+        for name, value in json.loads(shared_cache.client.hget(edge_key, "head"))
+    ]
+    shared_cache.client.hset(
+        edge_key, mapping={"body": marked, "head": json.dumps(stored_headers)}
     )
     _, _, from_cache = _get(second + LIST)
 
