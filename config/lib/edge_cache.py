@@ -33,7 +33,6 @@ Retry-After), so the counts stay exact and nobody is answered past a rate.
 
 import contextlib
 import datetime
-import functools
 import hashlib
 import json
 import math
@@ -126,19 +125,22 @@ def enabled() -> bool:
     )
 
 
-@functools.lru_cache(maxsize=8)
-def _scripts(client):
-    return SimpleNamespace(
-        read=client.register_script(READ_SCRIPT),
-        publish=client.register_script(PUBLISH_SCRIPT),
-        uncount=client.register_script(UNCOUNT_SCRIPT),
-    )
-
-
 def _redis():
+    """The default cache, a Redis client of its connection pool and the
+    scripts. Django's backend makes a new client for each command, which
+    cost more than the rest of an answer: one is kept per backend (per
+    thread, as Django keeps backends)."""
     backend = caches["default"]
-    client = backend._cache.get_client(write=True)
-    return backend, client, _scripts(client)
+    kept = getattr(backend, "_edge_client", None)
+    if kept is None:
+        client = backend._cache.get_client(write=True)
+        scripts = SimpleNamespace(
+            read=client.register_script(READ_SCRIPT),
+            publish=client.register_script(PUBLISH_SCRIPT),
+            uncount=client.register_script(UNCOUNT_SCRIPT),
+        )
+        kept = backend._edge_client = (client, scripts)
+    return backend, *kept
 
 
 def record_of(snapshot: versions.Snapshot) -> str:
