@@ -150,9 +150,11 @@ def test_a_write_through_one_process_is_read_through_the_other(
     assert cache.get(key.removeprefix(f"{shared_cache.prefix}:1:")) is not None
     # Served in front of Django from now on (config/lib/edge_cache.py); marked,
     # so that the second server's answer shows where it came from.
-    [edge_key] = set(shared_cache.keys("edge:")) - edge_pages - {
-        f"{shared_cache.prefix}:1:edge:version"
-    }
+    [edge_key] = (
+        set(shared_cache.keys("edge:"))
+        - edge_pages
+        - {f"{shared_cache.prefix}:1:edge:version"}
+    )
     content = shared_cache.client.hget(edge_key, "body")
     marked = json.dumps(json.loads(content) | {"marked": True}).encode()
     stored_headers = [
