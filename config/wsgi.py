@@ -10,6 +10,8 @@ os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "15000")
 django_application = get_wsgi_application()
 
 from config.lib.edge_cache import EdgeCache  # noqa: E402 - needs Django set up
+from positions.api.lean import LeanPositionReads  # noqa: E402
 
-# Cached anonymous answers are served before Django sees the request.
-application = EdgeCache(django_application)
+# Cached anonymous answers are served before Django sees the request, and,
+# without the cache, the hottest reads of positions.
+application = EdgeCache(LeanPositionReads(django_application))

@@ -54,6 +54,7 @@ class WindowCounterMixin:
             _decrement(self.cache, window_key)
             self.count -= 1
         else:
+            self.counted_key = window_key
             # The rates the edge in front of Django counts again for each
             # answer it gives to this request from the cache (edge_cache).
             meta = getattr(request, "_request", request).META
@@ -62,6 +63,14 @@ class WindowCounterMixin:
             )
         self._note_state(request)
         return allowed
+
+    def uncount(self) -> None:
+        """Takes back this request's count, for a request that another rate
+        refused (or that is handed on to be counted again)."""
+        window_key = getattr(self, "counted_key", None)
+        if window_key is not None:
+            _decrement(self.cache, window_key)
+            self.counted_key = None
 
     def wait(self):
         """Seconds until the next window, where the count starts again."""

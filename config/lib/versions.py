@@ -150,6 +150,12 @@ def take_data_version(using: str = DEFAULT_DB_ALIAS) -> int:
     return version
 
 
+def counter_table() -> str:
+    """The table of the one row holding the latest version and when it was
+    taken (columns ``version``, ``taken_at``; ``id`` 1)."""
+    return _tables()[1]
+
+
 def _read_alias(setting: str, using: str | None) -> str:
     # Where the router reads the counter and log from: with read replicas, the
     # one database the request reads its data from, so the version names it.

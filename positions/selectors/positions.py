@@ -1,17 +1,23 @@
 """Reads of positions: lists, one position, its history, the export."""
 
+import datetime
+import functools
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.db.models import Q
 
 from actors.models import Actor
+from config.lib import versions
 from config.lib.limits import is_id
+from config.lib.versions import Snapshot
 from positions.models import Article, Event, Position, PositionQuerySet, Proposal
 from positions.position_fields import (
     EXPORT_FIELDS,
     POSITION_READ_PATHS,
     POSITION_READ_SQL,
+    POSITIONS_FROM,
+    json_document_columns,
     readable,
 )
 from positions.quote_check import Passage, passage
@@ -246,3 +252,111 @@ def article_positions_read(*, article: Article) -> list[Position]:
         .prefetch_related(*ROW_PREFETCHES)
         .order_by("stated_on", "id")
     )
+
+
+class DocumentPage(NamedTuple):
+    """A first page of positions as JSON documents, and the data version it
+    was read at (one statement: one snapshot)."""
+
+    snapshot: Snapshot
+    # (document, stated_on, id), in the page's order; one more than asked
+    # for when there is a next page.
+    rows: list[tuple[str, datetime.date, int]]
+
+
+@functools.lru_cache(maxsize=32)
+def _documents_sql(
+    *, actor: bool, proposal: bool, after: bool, before: bool, descending: bool
+) -> str:
+    # One text per combination of filters: each is prepared once per
+    # connection, with a plan of its own.
+    direction = "DESC" if descending else "ASC"
+    named, conditions = [], []
+    for given, name, table, column in (
+        (actor, "actor", Actor._meta.db_table, "p.actor_id"),
+        (proposal, "proposal", Proposal._meta.db_table, "p.proposal_id"),
+    ):
+        if given:
+            named.append(f"(SELECT id FROM {table} WHERE slug = %({name})s) AS {name}")  # noqa: S608
+            conditions.append(f"{column} = (SELECT {name} FROM named)")  # noqa: S608
+    if after:
+        conditions.append("p.stated_on >= %(stated_after)s")
+    if before:
+        conditions.append("p.stated_on <= %(stated_before)s")
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    named_columns = ", ".join(["1 AS one", *named])
+    # Model tables and fixed columns only; every value is a parameter.
+    return f"""
+        WITH current AS (
+            SELECT version, taken_at FROM {versions.counter_table()} WHERE id = 1
+        ),
+        named AS (SELECT {named_columns}),
+        page AS (
+            SELECT {json_document_columns()}
+            {POSITIONS_FROM} {where}
+            ORDER BY p.stated_on {direction}, p.id {direction}
+            LIMIT %(limit)s
+        )
+        SELECT current.version, current.taken_at, named.*,
+            row_to_json(page)::text, page.stated_on, page.id
+        FROM current CROSS JOIN named LEFT JOIN page ON true
+        ORDER BY page.stated_on {direction}, page.id {direction}"""  # noqa: S608
+
+
+def position_documents(
+    *,
+    url_prefix: str,
+    limit: int,
+    descending: bool = False,
+    actor: str | None = None,
+    proposal: str | None = None,
+    stated_after: datetime.date | None = None,
+    stated_before: datetime.date | None = None,
+) -> DocumentPage | None:
+    """The first ``limit`` live positions of the list's filters, each as its
+    JSON document, ordered by statement date then id. None where the list
+    would answer otherwise: a slug that names nothing (a 400), or no version
+    recorded yet."""
+    sql = _documents_sql(
+        actor=actor is not None,
+        proposal=proposal is not None,
+        after=stated_after is not None,
+        before=stated_before is not None,
+        descending=descending,
+    )
+    rows = fetch(
+        sql,
+        {
+            "url_prefix": url_prefix,
+            "limit": limit,
+            "actor": actor,
+            "proposal": proposal,
+            "stated_after": stated_after,
+            "stated_before": stated_before,
+        },
+    )
+    if not rows:
+        return None
+    named = rows[0][3:-3]
+    if any(value is None for value in named):
+        return None
+    version, taken_at = rows[0][:2]
+    snapshot = Snapshot(version=version, taken_at=taken_at)
+    if rows[0][-1] is None:  # the LEFT JOIN of an empty page
+        return DocumentPage(snapshot, [])
+    return DocumentPage(snapshot, [row[-3:] for row in rows])
+
+
+def position_document(position_id: int, *, url_prefix: str) -> tuple[str, int] | None:
+    """One live position's JSON document and its version (None if none)."""
+    rows = fetch(
+        POSITION_DOCUMENT_SQL, {"position_id": position_id, "url_prefix": url_prefix}
+    )
+    return rows[0] if rows else None
+
+
+POSITION_DOCUMENT_SQL = (
+    "SELECT row_to_json(position)::text, position.version FROM "  # noqa: S608
+    f"(SELECT {json_document_columns()} {POSITIONS_FROM} "
+    "WHERE p.id = %(position_id)s) position"
+)

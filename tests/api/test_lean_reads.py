@@ -1,0 +1,270 @@
+"""The lean reads of positions (positions/api/lean.py) answer exactly as
+Django does, byte for byte and header for header, or leave the request to
+Django: through the WSGI application the servers run, on PostgreSQL."""
+
+import datetime
+import json
+
+import pytest
+from django.core import signals
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections, connection
+from django.test import RequestFactory
+
+from config.lib.throttling import AnonymousRateThrottle
+from positions.api.lean import LeanPositionReads
+from positions.models import Attribution, EventKind
+from positions.services import position_create
+from tests.factories import EventFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the lean reads: PostgreSQL only"
+    ),
+]
+
+LIST = "/api/v1/positions/"
+# Written afresh for each request: the rate left.
+PER_REQUEST = {"RateLimit-Remaining"}
+# Everything a string can hold that JSON escapes, or writes as it is.
+AWKWARD = 'He said "no" \\ then\nleft\ttoday\x01, 北朝鮮 🙂 </script> 100%'
+
+
+class Servers:
+    """Django's handler, and the lean reads in front of it, noting which
+    requests reached Django."""
+
+    def __init__(self):
+        self.django = WSGIHandler()
+        self.reached_django = False
+
+        def django(environ, start_response):
+            self.reached_django = True
+            return self.django(environ, start_response)
+
+        self.lean = LeanPositionReads(django)
+
+    def get(self, app, path, **headers):
+        self.reached_django = False
+        environ = RequestFactory().get(path, headers=headers).environ
+        answer = {}
+
+        def start_response(status, response_headers, exc_info=None):
+            answer["status"] = status
+            answer["headers"] = dict(response_headers)
+
+        result = app(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        return answer["status"], answer["headers"], body
+
+    def both(self, path, **headers):
+        """(lean's answer, whether it reached Django, Django's answer)."""
+        lean = self.get(self.lean, path, **headers)
+        reached = self.reached_django
+        return lean, reached, self.get(self.django, path, **headers)
+
+
+@pytest.fixture
+def servers():
+    # As Django's test client does: the test's transaction holds the
+    # connection, which the handler's signals would otherwise close.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield Servers()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def awkward_position(korea_case):
+    """A position with every optional field set, and text JSON must escape."""
+    summit = EventFactory(
+        negotiation=korea_case.big_deal.negotiation,
+        title="Hanoi summit",
+        slug="hanoi-summit",
+        kind=EventKind.SUMMIT,
+        starts_on=datetime.date(2019, 2, 27),
+    )
+    korea_case.herald.body = f"{korea_case.herald.body} {AWKWARD}"
+    korea_case.herald.save()
+    return position_create(
+        actor=korea_case.us,
+        proposal=korea_case.phased,
+        article=korea_case.herald,
+        stance=2,
+        stated_on=datetime.date(2019, 2, 28),
+        quote=AWKWARD,
+        note=AWKWARD,
+        speaker=korea_case.pompeo,
+        event=summit,
+        attribution=Attribution.REPORTED,
+        condition=f"if {AWKWARD}",
+        condition_proposal=korea_case.big_deal,
+        condition_event=summit,
+        quote_original=AWKWARD,
+        quote_language="ko",
+    )
+
+
+def same(lean, django) -> bool:
+    def comparable(answer):
+        status, headers, body = answer
+        kept = {
+            name: value for name, value in headers.items() if name not in PER_REQUEST
+        }
+        return status, kept, body
+
+    return comparable(lean) == comparable(django)
+
+
+LEAN_LISTS = [
+    "",
+    "?actor=us",
+    "?proposal=big-deal",
+    "?actor=us&proposal=phased-deal",
+    "?ordering=-stated_on",
+    "?ordering=stated_on&page_size=1",
+    "?page_size=2&actor=north-korea",
+    "?stated_after=2019-01-01&stated_before=2019-03-01",
+    "?stated_after=2019-03-15",
+    "?stated_before=2019-03-15&ordering=-stated_on&page_size=1",
+    "?stated_after=2030-01-01",
+    "?stated_after=2019-03-28&stated_before=2019-03-28",
+]
+
+
+@pytest.mark.parametrize("query", LEAN_LISTS)
+def test_a_first_page_is_answered_as_django_answers_it(
+    servers, awkward_position, query
+):
+    lean, reached_django, django = servers.both(LIST + query)
+
+    assert not reached_django
+    assert lean[0] == "200 OK"
+    assert same(lean, django)
+
+
+def test_every_position_is_answered_as_django_answers_it(
+    servers, awkward_position, korea_case
+):
+    for position in korea_case.herald.positions.all():
+        lean, reached_django, django = servers.both(f"{LIST}{position.pk}/")
+
+        assert not reached_django
+        assert same(lean, django)
+    (_, _, body), _, _ = servers.both(f"{LIST}{awkward_position.pk}/")
+    document = json.loads(body)
+    assert document["quote"] == document["note"] == AWKWARD
+    assert document["event"] == document["condition_event"] == "hanoi-summit"
+    assert document["speaker"] == "mike-pompeo"
+
+
+def test_the_next_page_link_is_followed_by_django(servers, awkward_position):
+    (_, headers, _), _, _ = servers.both(f"{LIST}?page_size=1&ordering=-stated_on")
+    next_link = (
+        headers["Link"].split(">")[0].lstrip("<").removeprefix("http://testserver")
+    )
+
+    _, reached_django, _ = servers.both(next_link)
+
+    assert reached_django
+
+
+DJANGO_ANSWERS = [
+    # Refused by Django, each with its message.
+    "?actor=nobody",
+    "?proposal=nothing-of-the-kind",
+    "?stated_after=2019-13-01",
+    "?stated_after=01/03/2019",
+    "?stated_after=2019-03-02&stated_before=2019-03-01",
+    "?ordering=confidence",
+    "?page_size=0",
+    "?page_size=10000",
+    "?actor=",
+    "?actor=us&actor=north-korea",
+    "?unknown=1",
+    "?format=csv",
+    "?known_at=2030-01-01T00:00:00Z",
+    # Answered by Django: outside the lean reads.
+    "?ordering=-updated_at",
+    "?stance=2",
+    "?count=true",
+    "?cursor=eyJkaXJlY3Rpb24iOiAibmV4dCIsICJrZXkiOiBbIjIwMTktMDMtMjgiLCAxXX0=",
+]
+
+
+@pytest.mark.parametrize("query", DJANGO_ANSWERS)
+def test_anything_else_is_left_to_django(servers, awkward_position, query):
+    lean, reached_django, django = servers.both(LIST + query)
+
+    assert reached_django
+    assert same(lean, django)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"accept": "text/html"},
+        {"accept": "text/csv"},
+        {"cookie": "sessionid=abc"},
+        {"authorization": "Token abc"},
+        {"if_none_match": '"v1-r1-0"'},
+    ],
+    ids=["html", "csv", "cookie", "credentials", "conditional"],
+)
+def test_a_request_carrying_more_is_left_to_django(servers, korea_case, headers):
+    lean, reached_django, django = servers.both(LIST, **headers)
+
+    assert reached_django
+    assert lean[0] == django[0]
+
+
+def test_a_position_that_does_not_exist_is_left_to_django(servers, korea_case):
+    lean, reached_django, _ = servers.both(f"{LIST}999999/")
+
+    assert reached_django
+    assert lean[0].startswith("404")
+
+
+def test_switched_off_django_answers_everything(servers, korea_case, settings):
+    settings.LEAN_READS = False
+
+    _, reached_django, _ = servers.both(LIST)
+
+    assert reached_django
+
+
+@pytest.fixture
+def three_a_minute(monkeypatch):
+    # Counted from nothing: the tests before counted in the same window.
+    cache.clear()
+    monkeypatch.setattr(
+        AnonymousRateThrottle,
+        "THROTTLE_RATES",
+        dict(AnonymousRateThrottle.THROTTLE_RATES, anon="3/minute"),
+    )
+
+
+def test_the_rate_counts_lean_answers_and_django_refuses_past_it(
+    servers, korea_case, three_a_minute
+):
+    answers = []
+    for _ in range(4):
+        status, headers, _ = servers.get(servers.lean, LIST)
+        answers.append(
+            (status[:3], servers.reached_django, headers.get("RateLimit-Remaining"))
+        )
+
+    assert answers == [
+        ("200", False, "2"),
+        ("200", False, "1"),
+        ("200", False, "0"),
+        # Past the rate: Django refuses it, counted neither here nor there.
+        ("429", True, "0"),
+    ]
