@@ -148,10 +148,14 @@ def selector_page(*, cursor: str | None, size: int, fetch, key_of, parse_key):
 
 
 def link_with(request, *, absolute: bool = False, **changes) -> str:
-    """The current URL with some query parameters replaced (None removes)."""
-    query: QueryDict = request.GET.copy()
+    """The current URL with some query parameters replaced (None removes):
+    the others in their order, the replaced ones last."""
+    # Not request.GET.copy(): a deep copy of every list, on every page.
+    query = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if name not in changes:
+            query.setlist(name, values)
     for name, value in changes.items():
-        query.pop(name, None)
         if value is not None:
             query[name] = value
     encoded = query.urlencode()

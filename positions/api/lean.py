@@ -19,6 +19,7 @@ tests/api/test_lean_reads.py holds every answer here equal to Django's.
 """
 
 import datetime
+import functools
 import json
 import re
 import time
@@ -141,7 +142,7 @@ class LeanPositionReads:
         if asked is None:
             return None
         size, filters = asked
-        prefix = request.build_absolute_uri(reverse("position-list"))
+        prefix = request.build_absolute_uri(_list_path())
         page = selectors.position_documents(
             url_prefix=prefix, limit=size + 1, **filters
         )
@@ -178,7 +179,7 @@ class LeanPositionReads:
     def _position(request, position_id: int):
         from positions.api.positions import _position_etag
 
-        prefix = request.build_absolute_uri(reverse("position-list"))
+        prefix = request.build_absolute_uri(_list_path())
         found = selectors.position_document(position_id, url_prefix=prefix)
         if found is None:
             return None
@@ -212,7 +213,8 @@ class LeanPositionReads:
 
 
 def _may_answer(environ) -> bool:
-    if environ.get("REQUEST_METHOD") != "GET":
+    if environ.get("REQUEST_METHOD") != "GET" or environ.get("SCRIPT_NAME"):
+        # Mounted under a prefix, links are Django's to write.
         return False
     path = environ.get("PATH_INFO", "")
     if path != LIST_PATH and not DETAIL_PATH.fullmatch(path):
@@ -285,6 +287,11 @@ def _list_parameters(request):
         "descending": DESCENDING[ordering],
         **dates,
     }
+
+
+@functools.cache
+def _list_path() -> str:
+    return reverse("position-list")
 
 
 def _json_response(body: str, allow: str) -> HttpResponse:
