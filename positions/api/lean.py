@@ -143,27 +143,23 @@ class LeanPositionReads:
             return None
         size, filters = asked
         prefix = request.build_absolute_uri(_list_path())
-        page = selectors.position_documents(
-            url_prefix=prefix, limit=size + 1, **filters
-        )
+        page = selectors.position_documents(url_prefix=prefix, size=size, **filters)
         if page is None:
             return None
-        rows = page.rows[:size]
         next_cursor = None
-        if len(page.rows) > size and rows:
-            _, stated_on, position_id = rows[-1]
+        if page.next_key is not None:
+            stated_on, position_id = page.next_key
             next_cursor = encode_cursor("next", [stated_on.isoformat(), position_id])
         links = page_links(
             request._request,
             KeysetPage(rows=[], next_cursor=next_cursor, previous_cursor=None),
             absolute=True,
         )
-        documents = ",".join(document for document, _, _ in rows)
         body = (
             '{"next":'
             + json.dumps(links["next_link"], ensure_ascii=False)
             + ',"previous":null,"results":['
-            + documents
+            + page.documents
             + "]}"
         )
         response = _json_response(body, LIST_ALLOW)

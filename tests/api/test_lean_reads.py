@@ -26,8 +26,9 @@ pytestmark = [
 ]
 
 LIST = "/api/v1/positions/"
-# Written afresh for each request: the rate left.
-PER_REQUEST = {"RateLimit-Remaining"}
+# Written afresh for each request: the rate left, and the seconds until the
+# window ends (one fewer when a second turns between the two requests).
+PER_REQUEST = {"RateLimit-Remaining", "RateLimit-Reset"}
 # Everything a string can hold that JSON escapes, or writes as it is.
 AWKWARD = 'He said "no" \\ then\nleft\ttoday\x01, 北朝鮮 🙂 </script> 100%'
 
