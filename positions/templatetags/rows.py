@@ -17,6 +17,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import get_script_prefix, reverse
 from django.utils import formats
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from positions.models import QuoteCheck, condition_clause
 from positions.templatetags.snippets import marked, words_pattern
@@ -37,6 +38,13 @@ def url(name: str, argument) -> str:
 
 
 def _day(value) -> str:
+    return _localized_day(get_language(), value)
+
+
+@lru_cache(maxsize=4096)
+def _localized_day(language: str | None, value) -> str:
+    # Django's date formatting looks up the format and writes each part anew
+    # (a proposal page's 120 dates took 2 ms); a page repeats few days.
     return escape(formats.localize(value))
 
 
