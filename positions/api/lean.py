@@ -1,7 +1,7 @@
 """The hottest anonymous reads of positions, answered before Django's stack.
 
-The first page of ``/api/v1/positions/`` filtered by side, proposal and a
-statement period, and one position by id, are what scripts pulling data ask
+The pages of ``/api/v1/positions/`` filtered by side, proposal and a
+statement period, in date order (as a script follows ``next``), and one position by id, are what scripts pulling data ask
 for most. Through Django's middleware, DRF, django-filter and the ORM, such a
 read cost several times the query (docs/performance.md); here it is one
 prepared statement that returns the version and each position's JSON
@@ -10,7 +10,7 @@ middleware classes.
 
 Behind the same contract, for a narrow set of requests only: anything else
 (another parameter, a repeated or empty one, a malformed value, a slug that
-names nothing, a cursor, credentials or cookies, a conditional request,
+names nothing, a previous cursor, credentials or cookies, a conditional request,
 another representation, a read of the past, read replicas, the shared
 response cache, a time zone other than UTC, SQLite) goes to Django, which
 answers it or refuses it as always. The rates are Django's own throttles,
@@ -38,8 +38,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from config.lib import edge_cache
+from config.lib.limits import is_id
 from config.lib.pagination import (
+    InvalidCursor,
     KeysetPage,
+    decode_cursor,
     encode_cursor,
     link_header,
     page_links,
@@ -52,7 +55,15 @@ from positions.models import Position
 LIST_PATH = "/api/v1/positions/"
 DETAIL_PATH = re.compile(r"/api/v1/positions/([1-9][0-9]{0,15})/")
 LIST_PARAMETERS = frozenset(
-    {"actor", "proposal", "stated_after", "stated_before", "ordering", "page_size"}
+    {
+        "actor",
+        "proposal",
+        "stated_after",
+        "stated_before",
+        "ordering",
+        "page_size",
+        "cursor",
+    }
 )
 DESCENDING = {"stated_on": False, "-stated_on": True}
 # What DRF's negotiation answers with JSON (its first renderer).
@@ -146,19 +157,26 @@ class LeanPositionReads:
         page = selectors.position_documents(url_prefix=prefix, size=size, **filters)
         if page is None:
             return None
-        next_cursor = None
-        if page.next_key is not None:
-            stated_on, position_id = page.next_key
-            next_cursor = encode_cursor("next", [stated_on.isoformat(), position_id])
+        # As keyset_page writes them: a page after a cursor has a previous
+        # one, its first row's, or the first page ("") when it is empty.
+        previous_cursor = None
+        if filters.get("beyond") is not None:
+            previous_cursor = _cursor("previous", page.first_key) or ""
         links = page_links(
             request._request,
-            KeysetPage(rows=[], next_cursor=next_cursor, previous_cursor=None),
+            KeysetPage(
+                rows=[],
+                next_cursor=_cursor("next", page.next_key),
+                previous_cursor=previous_cursor,
+            ),
             absolute=True,
         )
         body = (
             '{"next":'
             + json.dumps(links["next_link"], ensure_ascii=False)
-            + ',"previous":null,"results":['
+            + ',"previous":'
+            + json.dumps(links["previous_link"], ensure_ascii=False)
+            + ',"results":['
             + page.documents
             + "]}"
         )
@@ -277,7 +295,13 @@ def _list_parameters(request):
         size = requested_page_size(request._request)
     except ValidationError:
         return None
+    beyond = None
+    if "cursor" in values:
+        beyond = _next_cursor_key(values["cursor"])
+        if beyond is None:
+            return None
     return size, {
+        "beyond": beyond,
         "actor": values.get("actor"),
         "proposal": values.get("proposal"),
         "descending": DESCENDING[ordering],
@@ -288,6 +312,33 @@ def _list_parameters(request):
 @functools.cache
 def _list_path() -> str:
     return reverse("position-list")
+
+
+def _cursor(direction: str, key) -> str | None:
+    if key is None:
+        return None
+    stated_on, position_id = key
+    return encode_cursor(direction, [stated_on.isoformat(), position_id])
+
+
+def _next_cursor_key(raw: str) -> tuple[datetime.date, int] | None:
+    """The (stated_on, id) of a ``next`` cursor as this list writes them;
+    None for anything else (a previous cursor, a malformed one: Django's)."""
+    try:
+        direction, key = decode_cursor(raw)
+    except InvalidCursor:
+        return None
+    if direction != "next" or len(key) != 2:
+        return None
+    day, position_id = key
+    if not isinstance(day, str) or not DATE.fullmatch(day):
+        return None
+    if type(position_id) is not int or not is_id(position_id):
+        return None
+    try:
+        return datetime.date.fromisoformat(day), position_id
+    except ValueError:
+        return None
 
 
 def _json_response(body: str, allow: str) -> HttpResponse:

@@ -255,19 +255,27 @@ def article_positions_read(*, article: Article) -> list[Position]:
 
 
 class DocumentPage(NamedTuple):
-    """A first page of positions as JSON, and the data version it was read
-    at (one statement: one snapshot)."""
+    """A page of positions as JSON, and the data version it was read at (one
+    statement: one snapshot)."""
 
     snapshot: Snapshot
     # The page's documents in its order, comma-separated ("" for none).
     documents: str
     # The last one's (stated_on, id) when more follow, for the next cursor.
     next_key: tuple[datetime.date, int] | None
+    # The first one's (stated_on, id), for the previous cursor (None if empty).
+    first_key: tuple[datetime.date, int] | None
 
 
 @functools.lru_cache(maxsize=32)
 def _documents_sql(
-    *, actor: bool, proposal: bool, after: bool, before: bool, descending: bool
+    *,
+    actor: bool,
+    proposal: bool,
+    after: bool,
+    before: bool,
+    descending: bool,
+    beyond: bool,
 ) -> str:
     # One text per combination of filters: each is prepared once per
     # connection, with a plan of its own.
@@ -284,6 +292,13 @@ def _documents_sql(
         conditions.append("p.stated_on >= %(stated_after)s")
     if before:
         conditions.append("p.stated_on <= %(stated_before)s")
+    if beyond:
+        # After the cursor's row in the page's order, as keyset_page has it.
+        past = "<" if descending else ">"
+        conditions.append(
+            f"(p.stated_on {past} %(beyond_day)s OR "
+            f"(p.stated_on = %(beyond_day)s AND p.id {past} %(beyond_id)s))"
+        )
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     named_columns = ", ".join(["1 AS one", *named])
     # One row back, the page joined by PostgreSQL: reading 51 rows of
@@ -312,7 +327,9 @@ def _documents_sql(
                 string_agg(document, ',' ORDER BY n) FILTER (WHERE n <= %(size)s),
                 count(*) > %(size)s,
                 max(stated_on) FILTER (WHERE n = %(size)s),
-                max(id) FILTER (WHERE n = %(size)s)
+                max(id) FILTER (WHERE n = %(size)s),
+                max(stated_on) FILTER (WHERE n = 1),
+                max(id) FILTER (WHERE n = 1)
             FROM numbered
         )
         SELECT current.version, current.taken_at, gathered.*, named.*
@@ -328,18 +345,22 @@ def position_documents(
     proposal: str | None = None,
     stated_after: datetime.date | None = None,
     stated_before: datetime.date | None = None,
+    beyond: tuple[datetime.date, int] | None = None,
 ) -> DocumentPage | None:
     """The first ``size`` live positions of the list's filters as JSON,
-    ordered by statement date then id. None where the list would answer
-    otherwise: a slug that names nothing (a 400), or no version recorded
-    yet."""
+    ordered by statement date then id, after the (stated_on, id) ``beyond``
+    in that order if given (a next cursor's). None where the list would
+    answer otherwise: a slug that names nothing (a 400), or no version
+    recorded yet."""
     sql = _documents_sql(
         actor=actor is not None,
         proposal=proposal is not None,
         after=stated_after is not None,
         before=stated_before is not None,
         descending=descending,
+        beyond=beyond is not None,
     )
+    beyond_day, beyond_id = beyond or (None, None)
     rows = fetch(
         sql,
         {
@@ -349,17 +370,23 @@ def position_documents(
             "proposal": proposal,
             "stated_after": stated_after,
             "stated_before": stated_before,
+            "beyond_day": beyond_day,
+            "beyond_id": beyond_id,
         },
     )
     if not rows:
         return None
-    version, taken_at, documents, more, last_stated_on, last_id, _, *named = rows[0]
+    version, taken_at, documents, more, last_day, last_id, first_day, first_id = rows[
+        0
+    ][:8]
+    named = rows[0][9:]
     if any(value is None for value in named):
         return None
     return DocumentPage(
         snapshot=Snapshot(version=version, taken_at=taken_at),
         documents=documents or "",
-        next_key=(last_stated_on, last_id) if more else None,
+        next_key=(last_day, last_id) if more else None,
+        first_key=(first_day, first_id) if first_id is not None else None,
     )
 
 
