@@ -18,7 +18,7 @@ included, but the ``RateLimit-*`` headers, which are the client's own and are
 written afresh.
 
 The data version is published to Redis after each writing transaction
-commits (``publish``, called by ``config.lib.versions``), before the writer
+commits (``publish``, on ``versions.version_committed``), before the writer
 is answered: a read after an acknowledged write asks for the new version's
 entries, which do not exist yet, so it goes to Django. A version that is only
 ever raised could still be lost with a process killed between its commit and
@@ -42,6 +42,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
+from django.dispatch import receiver
 from django.utils import timezone
 from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
@@ -148,6 +149,11 @@ def record_of(snapshot: versions.Snapshot) -> str:
     restored backup takes the same numbers again for other data."""
     taken = (snapshot.taken_at - versions.EPOCH) // datetime.timedelta(microseconds=1)
     return f"{snapshot.version}:{taken}"
+
+
+@receiver(versions.version_committed)
+def _publish_committed(sender, snapshot: versions.Snapshot, **kwargs) -> None:
+    publish(snapshot)
 
 
 def publish(snapshot: versions.Snapshot) -> None:

@@ -33,6 +33,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
@@ -96,21 +97,26 @@ def _tables() -> tuple[str, str]:
     return log, counter
 
 
+# Sent with ``snapshot`` once a transaction that took a version has
+# committed (the edge cache publishes it: config/lib/edge_cache.py).
+version_committed = Signal()
+
+
 class _VersionTaken:
     """The on-commit marker of the version a transaction took. Django drops
     it on rollback (also of the savepoint that took it), together with the
     counter's UPDATE, so the next write takes the version again. Once
-    committed, the version is published to the edge cache, before the
-    writer is answered."""
+    committed, ``version_committed`` is sent, before the writer is
+    answered."""
 
     def __init__(self, version: int, taken_at: datetime.datetime):
         self.version = version
         self.taken_at = taken_at
 
     def __call__(self):
-        from config.lib import edge_cache  # it reads versions: imported late
-
-        edge_cache.publish(Snapshot(version=self.version, taken_at=self.taken_at))
+        version_committed.send(
+            sender=Snapshot, snapshot=Snapshot(self.version, self.taken_at)
+        )
 
 
 def take_data_version(using: str = DEFAULT_DB_ALIAS) -> int:
