@@ -6,17 +6,16 @@ import datetime
 import json
 
 import pytest
-from django.core import signals
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections, connection
-from django.test import RequestFactory
+from django.db import connection
 
 from config.lib.throttling import AnonymousRateThrottle
 from positions.api.lean import LeanPositionReads
 from positions.models import Attribution, EventKind
 from positions.services import position_create
 from tests.factories import EventFactory
+from tests.wsgi import call, connection_kept
 
 pytestmark = [
     pytest.mark.django_db,
@@ -49,20 +48,7 @@ class Servers:
 
     def get(self, app, path, **headers):
         self.reached_django = False
-        environ = RequestFactory().get(path, headers=headers).environ
-        answer = {}
-
-        def start_response(status, response_headers, exc_info=None):
-            answer["status"] = status
-            answer["headers"] = dict(response_headers)
-
-        result = app(environ, start_response)
-        try:
-            body = b"".join(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        return answer["status"], answer["headers"], body
+        return call(app, path, **headers)
 
     def both(self, path, **headers):
         """(lean's answer, whether it reached Django, Django's answer)."""
@@ -73,13 +59,8 @@ class Servers:
 
 @pytest.fixture
 def servers():
-    # As Django's test client does: the test's transaction holds the
-    # connection, which the handler's signals would otherwise close.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield Servers()
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    with connection_kept():
+        yield Servers()
 
 
 @pytest.fixture

@@ -4,20 +4,17 @@ Redis without Django, with the same body and headers, its rates counted; a
 write is read at once; past a rate Django refuses the request as always.
 Across real processes: test_response_cache_processes.py."""
 
-import datetime
 import json
 import time
 
 import pytest
-from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
-from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
 
 from config.lib import edge_cache
 from config.lib.throttling import AnonPageThrottle, AnonymousRateThrottle
-from positions.services import position_create
+from tests.config.test_response_cache import a_new_position
+from tests.wsgi import call, connection_kept
 
 LIST = "/api/v1/positions/?proposal=big-deal"
 ANALYSIS = "/api/v1/stances/?proposal=big-deal"
@@ -41,20 +38,8 @@ class Edge:
 
     def get(self, path, **headers):
         self.reached_django.clear()
-        environ = RequestFactory().get(path, headers=headers).environ
-        answer = {}
-
-        def start_response(status, response_headers, exc_info=None):
-            answer["status"] = int(status.split()[0])
-            answer["headers"] = dict(response_headers)
-
-        result = self.app(environ, start_response)
-        try:
-            body = b"".join(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        return answer["status"], answer["headers"], body
+        status, headers, body = call(self.app, path, **headers)
+        return int(status.split()[0]), headers, body
 
     def reached(self, path) -> bool:
         """Whether the last request, for ``path``, reached Django."""
@@ -63,13 +48,8 @@ class Edge:
 
 @pytest.fixture
 def edge(shared_cache):
-    # As Django's test client does: the test's transaction holds the
-    # connection, which the handler's signals would otherwise close.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield Edge()
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    with connection_kept():
+        yield Edge()
 
 
 @pytest.fixture
@@ -112,14 +92,7 @@ def test_a_write_is_read_at_once(korea_case, edge, django_capture_on_commit_call
     assert not edge.reached(LIST)
 
     with django_capture_on_commit_callbacks(execute=True):
-        position_create(
-            actor=korea_case.rok,
-            proposal=korea_case.big_deal,
-            article=korea_case.herald,
-            stance=-1,
-            stated_on=datetime.date(2019, 3, 29),
-            quote="a road map of our own, step by step",
-        )
+        a_new_position(korea_case)
     status, headers, after = edge.get(LIST)
 
     assert edge.reached(LIST)
@@ -137,14 +110,7 @@ def test_a_lost_publication_lags_at_most_the_seconds_it_stands(
     settings.RESPONSE_CACHE_VERSION_SECONDS = 1
     edge.get(LIST)
     # Written, its on-commit publication never run (the test's transaction).
-    position_create(
-        actor=korea_case.rok,
-        proposal=korea_case.big_deal,
-        article=korea_case.herald,
-        stance=-1,
-        stated_on=datetime.date(2019, 3, 29),
-        quote="a road map of our own, step by step",
-    )
+    a_new_position(korea_case)
     time.sleep(1.1)
     _, _, after = edge.get(LIST)
 
