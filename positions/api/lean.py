@@ -11,10 +11,12 @@ middleware classes.
 Behind the same contract, for a narrow set of requests only: anything else
 (another parameter, a repeated or empty one, a malformed value, a slug that
 names nothing, a previous cursor, credentials or cookies, a conditional request,
-another representation, a read of the past, read replicas, the shared
-response cache, a time zone other than UTC, SQLite) goes to Django, which
+another representation, a read of the past, read replicas, a time zone
+other than UTC, SQLite) goes to Django, which
 answers it or refuses it as always. The rates are Django's own throttles,
 counted in the same place; a request refused by one goes to Django uncounted.
+With the shared response cache on, these answers are kept by the edge cache
+in front (``config/lib/edge_cache.py``) as Django's are.
 tests/api/test_lean_reads.py holds every answer here equal to Django's.
 """
 
@@ -181,6 +183,7 @@ class LeanPositionReads:
             + "]}"
         )
         response = _json_response(body, LIST_ALLOW)
+        _offer(request, page.snapshot)
         for name, value in snapshot_headers(page.snapshot).items():
             response[name] = value
         response["ETag"] = representation_etag(request, page.snapshot, MEDIA_TYPE)
@@ -197,9 +200,9 @@ class LeanPositionReads:
         found = selectors.position_document(position_id, url_prefix=prefix)
         if found is None:
             return None
-        document, version = found
-        response = _json_response(document, DETAIL_ALLOW)
-        response["ETag"] = _position_etag(position_id, version)
+        response = _json_response(found.document, DETAIL_ALLOW)
+        response["ETag"] = _position_etag(position_id, found.version)
+        _offer(request, found.snapshot)
         return response
 
     def _finish(self, request, response):
@@ -241,7 +244,6 @@ def _may_answer(environ) -> bool:
         settings.LEAN_READS
         and settings.PUBLIC_READ
         and not settings.READ_REPLICAS
-        and not edge_cache.enabled()
         and settings.TIME_ZONE == "UTC"
         and _connection().vendor == "postgresql"
     )
@@ -339,6 +341,13 @@ def _next_cursor_key(raw: str) -> tuple[datetime.date, int] | None:
         return datetime.date.fromisoformat(day), position_id
     except ValueError:
         return None
+
+
+def _offer(request, snapshot) -> None:
+    """The answer may be kept by the edge cache in front (when it is on),
+    under the version it was read at, as Django marks its own answers; the
+    rates counted are in the environ already (the throttles note them)."""
+    request._request.META[edge_cache.SNAPSHOT] = snapshot
 
 
 def _json_response(body: str, allow: str) -> HttpResponse:

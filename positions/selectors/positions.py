@@ -390,16 +390,30 @@ def position_documents(
     )
 
 
-def position_document(position_id: int, *, url_prefix: str) -> tuple[str, int] | None:
-    """One live position's JSON document and its version (None if none)."""
+class Document(NamedTuple):
+    """One live position as JSON, its own version (the ETag's), and the data
+    version it was read at."""
+
+    document: str
+    version: int
+    snapshot: Snapshot
+
+
+def position_document(position_id: int, *, url_prefix: str) -> Document | None:
+    """One live position's JSON document (None if there is none)."""
     rows = fetch(
         POSITION_DOCUMENT_SQL, {"position_id": position_id, "url_prefix": url_prefix}
     )
-    return rows[0] if rows else None
+    if not rows:
+        return None
+    document, version, data_version, taken_at = rows[0]
+    return Document(document, version, Snapshot(data_version, taken_at))
 
 
 POSITION_DOCUMENT_SQL = (
-    "SELECT row_to_json(position)::text, position.version FROM "  # noqa: S608
+    "SELECT row_to_json(position)::text, position.version, "  # noqa: S608
+    "current.version, current.taken_at FROM "
     f"(SELECT {json_document_columns()} {POSITIONS_FROM} "
-    "WHERE p.id = %(position_id)s) position"
+    "WHERE p.id = %(position_id)s) position, "
+    f"{versions.counter_table()} current WHERE current.id = 1"
 )

@@ -9,10 +9,12 @@ import time
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from config.lib import edge_cache
 from config.lib.throttling import AnonPageThrottle, AnonymousRateThrottle
+from positions.api.lean import LeanPositionReads
 from tests.config.test_response_cache import a_new_position
 from tests.wsgi import call, connection_kept
 
@@ -209,3 +211,43 @@ def test_past_a_rate_django_refuses_and_the_count_stays_exact(
         if "_127.0.0.1:" in key
     ]
     assert count == 3
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the lean reads: PostgreSQL only"
+)
+@pytest.mark.parametrize("path", [LIST, "detail"])
+def test_a_lean_answer_is_kept_and_a_write_read_at_once(
+    korea_case, shared_cache, position_detail, django_capture_on_commit_callbacks, path
+):
+    path = position_detail if path == "detail" else path
+    reached = []
+    handler = WSGIHandler()
+
+    def django(environ, start_response):
+        reached.append("django")
+        return handler(environ, start_response)
+
+    lean = LeanPositionReads(django)
+
+    def lean_counted(environ, start_response):
+        reached.append("lean")
+        return lean(environ, start_response)
+
+    app = edge_cache.EdgeCache(lean_counted)
+    with connection_kept():
+        first = call(app, path)
+        by_first, reached[:] = list(reached), []
+        second = call(app, path)
+        by_second, reached[:] = list(reached), []
+        with django_capture_on_commit_callbacks(execute=True):
+            a_new_position(korea_case)
+        after = call(app, path)
+
+    assert by_first == ["lean"]  # read lean, not by Django
+    assert by_second == []  # kept in front of both
+    assert second[2] == first[2]
+    assert reached == ["lean"]
+    assert after[0] == "200 OK"
+    if path == LIST:
+        assert b"a road map of our own, step by step" in after[2]
