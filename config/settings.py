@@ -378,9 +378,10 @@ RESPONSE_CACHE = env_bool(
 # Entries of past versions are never read again; this bounds their memory.
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 3600)
 RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 1024 * 1024)
-# The first page of the positions list and single positions, asked for
-# anonymously, read in one statement before Django's stack
-# (positions/api/lean.py); off, Django answers them as every other request.
+# The pages of the positions list (by side, proposal and period, following
+# next links) and single positions, asked for anonymously on PostgreSQL, read
+# in one statement before Django's stack (positions/api/lean.py); off, Django
+# answers them as every other request.
 LEAN_READS = env_bool("LEAN_READS", default=True)
 # The data version the edge in front of Django answers from (published on
 # each commit) is read again from the primary this often: how long answers

@@ -12,6 +12,6 @@ django_application = get_wsgi_application()
 from config.lib.edge_cache import EdgeCache  # noqa: E402 - needs Django set up
 from positions.api.lean import LeanPositionReads  # noqa: E402
 
-# Cached anonymous answers are served before Django sees the request, and,
-# without the cache, the hottest reads of positions.
+# Cached anonymous answers are served before Django sees the request, and
+# the hottest reads of positions are read in one statement (and then kept).
 application = EdgeCache(LeanPositionReads(django_application))

@@ -9,6 +9,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from config.lib import response_cache
+from config.lib.etags import names_etag
 from config.lib.rest import Conflict, PreconditionFailed, protected_message
 
 
@@ -16,22 +17,15 @@ def quoted_etag(value: str) -> str:
     return f'"{value}"'
 
 
-def _names_etag(header: str | None, current_etag: str) -> bool:
-    if header is None:
-        return False
-    offered = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in offered or current_etag in offered
-
-
 def if_match_allows(request, current_etag: str) -> bool:
     """True when there is no If-Match header or it names the current ETag."""
     header = request.headers.get("If-Match")
-    return header is None or _names_etag(header, current_etag)
+    return header is None or names_etag(header, current_etag)
 
 
 def if_none_match_matches(request, current_etag: str) -> bool:
     """True when a conditional GET names the current ETag: answer 304."""
-    return _names_etag(request.headers.get("If-None-Match"), current_etag)
+    return names_etag(request.headers.get("If-None-Match"), current_etag)
 
 
 def tagged_response(request, etag: str, data_of) -> Response:

@@ -49,6 +49,7 @@ from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
 from config.lib import versions
+from config.lib.etags import names_etag
 
 # What Django leaves in the environ for the edge.
 SNAPSHOT = "stance.edge.snapshot"
@@ -206,9 +207,33 @@ def _shared_request(environ) -> bool:
     return True
 
 
+def answer_context() -> tuple[str, ...]:
+    """What an anonymous answer depends on beside the request and the data
+    version: the rules, whether reads are public, and the day (analyses and
+    pages answer as of today, which changes without a write). Both caches'
+    keys name it."""
+    return (
+        settings.RULES_VERSION,
+        str(settings.PUBLIC_READ),
+        datetime.date.today().isoformat(),
+        timezone.localdate().isoformat(),
+    )
+
+
+def rate_limit_headers(state: tuple[int, int, int]) -> list[tuple[str, str]]:
+    """``RateLimit-*`` of the tightest rate: (limit, remaining, seconds to
+    its reset)."""
+    limit, remaining, reset = state
+    return [
+        ("RateLimit-Limit", str(limit)),
+        ("RateLimit-Remaining", str(remaining)),
+        ("RateLimit-Reset", str(reset)),
+    ]
+
+
 def url_hash(environ) -> str:
     """Everything of the request an anonymous answer may depend on, as the
-    response cache's key has it (the date: answers are as of today)."""
+    response cache's key has it."""
     asked = "|".join(
         (
             environ.get("wsgi.url_scheme", ""),
@@ -218,18 +243,10 @@ def url_hash(environ) -> str:
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             environ.get("HTTP_ACCEPT", ""),
-            settings.RULES_VERSION,
-            str(settings.PUBLIC_READ),
-            datetime.date.today().isoformat(),
-            timezone.localdate().isoformat(),
+            *answer_context(),
         )
     )
     return hashlib.sha256(asked.encode()).hexdigest()
-
-
-def _names_etag(header: str, etag: str) -> bool:
-    offered = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in offered or etag in offered
 
 
 class EdgeCache:
@@ -289,14 +306,9 @@ class EdgeCache:
             return self._refuse_to_answer(client, scripts, backend, scopes, ident, now)
         headers = [tuple(pair) for pair in json.loads(head)]
         if environ["PATH_INFO"].startswith("/api/") and limits:
-            limit, remaining, reset = min(limits, key=lambda state: state[1])
-            headers += [
-                ("RateLimit-Limit", str(limit)),
-                ("RateLimit-Remaining", str(remaining)),
-                ("RateLimit-Reset", str(reset)),
-            ]
+            headers += rate_limit_headers(min(limits, key=lambda state: state[1]))
         offered = environ.get("HTTP_IF_NONE_MATCH")
-        if etag and offered is not None and _names_etag(offered, etag.decode()):
+        if etag and names_etag(offered, etag.decode()):
             headers = [(k, v) for k, v in headers if k.lower() not in NOT_IN_304]
             start_response("304 Not Modified", headers)
             return [b""]

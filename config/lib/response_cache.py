@@ -21,7 +21,6 @@ On only with RESPONSE_CACHE (the default with a Redis CACHE_URL): a cache of
 one process would serve each process's copy, correct but no help.
 """
 
-import datetime
 import hashlib
 from dataclasses import dataclass
 
@@ -29,10 +28,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from config.lib import edge_cache, versions
+from config.lib.etags import names_etag
 
 # Where a response may differ between two anonymous requests for one URL at
 # one data version only by what the request carried, it must not be shared.
@@ -68,17 +67,12 @@ def may_share(request) -> bool:
 def key_for(request, *, snapshot: versions.Snapshot, representation: str) -> str:
     # When the version was taken, beside its number: a restored backup
     # takes the numbers after it again, for other data.
-    # The date: analyses and pages default to today (as of today, current
-    # affiliations), which changes without a write.
     asked = "|".join(
         (
             snapshot.taken_at.isoformat(),
             request.build_absolute_uri(),
             representation,
-            settings.RULES_VERSION,
-            str(settings.PUBLIC_READ),
-            datetime.date.today().isoformat(),
-            timezone.localdate().isoformat(),
+            *edge_cache.answer_context(),
         )
     )
     digest = hashlib.sha256(asked.encode()).hexdigest()
@@ -184,11 +178,6 @@ def page_etag(key: str) -> str:
     return f'"{key.removeprefix("response:")[:40]}"'
 
 
-def _names_etag(header: str, etag: str) -> bool:
-    offered = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in offered or etag in offered
-
-
 class PageCacheMiddleware:
     """Anonymous GETs of pages: a 304 for a current ETag and a hit from the
     cache, each before the view (and its expensive-request slot), after the
@@ -213,7 +202,7 @@ class PageCacheMiddleware:
             request, snapshot=snapshot, representation=request.headers.get("Accept", "")
         )
         etag = page_etag(key)
-        if _names_etag(request.headers.get("If-None-Match", ""), etag):
+        if names_etag(request.headers.get("If-None-Match"), etag):
             response = HttpResponseNotModified()
             response["ETag"] = etag
         else:

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from config.lib import response_cache, versions
 from config.lib.concurrency import ConcurrencyMixin
+from config.lib.etags import names_etag
 from config.lib.filtering import refuse_unknown_parameters
 from config.lib.limits import is_digits, is_id
 from config.lib.rest import SlugOrIdLookupMixin
@@ -116,17 +117,12 @@ def representation_etag(request, snapshot: Snapshot, media_type: str) -> str:
     return f'"v{snapshot.version}-r{settings.RULES_VERSION}-{digest}"'
 
 
-def _names_etag(header: str, etag: str) -> bool:
-    offered = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in offered or etag in offered
-
-
 def not_modified(request, etag: str, snapshot: Snapshot) -> bool:
     """If-None-Match names the ETag, or (without it) If-Modified-Since is not
     before the version was taken."""
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
-        return _names_etag(if_none_match, etag)
+        return names_etag(if_none_match, etag)
     since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
     return since is not None and int(snapshot.taken_at.timestamp()) <= since
 

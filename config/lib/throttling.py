@@ -116,10 +116,8 @@ class RateLimitHeadersMiddleware:
         response = self.get_response(request)
         state = getattr(request, "rate_limit", None)
         if state is not None and request.path.startswith("/api/"):
-            limit, remaining, reset = state
-            response["RateLimit-Limit"] = str(limit)
-            response["RateLimit-Remaining"] = str(remaining)
-            response["RateLimit-Reset"] = str(reset)
+            for name, value in edge_cache.rate_limit_headers(state):
+                response[name] = value
         return response
 
 

@@ -1,8 +1,8 @@
 """The hottest anonymous reads of positions, answered before Django's stack.
 
 The pages of ``/api/v1/positions/`` filtered by side, proposal and a
-statement period, in date order (as a script follows ``next``), and one position by id, are what scripts pulling data ask
-for most. Through Django's middleware, DRF, django-filter and the ORM, such a
+statement period, in date order (as a script follows ``next``), and one
+position by id, are what scripts pulling data ask for most. Through Django's middleware, DRF, django-filter and the ORM, such a
 read cost several times the query (docs/performance.md); here it is one
 prepared statement that returns the version and each position's JSON
 document as PostgreSQL writes it, and the same headers, written by the same
@@ -10,10 +10,10 @@ middleware classes.
 
 Behind the same contract, for a narrow set of requests only: anything else
 (another parameter, a repeated or empty one, a malformed value, a slug that
-names nothing, a previous cursor, credentials or cookies, a conditional request,
-another representation, a read of the past, read replicas, a time zone
-other than UTC, SQLite) goes to Django, which
-answers it or refuses it as always. The rates are Django's own throttles,
+names nothing, a previous cursor, credentials or cookies, a conditional
+request, another representation, a read of the past, read replicas, a time
+zone other than UTC, SQLite) goes to Django, which answers it or refuses it
+as always. The rates are Django's own throttles,
 counted in the same place; a request refused by one goes to Django uncounted.
 With the shared response cache on, these answers are kept by the edge cache
 in front (``config/lib/edge_cache.py``) as Django's are.
@@ -211,10 +211,8 @@ class LeanPositionReads:
         settings, by Django's own middleware."""
         state = getattr(request._request, "rate_limit", None)
         if state is not None:
-            limit, remaining, reset = state
-            response["RateLimit-Limit"] = str(limit)
-            response["RateLimit-Remaining"] = str(remaining)
-            response["RateLimit-Reset"] = str(reset)
+            for name, value in edge_cache.rate_limit_headers(state):
+                response[name] = value
         if self._header_middleware is None:
             self._header_middleware = [
                 middleware(get_response=_never_called)
